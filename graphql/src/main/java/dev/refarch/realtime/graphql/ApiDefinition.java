@@ -1,0 +1,113 @@
+package dev.refarch.realtime.graphql;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The GraphQL API as shipped in this jar: the schema, the data sources and which VTL templates
+ * resolve which field. The CDK API stack and the local AppSync simulator both read it, so what
+ * runs locally is what deploys.
+ */
+public final class ApiDefinition {
+
+    private static final String ROOT = "graphql/";
+
+    private final String schema;
+    private final List<DataSource> dataSources;
+    private final List<Resolver> resolvers;
+
+    private ApiDefinition(String schema, List<DataSource> dataSources, List<Resolver> resolvers) {
+        this.schema = schema;
+        this.dataSources = List.copyOf(dataSources);
+        this.resolvers = List.copyOf(resolvers);
+    }
+
+    /** Loads the definition from the classpath and checks that every reference resolves. */
+    public static ApiDefinition load() {
+        Manifest manifest;
+        try (InputStream in = open("resolvers.json")) {
+            manifest = new ObjectMapper()
+                    .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+                    .readValue(in, Manifest.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + ROOT + "resolvers.json", e);
+        }
+        List<String> names = manifest.dataSources().stream().map(DataSource::name).toList();
+        List<Resolver> resolvers = manifest.resolvers().stream().map(r -> {
+            if (!names.contains(r.dataSource())) {
+                throw new IllegalStateException("resolver " + r.type() + "." + r.field()
+                        + " names unknown data source " + r.dataSource() + "; known: " + names);
+            }
+            return new Resolver(r.type(), r.field(), r.dataSource(),
+                    text("resolvers/" + r.request()), text("resolvers/" + r.response()));
+        }).toList();
+        return new ApiDefinition(text("schema.graphql"), manifest.dataSources(), resolvers);
+    }
+
+    /** The schema in GraphQL SDL, AppSync directives included. */
+    public String schema() {
+        return schema;
+    }
+
+    public List<DataSource> dataSources() {
+        return dataSources;
+    }
+
+    public List<Resolver> resolvers() {
+        return resolvers;
+    }
+
+    private static String text(String path) {
+        try (InputStream in = open(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + ROOT + path, e);
+        }
+    }
+
+    private static InputStream open(String path) {
+        InputStream in = ApiDefinition.class.getClassLoader().getResourceAsStream(ROOT + path);
+        return Objects.requireNonNull(in, () -> ROOT + path + " is not on the classpath");
+    }
+
+    /** Kinds of AppSync data source the API uses. */
+    public enum DataSourceType {
+        /** A DynamoDB table, named by its logical role ({@link DataSource#table()}). */
+        AMAZON_DYNAMODB,
+        /** A local resolver: the request template's payload is the result. */
+        NONE
+    }
+
+    /**
+     * A data source. {@code table} is the logical table ({@code reviews} or {@code movies}) for
+     * DynamoDB sources and null otherwise; each runtime maps it to a real table name.
+     */
+    public record DataSource(String name, DataSourceType type, String table) {
+        public DataSource {
+            Objects.requireNonNull(name, "data source name");
+            Objects.requireNonNull(type, "data source type of " + name);
+            if ((type == DataSourceType.AMAZON_DYNAMODB) != (table != null)) {
+                throw new IllegalStateException("data source " + name
+                        + ": a table is required for DynamoDB and not allowed otherwise");
+            }
+        }
+    }
+
+    /** A unit resolver: the field it serves, its data source, and its template texts. */
+    public record Resolver(String type, String field, String dataSource,
+                           String requestTemplate, String responseTemplate) {
+    }
+
+    private record Manifest(List<DataSource> dataSources, List<ResolverEntry> resolvers) {
+    }
+
+    private record ResolverEntry(String type, String field, String dataSource,
+                                 String request, String response) {
+    }
+}

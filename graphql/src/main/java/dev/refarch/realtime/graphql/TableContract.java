@@ -1,0 +1,41 @@
+package dev.refarch.realtime.graphql;
+
+import java.util.List;
+
+/**
+ * The item shapes the resolvers read and write. The CDK stack, the seeding task and the
+ * functions that write the tables use these names, so the VTL templates and Java agree.
+ */
+public final class TableContract {
+
+    private TableContract() {
+    }
+
+    /** One row per reaction: the live count for the current movie and the leaderboard entry. */
+    public static final class Reviews {
+        /** Partition key (String): the reaction name. */
+        public static final String REACTION = "reaction";
+        /** The movie the count belongs to; the vote resolver only counts votes for it. */
+        public static final String MOVIE_ID = "movieId";
+        public static final String COUNT = "count";
+        public static final String TOP_MOVIE_ID = "topMovieId";
+        public static final String TOP_MOVIE_TITLE = "topMovieTitle";
+        public static final String TOP_COUNT = "topCount";
+        /** The {@code Reaction} enum of the schema, in its order. */
+        public static final List<String> REACTIONS = List.of("LOVE", "LIKE", "MEH", "UNKNOWN", "HATE");
+
+        private Reviews() {
+        }
+    }
+
+    /** The current movie lives under one well-known key. */
+    public static final class Movies {
+        /** Partition key (String). */
+        public static final String PK = "pk";
+        /** Key of the current movie's item. */
+        public static final String CURRENT = "CURRENT";
+
+        private Movies() {
+        }
+    }
+}
