@@ -1,0 +1,54 @@
+package dev.refarch.realtime.infra;
+
+import dev.refarch.realtime.infra.config.AppConfig;
+import dev.refarch.realtime.infra.config.CdkJson;
+import dev.refarch.realtime.infra.stacks.ApiStack;
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.Validations;
+
+/**
+ * The CDK app: reads the configuration once, adds the stacks, and gates synth on cdk-nag's
+ * AwsSolutions rules. Environment-agnostic, so it synthesizes offline with no account lookups.
+ */
+public final class RealtimeApp {
+
+    private RealtimeApp() {
+    }
+
+    public static void main(String[] args) {
+        Map<String, Object> context = new HashMap<>(CdkJson.context());
+        AppProps.Builder props = AppProps.builder().context(context);
+        if (System.getenv("CDK_OUTDIR") == null) {
+            // Run outside the CDK CLI: write where the CLI would.
+            props.outdir(CdkJson.projectRoot(java.nio.file.Path.of("").toAbsolutePath()).resolve("cdk.out").toString());
+        }
+        create(new App(props.build()), Clock.systemUTC()).synth();
+    }
+
+    /**
+     * Adds every stack to {@code app}. Under the CDK CLI, the CLI's context (cdk.json plus
+     * {@code -c}) overrides what the app was given.
+     */
+    public static App create(App app, Clock clock) {
+        AppConfig config = AppConfig.from(app.getNode()::tryGetContext);
+        LocalDate synthDay = LocalDate.now(clock);
+
+        String prefix = config.appName() + "-" + config.stage().id();
+        new ApiStack(app, prefix + "-api", StackProps.builder()
+                .description("Realtime Refarch: AppSync GraphQL API, DynamoDB tables, resolvers, Reviews seeding")
+                .build(), config, synthDay);
+
+        Tags.of(app).add("app", config.appName());
+        Tags.of(app).add("stage", config.stage().id());
+        Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+        return app;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.refarch.realtime.infra.config;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The app's configuration, read once from CDK context ({@code cdk.json} or {@code -c key=value})
+ * and validated as a whole: every bad value is reported with its key, its value and what is
+ * allowed, and synth stops.
+ *
+ * @param appName            prefix of stack and resource names
+ * @param stage              dev or prod
+ * @param streaming          whether the Network and Streaming stacks (the market ticker) deploy
+ * @param apiKeyExpiryDays   days until the AppSync API key expires, counted from the start of
+ *                           the synth day (UTC) so templates are deterministic within a day
+ * @param rotationSeconds    seconds between movie rotations
+ * @param natGateways        NAT gateways in the VPC
+ * @param kafkaVersion       MSK Kafka version
+ * @param brokerInstanceType MSK broker instance type
+ * @param brokerCount        MSK brokers, a multiple of the two availability zones
+ * @param topic              Kafka topic of the ticks
+ * @param topicPartitions    partitions of that topic
+ * @param symbols            stock symbols the producer publishes
+ */
+public record AppConfig(
+        String appName,
+        Stage stage,
+        boolean streaming,
+        int apiKeyExpiryDays,
+        int rotationSeconds,
+        int natGateways,
+        String kafkaVersion,
+        String brokerInstanceType,
+        int brokerCount,
+        String topic,
+        int topicPartitions,
+        List<String> symbols) {
+
+    /** The availability zones the VPC spans; broker counts are multiples of it. */
+    public static final int AVAILABILITY_ZONES = 2;
+
+    private static final Pattern APP_NAME = Pattern.compile("[a-z][a-z0-9-]{1,23}");
+    private static final Pattern KAFKA_VERSION = Pattern.compile("\\d+\\.\\d+\\.(\\d+|x)(\\.tiered|\\.kraft)?");
+    private static final Pattern BROKER_TYPE = Pattern.compile("kafka\\.[a-z0-9]+\\.[a-z0-9]+");
+    private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final Pattern SYMBOL = Pattern.compile("[A-Z][A-Z0-9.-]{0,9}");
+
+    public AppConfig {
+        symbols = List.copyOf(symbols);
+    }
+
+    /** Reads and validates the configuration from a context lookup (e.g. {@code node::tryGetContext}). */
+    public static AppConfig from(Function<String, Object> context) {
+        Reader r = new Reader(context);
+        AppConfig config = new AppConfig(
+                r.matching("appName", "realtime-refarch", APP_NAME, "2-24 of a-z, 0-9, '-' starting with a letter"),
+                r.oneOf("stage", Stage.DEV, Stage.class),
+                r.onOff("streaming", true),
+                r.intIn("apiKeyExpiryDays", 365, 2, 365),
+                r.intIn("rotationSeconds", 10, 5, 3600),
+                r.intIn("natGateways", 1, 1, AVAILABILITY_ZONES),
+                r.matching("kafkaVersion", "3.9.x", KAFKA_VERSION, "an MSK version such as 3.9.x or 3.6.0"),
+                r.matching("brokerInstanceType", "kafka.t3.small", BROKER_TYPE, "an MSK broker type such as kafka.t3.small or kafka.m7g.large"),
+                r.brokerCount("brokerCount", 2),
+                r.matching("topic", "market-ticks", TOPIC, "1-249 of a-z, A-Z, 0-9, '.', '_', '-'"),
+                r.intIn("topicPartitions", 10, 1, 1000),
+                r.symbols("symbols", List.of("AMZN", "AAPL", "MSFT", "GOOGL", "NVDA")));
+        r.throwIfInvalid();
+        return config;
+    }
+
+    /** Collects problems instead of stopping at the first, so one synth reports them all. */
+    private static final class Reader {
+        private final Function<String, Object> context;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Function<String, Object> context) {
+            this.context = context;
+        }
+
+        String matching(String key, String fallback, Pattern pattern, String allowed) {
+            Object raw = context.apply(key);
+            if (raw == null) {
+                return fallback;
+            }
+            String value = raw.toString().trim();
+            if (!(raw instanceof String) || !pattern.matcher(value).matches()) {
+                return invalid(key, raw, allowed, fallback);
+            }
+            return value;
+        }
+
+        <E extends Enum<E>> E oneOf(String key, E fallback, Class<E> type) {
+            Object raw = context.apply(key);
+            if (raw == null) {
+                return fallback;
+            }
+            String allowed = Arrays.stream(type.getEnumConstants())
+                    .map(e -> e.name().toLowerCase(Locale.ROOT)).toList().toString();
+            if (raw instanceof String s) {
+                for (E e : type.getEnumConstants()) {
+                    if (e.name().equalsIgnoreCase(s.trim())) {
+                        return e;
+                    }
+                }
+            }
+            return invalid(key, raw, "one of " + allowed, fallback);
+        }
+
+        boolean onOff(String key, boolean fallback) {
+            Object raw = context.apply(key);
+            if (raw == null) {
+                return fallback;
+            }
+            if (raw instanceof Boolean b) {
+                return b;
+            }
+            String value = raw.toString().trim().toLowerCase(Locale.ROOT);
+            return switch (value) {
+                case "on", "true" -> true;
+                case "off", "false" -> false;
+                default -> invalid(key, raw, "on or off", fallback);
+            };
+        }
+
+        int intIn(String key, int fallback, int min, int max) {
+            Object raw = context.apply(key);
+            if (raw == null) {
+                return fallback;
+            }
+            String allowed = "an integer from " + min + " to " + max;
+            try {
+                int value = raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                        ? Math.toIntExact(n.longValue())
+                        : Integer.parseInt(raw.toString().trim());
+                return value >= min && value <= max ? value : invalid(key, raw, allowed, fallback);
+            } catch (NumberFormatException | ArithmeticException e) {
+                return invalid(key, raw, allowed, fallback);
+            }
+        }
+
+        int brokerCount(String key, int fallback) {
+            int count = intIn(key, fallback, AVAILABILITY_ZONES, 30);
+            if (count % AVAILABILITY_ZONES != 0) {
+                return invalid(key, context.apply(key), "a multiple of " + AVAILABILITY_ZONES
+                        + " (one broker per availability zone) from 2 to 30", fallback);
+            }
+            return count;
+        }
+
+        /** Accepts a JSON array of strings or a comma-separated string. */
+        List<String> symbols(String key, List<String> fallback) {
+            Object raw = context.apply(key);
+            if (raw == null) {
+                return fallback;
+            }
+            List<String> values = raw instanceof List<?> list
+                    ? list.stream().map(String::valueOf).map(String::trim).toList()
+                    : Arrays.stream(raw.toString().split(",")).map(String::trim).toList();
+            boolean valid = !values.isEmpty() && values.size() <= 50
+                    && values.stream().allMatch(s -> SYMBOL.matcher(s).matches())
+                    && values.stream().distinct().count() == values.size();
+            String allowed = "1 to 50 distinct symbols of A-Z, 0-9, '.', '-' (up to 10 characters, starting"
+                    + " with a letter), as a JSON array or comma-separated";
+            return valid ? values : invalid(key, raw, allowed, fallback);
+        }
+
+        private <T> T invalid(String key, Object raw, String allowed, T fallback) {
+            problems.add(key + ": '" + raw + "' is not allowed; expected " + allowed);
+            return fallback;
+        }
+
+        void throwIfInvalid() {
+            if (!problems.isEmpty()) {
+                throw new InvalidConfigException(problems);
+            }
+        }
+    }
+}

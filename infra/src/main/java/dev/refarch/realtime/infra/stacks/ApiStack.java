@@ -1,0 +1,89 @@
+package dev.refarch.realtime.infra.stacks;
+
+import dev.refarch.realtime.graphql.TableContract;
+import dev.refarch.realtime.infra.config.AppConfig;
+import dev.refarch.realtime.infra.config.Stage;
+import dev.refarch.realtime.infra.constructs.RealtimeApi;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Expiration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.constructs.Construct;
+
+/**
+ * The GraphQL API both experiences use: the AppSync API with its resolvers, the Reviews and
+ * Movies tables, and the Reviews rows seeded at deploy.
+ */
+public final class ApiStack extends Stack {
+
+    /** Output keys; the Reviews CLI task finds the table through {@link #REVIEWS_TABLE_OUTPUT}. */
+    public static final String GRAPHQL_URL_OUTPUT = "GraphqlUrl";
+    public static final String REALTIME_URL_OUTPUT = "RealtimeUrl";
+    public static final String API_ID_OUTPUT = "ApiId";
+    public static final String API_KEY_OUTPUT = "ApiKey";
+    public static final String REVIEWS_TABLE_OUTPUT = "ReviewsTableName";
+    public static final String MOVIES_TABLE_OUTPUT = "MoviesTableName";
+
+    private final Table reviewsTable;
+    private final Table moviesTable;
+    private final RealtimeApi api;
+
+    public ApiStack(Construct scope, String id, StackProps props, AppConfig config, LocalDate synthDay) {
+        super(scope, id, props);
+        reviewsTable = table("ReviewsTable", TableContract.Reviews.REACTION, config.stage());
+        moviesTable = table("MoviesTable", TableContract.Movies.PK, config.stage());
+
+        // Counted from the start of the synth day, so a day's templates are identical.
+        long expiresAt = synthDay.plusDays(config.apiKeyExpiryDays()).atStartOfDay(ZoneOffset.UTC)
+                .toInstant().toEpochMilli();
+        api = new RealtimeApi(this, "Api", new RealtimeApi.Props(
+                config.appName() + "-" + config.stage().id(),
+                Map.of("reviews", reviewsTable, "movies", moviesTable),
+                Expiration.atTimestamp(expiresAt),
+                config.stage()));
+
+        output(GRAPHQL_URL_OUTPUT, api.api().getGraphqlUrl(), "GraphQL endpoint (HTTPS)");
+        output(REALTIME_URL_OUTPUT, api.realtimeUrl(), "Real-time endpoint for subscriptions (WSS)");
+        output(API_ID_OUTPUT, api.api().getApiId(), "AppSync API id");
+        output(API_KEY_OUTPUT, api.api().getApiKey(), "Public API key for web clients (not a secret: it ships in the page)");
+        output(REVIEWS_TABLE_OUTPUT, reviewsTable.getTableName(), "Reviews table: live counts and leaderboard");
+        output(MOVIES_TABLE_OUTPUT, moviesTable.getTableName(), "Movies table: the current movie");
+    }
+
+    private Table table(String id, String partitionKey, Stage stage) {
+        return Table.Builder.create(this, id)
+                .partitionKey(Attribute.builder().name(partitionKey).type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .encryption(TableEncryption.AWS_MANAGED)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
+                        .pointInTimeRecoveryEnabled(true).build())
+                .deletionProtection(stage.deletionProtection())
+                .removalPolicy(stage.removalPolicy())
+                .build();
+    }
+
+    private void output(String key, String value, String description) {
+        CfnOutput.Builder.create(this, key).value(value).description(description).build();
+    }
+
+    public Table reviewsTable() {
+        return reviewsTable;
+    }
+
+    public Table moviesTable() {
+        return moviesTable;
+    }
+
+    public RealtimeApi api() {
+        return api;
+    }
+}
