@@ -1,0 +1,137 @@
+package dev.refarch.realtime.infra.stacks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refarch.realtime.graphql.ApiDefinition;
+import dev.refarch.realtime.infra.TestApps;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class ApiStackTest {
+
+    private static Template template;
+    private static JsonNode json;
+
+    @BeforeAll
+    static void synth() {
+        App app = TestApps.app(Map.of());
+        template = Template.fromStack(TestApps.stack(app, "realtime-refarch-dev-api"));
+        json = new ObjectMapper().valueToTree(template.toJSON());
+    }
+
+    @Test
+    void apiKeyIsTheDefaultAuthAndIamTheAdditionalOneWithXrayAndErrorLogs() {
+        template.hasResourceProperties("AWS::AppSync::GraphQLApi", Map.of(
+                "AuthenticationType", "API_KEY",
+                "AdditionalAuthenticationProviders", List.of(Map.of("AuthenticationType", "AWS_IAM")),
+                "XrayEnabled", true,
+                "LogConfig", Match.objectLike(Map.of("FieldLogLevel", "ERROR", "ExcludeVerboseContent", true))));
+    }
+
+    @Test
+    void apiKeyExpiresTheConfiguredDaysAfterTheStartOfTheSynthDay() {
+        long expected = Instant.parse("2027-11-22T00:00:00Z").getEpochSecond();
+        template.hasResourceProperties("AWS::AppSync::ApiKey", Map.of("Expires", expected));
+    }
+
+    @Test
+    void schemaIsTheGraphqlModulesSchema() {
+        template.hasResourceProperties("AWS::AppSync::GraphQLSchema",
+                Map.of("Definition", ApiDefinition.load().schema()));
+    }
+
+    @Test
+    void tablesAreOnDemandEncryptedWithPointInTimeRecoveryAndDestroyedInDev() {
+        template.resourceCountIs("AWS::DynamoDB::Table", 2);
+        for (String key : List.of("reaction", "pk")) {
+            template.hasResource("AWS::DynamoDB::Table", Map.of(
+                    "Properties", Match.objectLike(Map.of(
+                            "KeySchema", List.of(Map.of("AttributeName", key, "KeyType", "HASH")),
+                            "BillingMode", "PAY_PER_REQUEST",
+                            "SSESpecification", Map.of("SSEEnabled", true),
+                            "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true))),
+                    "DeletionPolicy", "Delete"));
+        }
+    }
+
+    @Test
+    void prodRetainsAndProtectsTablesAndKeepsLogsAYear() {
+        App app = TestApps.app(Map.of("stage", "prod"));
+        Template prod = Template.fromStack(TestApps.stack(app, "realtime-refarch-prod-api"));
+        prod.allResources("AWS::DynamoDB::Table", Map.of(
+                "Properties", Match.objectLike(Map.of("DeletionProtectionEnabled", true)),
+                "DeletionPolicy", "Retain"));
+        prod.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 365));
+    }
+
+    @Test
+    void everyManifestResolverIsDeployedWithItsTemplatesAndDataSource() {
+        ApiDefinition definition = ApiDefinition.load();
+        template.resourceCountIs("AWS::AppSync::Resolver", definition.resolvers().size());
+        for (ApiDefinition.Resolver r : definition.resolvers()) {
+            template.hasResourceProperties("AWS::AppSync::Resolver", Match.objectLike(Map.of(
+                    "TypeName", r.type(),
+                    "FieldName", r.field(),
+                    "Kind", "UNIT",
+                    "RequestMappingTemplate", r.requestTemplate(),
+                    "ResponseMappingTemplate", r.responseTemplate())));
+        }
+        template.hasResourceProperties("AWS::AppSync::DataSource", Map.of("Name", "LocalBroadcast", "Type", "NONE",
+                "ApiId", Match.anyValue()));
+        template.hasResourceProperties("AWS::AppSync::DataSource", Match.objectLike(Map.of(
+                "Name", "ReviewsTable", "Type", "AMAZON_DYNAMODB")));
+    }
+
+    @Test
+    void dataSourceRolesAllowExactlyTheOperationsTheirTemplatesRunOnTheirTable() {
+        template.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of(
+                "Policies", List.of(Map.of("PolicyName", "Resolvers", "PolicyDocument", Match.objectLike(Map.of(
+                        "Statement", List.of(Map.of(
+                                "Action", List.of("dynamodb:Scan", "dynamodb:UpdateItem"),
+                                "Effect", "Allow",
+                                "Resource", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ReviewsTable.*"), "Arn")))))))))));
+        template.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of(
+                "Policies", List.of(Map.of("PolicyName", "Resolvers", "PolicyDocument", Match.objectLike(Map.of(
+                        "Statement", List.of(Map.of(
+                                "Action", List.of("dynamodb:GetItem", "dynamodb:PutItem"),
+                                "Effect", "Allow",
+                                "Resource", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("MoviesTable.*"), "Arn")))))))))));
+    }
+
+    @Test
+    void noIamStatementUsesAWildcardAction() {
+        List<String> actions = new ArrayList<>();
+        json.findValues("Action").forEach(a -> {
+            if (a.isArray()) {
+                a.forEach(x -> actions.add(x.asText()));
+            } else {
+                actions.add(a.asText());
+            }
+        });
+        assertFalse(actions.isEmpty());
+        for (String action : actions) {
+            assertFalse(action.contains("*"), "wildcard action " + action);
+        }
+    }
+
+    @Test
+    void outputsNameTheEndpointsKeyAndTables() {
+        for (String key : List.of(ApiStack.GRAPHQL_URL_OUTPUT, ApiStack.REALTIME_URL_OUTPUT, ApiStack.API_ID_OUTPUT,
+                ApiStack.API_KEY_OUTPUT, ApiStack.REVIEWS_TABLE_OUTPUT, ApiStack.MOVIES_TABLE_OUTPUT)) {
+            template.hasOutput(key, Match.anyValue());
+        }
+        assertEquals("RealtimeUrl", json.at("/Outputs/RealtimeUrl/Value/Fn::GetAtt/1").asText());
+        assertTrue(json.at("/Outputs/ReviewsTableName/Value/Ref").asText().startsWith("ReviewsTable"));
+    }
+}
