@@ -1,0 +1,47 @@
+package dev.refarch.realtime.cli;
+
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+
+/** Reads the Reviews table's name from the API stack's CloudFormation outputs. */
+public final class StackOutputs {
+
+    /** The API stack's output that holds the Reviews table's name. */
+    public static final String REVIEWS_TABLE_NAME = "ReviewsTableName";
+
+    private final CloudFormationClient cloudFormation;
+
+    public StackOutputs(CloudFormationClient cloudFormation) {
+        this.cloudFormation = cloudFormation;
+    }
+
+    /**
+     * The value of the stack's {@value #REVIEWS_TABLE_NAME} output.
+     *
+     * @throws SeedFailure with {@link ReviewsCli#UNKNOWN_STACK} or {@link ReviewsCli#MISSING_OUTPUT}
+     */
+    public String reviewsTableName(String stackName) {
+        Stack stack;
+        try {
+            stack = cloudFormation.describeStacks(d -> d.stackName(stackName)).stacks().get(0);
+        } catch (CloudFormationException e) {
+            // CloudFormation has no dedicated error for this: a missing stack is a
+            // ValidationError whose message says "Stack with id X does not exist".
+            if (e.awsErrorDetails() != null && "ValidationError".equals(e.awsErrorDetails().errorCode())
+                    && String.valueOf(e.awsErrorDetails().errorMessage()).contains("does not exist")) {
+                throw new SeedFailure(ReviewsCli.UNKNOWN_STACK,
+                        "stack " + stackName + " does not exist in this account and region", e);
+            }
+            throw e;
+        }
+        return stack.outputs().stream()
+                .filter(output -> REVIEWS_TABLE_NAME.equals(output.outputKey()))
+                .map(Output::outputValue)
+                .findFirst()
+                .orElseThrow(() -> new SeedFailure(ReviewsCli.MISSING_OUTPUT,
+                        "stack " + stackName + " has no output " + REVIEWS_TABLE_NAME
+                                + "; is it the API stack, and is its deployment complete?", null));
+    }
+}
