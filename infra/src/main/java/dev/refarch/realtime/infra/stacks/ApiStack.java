@@ -4,6 +4,7 @@ import dev.refarch.realtime.graphql.TableContract;
 import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.config.Stage;
 import dev.refarch.realtime.infra.constructs.RealtimeApi;
+import dev.refarch.realtime.infra.constructs.ReviewsSeed;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -50,6 +51,8 @@ public final class ApiStack extends Stack {
                 Map.of("reviews", reviewsTable, "movies", moviesTable),
                 Expiration.atTimestamp(expiresAt),
                 config.stage()));
+
+        new ReviewsSeed(this, "ReviewsSeed", reviewsTable, config.stage());
 
         output(GRAPHQL_URL_OUTPUT, api.api().getGraphqlUrl(), "GraphQL endpoint (HTTPS)");
         output(REALTIME_URL_OUTPUT, api.realtimeUrl(), "Real-time endpoint for subscriptions (WSS)");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refarch.realtime.graphql.ApiDefinition;
+import dev.refarch.realtime.graphql.TableContract;
 import dev.refarch.realtime.infra.TestApps;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -107,6 +108,28 @@ class ApiStackTest {
                                 "Action", List.of("dynamodb:GetItem", "dynamodb:PutItem"),
                                 "Effect", "Allow",
                                 "Resource", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("MoviesTable.*"), "Arn")))))))))));
+    }
+
+    @Test
+    void deploySeedsEachReviewsRowOnlyWhereMissing() {
+        template.resourceCountIs("Custom::ReviewsRow", 5);
+        for (String reaction : TableContract.Reviews.REACTIONS) {
+            String create = json.findParents("Create").stream()
+                    .map(p -> p.get("Create").toString())
+                    .filter(c -> c.contains("\\\"S\\\":\\\"" + reaction + "\\\""))
+                    .findFirst().orElseThrow(() -> new AssertionError("no seeding call for " + reaction));
+            assertTrue(create.contains("PutItem"), create);
+            assertTrue(create.contains("attribute_not_exists(#reaction)"), create);
+            assertTrue(create.contains("ignoreErrorCodesMatching\\\":\\\"ConditionalCheckFailedException"), create);
+        }
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Role", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ReviewsSeedRole.*"), "Arn")))));
+        template.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of(
+                "Policies", List.of(Map.of("PolicyName", "SeedReviews", "PolicyDocument", Match.objectLike(Map.of(
+                        "Statement", Match.arrayWith(List.of(Map.of(
+                                "Action", "dynamodb:PutItem",
+                                "Effect", "Allow",
+                                "Resource", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ReviewsTable.*"), "Arn"))))))))))));
     }
 
     @Test

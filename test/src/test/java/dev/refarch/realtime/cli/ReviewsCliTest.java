@@ -1,5 +1,7 @@
 package dev.refarch.realtime.cli;
 
+import dev.refarch.realtime.graphql.testing.DynamoDbLocal;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -44,7 +46,7 @@ class ReviewsCliTest {
         throw SdkClientException.create("Unable to load region from any of the providers in the chain");
     };
 
-    private static DynamoDbLocalServer dynamoDbLocal;
+    private static DynamoDbLocal dynamoDbLocal;
     private static DynamoDbClient dynamo;
     private static ReviewsTableFixture tables;
     private static WireMockServer cloudFormation;
@@ -54,7 +56,7 @@ class ReviewsCliTest {
 
     @BeforeAll
     static void startServers() {
-        dynamoDbLocal = DynamoDbLocalServer.start();
+        dynamoDbLocal = DynamoDbLocal.start();
         dynamo = dynamoDbLocal.client();
         tables = new ReviewsTableFixture(dynamo);
         cloudFormation = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());

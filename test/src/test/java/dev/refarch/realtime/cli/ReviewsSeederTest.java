@@ -1,5 +1,7 @@
 package dev.refarch.realtime.cli;
 
+import dev.refarch.realtime.graphql.testing.DynamoDbLocal;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,13 +18,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class ReviewsSeederTest {
 
-    private static DynamoDbLocalServer dynamoDbLocal;
+    private static DynamoDbLocal dynamoDbLocal;
     private static DynamoDbClient dynamo;
     private static ReviewsTableFixture tables;
 
     @BeforeAll
     static void startDynamoDbLocal() {
-        dynamoDbLocal = DynamoDbLocalServer.start();
+        dynamoDbLocal = DynamoDbLocal.start();
         dynamo = dynamoDbLocal.client();
         tables = new ReviewsTableFixture(dynamo);
     }

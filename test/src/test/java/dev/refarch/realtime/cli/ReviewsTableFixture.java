@@ -1,16 +1,12 @@
 package dev.refarch.realtime.cli;
 
 import dev.refarch.realtime.graphql.TableContract.Reviews;
+import dev.refarch.realtime.graphql.testing.DynamoDbLocal;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** Fresh, uniquely named Reviews tables in one DynamoDB Local, and ways to read and write rows. */
 final class ReviewsTableFixture {
@@ -26,11 +22,7 @@ final class ReviewsTableFixture {
     /** An empty table keyed like the API's Reviews table; tests share the database, not tables. */
     String newTable() {
         String name = "Reviews-" + TABLES.incrementAndGet();
-        dynamo.createTable(t -> t.tableName(name)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(AttributeDefinition.builder()
-                        .attributeName(Reviews.REACTION).attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName(Reviews.REACTION).keyType(KeyType.HASH).build()));
+        DynamoDbLocal.createTable(dynamo, name, Reviews.REACTION);
         return name;
     }
 
