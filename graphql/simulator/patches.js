@@ -11,6 +11,10 @@ const SIMULATOR_DIR = path.dirname(require.resolve('@aws-amplify/amplify-appsync
 // graphql-subscriptions as the simulator itself resolves it, so the iterator types match.
 const { withFilter } = require(require.resolve('graphql-subscriptions', { paths: [SIMULATOR_DIR] }));
 
+// Java-like values VTL templates see (the simulator's own mapper and string type).
+const { JavaString } = require(path.join(SIMULATOR_DIR, 'lib/velocity/value-mapper/string'));
+const { VelocityTemplate } = require(path.join(SIMULATOR_DIR, 'lib/velocity'));
+
 const LOOPBACK = '127.0.0.1';
 const REALTIME_PATH = '/graphql/realtime';
 
@@ -122,7 +126,42 @@ function guardRealtimeMessages(simulator, log) {
   };
 }
 
+/**
+ * Gap: in a response template the simulator exposes $ctx.error.type and $ctx.error.message
+ * as plain JavaScript strings, while every other value a template sees is wrapped as a Java
+ * value. On AppSync they are java.lang.String, so a template may call String methods on them
+ * (Mutation.vote.response.vtl calls .contains("ConditionalCheckFailed") on the type); in the
+ * simulator such a call silently yields nothing, and a failed vote came back as the raw
+ * DynamoDB error instead of MovieNotCurrent. This wraps both as the simulator's JavaString.
+ * Patched on the prototype, so it applies to every template of this process.
+ */
+function errorFieldsAsJavaStrings() {
+  const proto = VelocityTemplate && VelocityTemplate.prototype;
+  expect(proto && typeof proto.buildRenderContext === 'function', 'VelocityTemplate.buildRenderContext');
+  expect(typeof JavaString === 'function', 'value-mapper JavaString');
+  if (proto.buildRenderContext.patchedErrorFields) return;
+  const original = proto.buildRenderContext;
+  const patched = function buildRenderContext(...args) {
+    const context = original.apply(this, args);
+    const error = context.ctx && context.ctx.error;
+    if (error) {
+      // ctx and context are the same object in the simulator; set both anyway.
+      const wrapped = {
+        ...error,
+        type: new JavaString(String(error.type)),
+        message: new JavaString(String(error.message)),
+      };
+      context.ctx.error = wrapped;
+      context.context.error = wrapped;
+    }
+    return context;
+  };
+  patched.patchedErrorFields = true;
+  proto.buildRenderContext = patched;
+}
+
 module.exports = {
+  errorFieldsAsJavaStrings,
   LOOPBACK,
   REALTIME_PATH,
   bindLoopbackOnly,

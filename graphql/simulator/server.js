@@ -160,6 +160,7 @@ async function main() {
 
   const { AmplifyAppSyncSimulator } = require('@aws-amplify/amplify-appsync-simulator');
   const simulator = new AmplifyAppSyncSimulator({ port: options.port });
+  patches.errorFieldsAsJavaStrings();
   simulator.init(config);
   patches.bindLoopbackOnly(simulator, options.port);
   patches.filterSubscriptionsByArguments(simulator);
