@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * Runs the AppSync API locally: @aws-amplify/amplify-appsync-simulator loaded with
+ * graphql/schema.graphql, the data sources and resolvers declared in graphql/resolvers.json
+ * (the same file the CDK stack deploys from) and the VTL templates in graphql/resolvers/.
+ *
+ * Usage (from the repository root, after `npm ci`):
+ *   node graphql/simulator/server.js --dynamodb-endpoint http://127.0.0.1:8000 \
+ *        --table reviews=Reviews --table movies=Movies [--port 0] [--api-key KEY] [--exit-on-stdin-close]
+ *
+ * Configuration (a flag wins over its environment variable):
+ *   --dynamodb-endpoint URL   APPSYNC_SIM_DYNAMODB_ENDPOINT   DynamoDB (Local) endpoint; required
+ *                                                            when resolvers.json has DynamoDB sources
+ *   --table LOGICAL=NAME      APPSYNC_SIM_TABLE_<LOGICAL>     real table name of each logical table of
+ *                             (e.g. APPSYNC_SIM_TABLE_REVIEWS) resolvers.json ("reviews", "movies");
+ *                                                            every logical table needs one
+ *   --port N                  APPSYNC_SIM_PORT                HTTP port, default 0 (a free port)
+ *   --api-key KEY             APPSYNC_SIM_API_KEY             the API key, default "da2-local-api-key"
+ *   --exit-on-stdin-close                                     exit when stdin closes, so a parent
+ *                                                            process that dies takes this one along
+ *
+ * There is no separate WebSocket port: the simulator attaches the real-time endpoint
+ * (ws://127.0.0.1:<port>/graphql/realtime, AppSync real-time protocol, subprotocol graphql-ws,
+ * auth in the `header` query parameter) to the HTTP server. GraphQL over HTTP is
+ * POST http://127.0.0.1:<port>/graphql (HTTP/1.1 only: the simulator answers 405 to an h2c upgrade).
+ *
+ * Auth: default API_KEY (header x-api-key), additional AWS_IAM. The simulator does NOT verify
+ * SigV4 signatures: a request without x-api-key whose Authorization header starts with
+ * "AWS4-HMAC-SHA256" and contains "Credential=<access key id>/..." is treated as IAM, e.g.
+ *   Authorization: AWS4-HMAC-SHA256 Credential=AKIDLOCAL/20260101/us-east-1/appsync/aws4_request,
+ *                  SignedHeaders=host;x-amz-date, Signature=0
+ * (a valid x-api-key wins when both are sent). Never expose this server beyond loopback.
+ *
+ * Output: once serving, exactly one JSON line on stdout,
+ *   {"ready":true,"httpPort":P,"wsPort":P,"graphqlUrl":"http://127.0.0.1:P/graphql","realtimeUrl":"ws://127.0.0.1:P/graphql/realtime"}
+ * Everything else (the simulator's own logging included) goes to stderr. A configuration
+ * error prints a message on stderr and exits with 2. SIGTERM / SIGINT stop it cleanly (exit 0).
+ *
+ * Simulator gaps bridged here are all in ./patches.js.
+ */
+
+const fs = require('fs');
+const path = require('path');
+const patches = require('./patches');
+
+// Keep stdout for the ready line alone: the simulator logs with console.log / console.warn.
+const log = (...args) => console.error('[appsync-simulator]', ...args);
+console.log = log;
+console.info = log;
+console.warn = log;
+
+const GRAPHQL_DIR = path.resolve(__dirname, '..');
+
+function fail(message) {
+  process.stderr.write(`appsync simulator: ${message}\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv, env) {
+  const options = {
+    dynamodbEndpoint: env.APPSYNC_SIM_DYNAMODB_ENDPOINT,
+    port: env.APPSYNC_SIM_PORT,
+    apiKey: env.APPSYNC_SIM_API_KEY || 'da2-local-api-key',
+    tables: {},
+    exitOnStdinClose: false,
+  };
+  for (const [name, value] of Object.entries(env)) {
+    const match = /^APPSYNC_SIM_TABLE_(.+)$/.exec(name);
+    if (match && value) {
+      options.tables[match[1].toLowerCase()] = value;
+    }
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) fail(`${flag} needs a value`);
+      return argv[++i];
+    };
+    switch (flag) {
+      case '--dynamodb-endpoint': options.dynamodbEndpoint = value(); break;
+      case '--port': options.port = value(); break;
+      case '--api-key': options.apiKey = value(); break;
+      case '--exit-on-stdin-close': options.exitOnStdinClose = true; break;
+      case '--table': {
+        const pair = value();
+        const eq = pair.indexOf('=');
+        if (eq <= 0 || eq === pair.length - 1) fail(`--table wants LOGICAL=NAME, got "${pair}"`);
+        options.tables[pair.slice(0, eq).toLowerCase()] = pair.slice(eq + 1);
+        break;
+      }
+      default: fail(`unknown argument "${flag}"`);
+    }
+  }
+  const port = options.port === undefined || options.port === '' ? 0 : Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`port must be 0..65535, got "${options.port}"`);
+  options.port = port;
+  if (!options.apiKey) fail('the API key must not be empty');
+  return options;
+}
+
+function loadConfig(options) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(GRAPHQL_DIR, 'resolvers.json'), 'utf8'));
+  const logicalTables = manifest.dataSources.filter((d) => d.type === 'AMAZON_DYNAMODB').map((d) => d.table);
+  const unknown = Object.keys(options.tables).filter((t) => !logicalTables.includes(t));
+  if (unknown.length) fail(`unknown logical table(s) ${unknown.join(', ')}; resolvers.json has ${logicalTables.join(', ')}`);
+  const missing = logicalTables.filter((t) => !options.tables[t]);
+  if (missing.length) fail(`no table name for logical table(s) ${missing.join(', ')} (--table LOGICAL=NAME)`);
+  if (logicalTables.length && !options.dynamodbEndpoint) fail('--dynamodb-endpoint is required');
+
+  const dataSources = manifest.dataSources.map((source) => {
+    if (source.type !== 'AMAZON_DYNAMODB') {
+      return { type: source.type, name: source.name };
+    }
+    return {
+      type: source.type,
+      name: source.name,
+      config: { endpoint: options.dynamodbEndpoint, region: 'us-east-1', tableName: options.tables[source.table] },
+      // Fixed credentials for DynamoDB Local, so the SDK never looks for real ones.
+      options: { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+    };
+  });
+  const templateNames = [...new Set(manifest.resolvers.flatMap((r) => [r.request, r.response]))];
+  const mappingTemplates = templateNames.map((name) => ({
+    path: name,
+    content: fs.readFileSync(path.join(GRAPHQL_DIR, 'resolvers', name), 'utf8'),
+  }));
+  const resolvers = manifest.resolvers.map((r) => ({
+    kind: 'UNIT',
+    typeName: r.type,
+    fieldName: r.field,
+    dataSourceName: r.dataSource,
+    requestMappingTemplateLocation: r.request,
+    responseMappingTemplateLocation: r.response,
+  }));
+  const schemaPath = path.join(GRAPHQL_DIR, 'schema.graphql');
+  return {
+    schema: { path: schemaPath, content: fs.readFileSync(schemaPath, 'utf8') },
+    dataSources,
+    mappingTemplates,
+    resolvers,
+    appSync: {
+      name: 'realtime-refarch-local',
+      apiKey: options.apiKey,
+      defaultAuthenticationType: { authenticationType: 'API_KEY' },
+      additionalAuthenticationProviders: [{ authenticationType: 'AWS_IAM' }],
+    },
+  };
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2), process.env);
+  const config = loadConfig(options);
+
+  // Last resort, after patches.guardRealtimeMessages: a stray rejection is logged and the
+  // server keeps serving (Node 20 would otherwise exit on it).
+  process.on('unhandledRejection', (reason) => {
+    log('unhandled rejection (kept serving):', reason && reason.stack ? reason.stack : reason);
+  });
+
+  const { AmplifyAppSyncSimulator } = require('@aws-amplify/amplify-appsync-simulator');
+  const simulator = new AmplifyAppSyncSimulator({ port: options.port });
+  patches.errorFieldsAsJavaStrings();
+  simulator.init(config);
+  patches.bindLoopbackOnly(simulator, options.port);
+  patches.filterSubscriptionsByArguments(simulator);
+  patches.guardRealtimeMessages(simulator, log);
+  await simulator.start();
+
+  const httpServer = simulator._server._httpServer;
+  const port = httpServer.address().port;
+  let stopping = false;
+  const stop = async (why) => {
+    if (stopping) return;
+    stopping = true;
+    log(`stopping (${why})`);
+    const forced = setTimeout(() => process.exit(0), 3000);
+    forced.unref();
+    try {
+      await simulator.stop();
+      // Keep-alive HTTP connections would hold close() open.
+      if (typeof httpServer.closeAllConnections === 'function') httpServer.closeAllConnections();
+    } catch (error) {
+      log('error while stopping:', error);
+    }
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  if (options.exitOnStdinClose) {
+    process.stdin.on('end', () => stop('stdin closed'));
+    process.stdin.on('error', () => stop('stdin error'));
+    process.stdin.resume();
+  }
+
+  process.stdout.write(JSON.stringify({
+    ready: true,
+    httpPort: port,
+    wsPort: port,
+    graphqlUrl: `http://${patches.LOOPBACK}:${port}/graphql`,
+    realtimeUrl: `ws://${patches.LOOPBACK}:${port}${patches.REALTIME_PATH}`,
+  }) + '\n');
+}
+
+main().catch((error) => {
+  process.stderr.write(`appsync simulator failed to start: ${error && error.stack ? error.stack : error}\n`);
+  process.exit(1);
+});

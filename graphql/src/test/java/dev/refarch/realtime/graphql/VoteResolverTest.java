@@ -1,0 +1,175 @@
+package dev.refarch.realtime.graphql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.refarch.realtime.graphql.TableContract.Reviews;
+import dev.refarch.realtime.graphql.testing.GraphqlClient;
+import dev.refarch.realtime.graphql.testing.LocalApi;
+import dev.refarch.realtime.graphql.testing.Operations;
+import dev.refarch.realtime.graphql.testing.RealtimeSubscriber;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The vote resolver against DynamoDB Local through the AppSync simulator. */
+class VoteResolverTest {
+
+    private static final String CURRENT = "movie-550";
+    private static final String PREVIOUS = "movie-13";
+
+    private static LocalApi api;
+
+    @BeforeAll
+    static void start() {
+        api = LocalApi.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    @BeforeEach
+    void seed() {
+        api.seedReviews(CURRENT);
+        api.iamClient().execute(Operations.SET_CURRENT_MOVIE,
+                Map.of("movie", Map.of("id", CURRENT, "title", "Fight Club"))).assertSucceeded();
+    }
+
+    private static GraphqlClient.Response vote(String movieId, String reaction, int count) {
+        return api.apiKeyClient().execute(Operations.VOTE,
+                Map.of("movieId", movieId, "reaction", reaction, "count", count));
+    }
+
+    @Test
+    void concurrentVotesAreEachCountedExactlyOnce() throws Exception {
+        int clients = 20;
+        int votesPerClient = 50;
+        Map<String, Long> expected = new HashMap<>();
+        for (int c = 0; c < clients; c++) {
+            for (int v = 0; v < votesPerClient; v++) {
+                expected.merge(reactionOf(c, v), (long) countOf(c, v), Long::sum);
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<List<GraphqlClient.Response>>> results = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                results.add(pool.submit(() -> {
+                    GraphqlClient graphql = api.apiKeyClient();
+                    List<GraphqlClient.Response> responses = new ArrayList<>();
+                    for (int v = 0; v < votesPerClient; v++) {
+                        responses.add(graphql.execute(Operations.VOTE, Map.of("movieId", CURRENT,
+                                "reaction", reactionOf(client, v), "count", countOf(client, v))));
+                    }
+                    return responses;
+                }));
+            }
+            int succeeded = 0;
+            for (Future<List<GraphqlClient.Response>> result : results) {
+                for (GraphqlClient.Response response : result.get()) {
+                    response.assertSucceeded();
+                    succeeded++;
+                }
+            }
+            assertEquals(clients * votesPerClient, succeeded);
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String reaction : Reviews.REACTIONS) {
+            assertEquals(expected.getOrDefault(reaction, 0L), api.storedCount(reaction), "stored count of " + reaction);
+        }
+        JsonNode reviews = api.apiKeyClient().execute(Operations.REVIEWS).assertSucceeded().data("reviews");
+        assertEquals(5, reviews.size());
+        for (JsonNode review : reviews) {
+            String reaction = review.path("reaction").asText();
+            assertEquals(expected.getOrDefault(reaction, 0L), review.path("count").asLong(), "reviews count of " + reaction);
+            assertEquals(CURRENT, review.path("movieId").asText());
+        }
+    }
+
+    private static String reactionOf(int client, int vote) {
+        return Reviews.REACTIONS.get((client + vote) % Reviews.REACTIONS.size());
+    }
+
+    private static int countOf(int client, int vote) {
+        return 1 + (client * 7 + vote) % 5;
+    }
+
+    @Test
+    void voteForAMovieNoLongerCurrentIsRejectedAndNotCounted() {
+        Map<String, AttributeValue> before = api.reviewRow("LOVE");
+        GraphqlClient.Response response = vote(PREVIOUS, "LOVE", 3).assertErrorType("MovieNotCurrent");
+        assertTrue(response.data("vote").isNull(), response.body().toString());
+        assertTrue(response.errors().get(0).path("message").asText().contains("not the current movie"),
+                response.body().toString());
+        assertEquals(before, api.reviewRow("LOVE"));
+    }
+
+    @Test
+    void voteCountOutsideOneToHundredIsRejectedAndNotCounted() {
+        for (int count : new int[] {0, -1, 101}) {
+            vote(CURRENT, "LIKE", count).assertErrorType("VoteCountOutOfRange");
+        }
+        assertEquals(0, api.storedCount("LIKE"));
+    }
+
+    @Test
+    void voteCountsOfOneAndOneHundredAreCounted() {
+        JsonNode first = vote(CURRENT, "MEH", 1).assertSucceeded().data("vote");
+        assertEquals(1, first.path("count").asInt());
+        assertEquals(CURRENT, first.path("movieId").asText());
+        assertEquals(101, vote(CURRENT, "MEH", 100).assertSucceeded().data("vote").path("count").asInt());
+        assertEquals(101, api.storedCount("MEH"));
+    }
+
+    @Test
+    void unknownReactionIsAValidationErrorAndNothingIsCounted() {
+        Map<String, Map<String, AttributeValue>> before = new HashMap<>();
+        Reviews.REACTIONS.forEach(r -> before.put(r, api.reviewRow(r)));
+        GraphqlClient.Response response = vote(CURRENT, "BORED", 1);
+        assertFalse(response.errors().isEmpty(), response.body().toString());
+        assertTrue(response.errors().get(0).path("message").asText().contains("BORED"), response.body().toString());
+        assertTrue(response.data("vote").isMissingNode() || response.data("vote").isNull(), response.body().toString());
+        Reviews.REACTIONS.forEach(r -> assertEquals(before.get(r), api.reviewRow(r), r));
+    }
+
+    @Test
+    void voteIsBroadcastToReviewSubscribers() {
+        try (RealtimeSubscriber subscriber = api.apiKeySubscriber()) {
+            subscriber.subscribe(Operations.ON_REVIEW);
+            vote(CURRENT, "HATE", 4).assertSucceeded();
+            JsonNode review = subscriber.awaitNext(Duration.ofSeconds(5)).at("/payload/data/onReview");
+            assertEquals("HATE", review.path("reaction").asText());
+            assertEquals(4, review.path("count").asInt());
+            assertEquals(CURRENT, review.path("movieId").asText());
+        }
+    }
+
+    @Test
+    void rejectedVoteIsNotBroadcast() {
+        try (RealtimeSubscriber subscriber = api.apiKeySubscriber()) {
+            subscriber.subscribe(Operations.ON_REVIEW);
+            vote(PREVIOUS, "HATE", 4).assertErrorType("MovieNotCurrent");
+            vote(CURRENT, "HATE", 0).assertErrorType("VoteCountOutOfRange");
+            vote(CURRENT, "LOVE", 2).assertSucceeded();
+            assertEquals("LOVE", subscriber.awaitNext(Duration.ofSeconds(5)).at("/payload/data/onReview/reaction").asText());
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.refarch.realtime.graphql.testing;
+
+import dev.refarch.realtime.graphql.TableContract;
+import dev.refarch.realtime.graphql.TableContract.Reviews;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The GraphQL API running locally for a test class: DynamoDB Local with the API's tables and
+ * the AppSync simulator in front of it. Start once per class, close after.
+ */
+public final class LocalApi implements AutoCloseable {
+
+    public static final String REVIEWS_TABLE = "Reviews";
+    public static final String MOVIES_TABLE = "Movies";
+
+    private final DynamoDbLocal dynamo;
+    private final DynamoDbClient client;
+    private final AppSyncSimulator simulator;
+
+    private LocalApi(DynamoDbLocal dynamo, DynamoDbClient client, AppSyncSimulator simulator) {
+        this.dynamo = dynamo;
+        this.client = client;
+        this.simulator = simulator;
+    }
+
+    /** Starts DynamoDB Local, creates the tables, then starts the simulator against them. */
+    public static LocalApi start() {
+        DynamoDbLocal dynamo = DynamoDbLocal.start();
+        try {
+            dynamo.createApiTables(REVIEWS_TABLE, MOVIES_TABLE);
+            DynamoDbClient client = dynamo.client();
+            try {
+                AppSyncSimulator simulator = AppSyncSimulator.start(dynamo.endpoint(),
+                        Map.of("reviews", REVIEWS_TABLE, "movies", MOVIES_TABLE));
+                return new LocalApi(dynamo, client, simulator);
+            } catch (RuntimeException e) {
+                client.close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            dynamo.close();
+            throw e;
+        }
+    }
+
+    public AppSyncSimulator simulator() {
+        return simulator;
+    }
+
+    public DynamoDbClient dynamo() {
+        return client;
+    }
+
+    public GraphqlClient apiKeyClient() {
+        return simulator.apiKeyClient();
+    }
+
+    public GraphqlClient iamClient() {
+        return simulator.iamClient();
+    }
+
+    /** A real-time connection authenticated with the API key. */
+    public RealtimeSubscriber apiKeySubscriber() {
+        return RealtimeSubscriber.connect(simulator.realtimeUrl(), apiKeyClient().authHeaders());
+    }
+
+    /**
+     * Writes the five Reviews rows directly, as the seeding task does: count 0, topCount 0,
+     * each row belonging to {@code movieId}. Overwrites whatever was there.
+     */
+    public void seedReviews(String movieId) {
+        for (String reaction : Reviews.REACTIONS) {
+            client.putItem(p -> p.tableName(REVIEWS_TABLE).item(Map.of(
+                    Reviews.REACTION, AttributeValue.fromS(reaction),
+                    Reviews.MOVIE_ID, AttributeValue.fromS(movieId),
+                    Reviews.COUNT, AttributeValue.fromN("0"),
+                    Reviews.TOP_COUNT, AttributeValue.fromN("0"))));
+        }
+    }
+
+    /** The stored Reviews row of a reaction, read consistently. */
+    public Map<String, AttributeValue> reviewRow(String reaction) {
+        return new HashMap<>(client.getItem(g -> g.tableName(REVIEWS_TABLE).consistentRead(true)
+                .key(Map.of(Reviews.REACTION, AttributeValue.fromS(reaction)))).item());
+    }
+
+    /** The stored count of a reaction. */
+    public long storedCount(String reaction) {
+        return Long.parseLong(reviewRow(reaction).get(Reviews.COUNT).n());
+    }
+
+    /** The stored current movie item, or an empty map. */
+    public Map<String, AttributeValue> currentMovieItem() {
+        return client.getItem(g -> g.tableName(MOVIES_TABLE).consistentRead(true)
+                .key(Map.of(TableContract.Movies.PK, AttributeValue.fromS(TableContract.Movies.CURRENT)))).item();
+    }
+
+    @Override
+    public void close() {
+        try {
+            simulator.close();
+        } finally {
+            try {
+                client.close();
+            } finally {
+                dynamo.close();
+            }
+        }
+    }
+}
