@@ -50,6 +50,11 @@ public final class LocalApi implements AutoCloseable {
         return simulator;
     }
 
+    /** The DynamoDB Local endpoint the simulator's data sources use. */
+    public java.net.URI dynamoDbEndpoint() {
+        return dynamo.endpoint();
+    }
+
     public DynamoDbClient dynamo() {
         return client;
     }
