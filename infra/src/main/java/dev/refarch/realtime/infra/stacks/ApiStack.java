@@ -1,5 +1,6 @@
 package dev.refarch.realtime.infra.stacks;
 
+import dev.refarch.realtime.cli.StackOutputs;
 import dev.refarch.realtime.graphql.TableContract;
 import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.config.Stage;
@@ -31,7 +32,7 @@ public final class ApiStack extends Stack {
     public static final String REALTIME_URL_OUTPUT = "RealtimeUrl";
     public static final String API_ID_OUTPUT = "ApiId";
     public static final String API_KEY_OUTPUT = "ApiKey";
-    public static final String REVIEWS_TABLE_OUTPUT = "ReviewsTableName";
+    public static final String REVIEWS_TABLE_OUTPUT = StackOutputs.REVIEWS_TABLE_NAME;
     public static final String MOVIES_TABLE_OUTPUT = "MoviesTableName";
 
     private final Table reviewsTable;
