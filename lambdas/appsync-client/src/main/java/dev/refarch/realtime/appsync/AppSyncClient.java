@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -117,6 +119,107 @@ public final class AppSyncClient {
             throw new GraphqlErrorsException(errors, response.get("data"));
         }
         return response.path("data");
+    }
+
+    /**
+     * Sends one mutation per item, aliased into as few requests as the batch limits allow,
+     * and reports each item's outcome. Never throws for a failed item: a GraphQL error on one
+     * alias fails that item only; a request that fails as a whole fails the items it carried.
+     * Items are serialized with Jackson (pass AWSDateTime values as ISO-8601 strings).
+     *
+     * @return one result per item, in the order of {@code items}
+     */
+    public <T> List<BatchItemResult<T>> mutateAll(AliasedMutation mutation, List<T> items,
+            Supplier<Duration> remainingTime) {
+        List<JsonNode> inputs = new ArrayList<>(items.size());
+        List<Integer> sizes = new ArrayList<>(items.size());
+        for (T item : items) {
+            JsonNode input = json.valueToTree(item);
+            inputs.add(input);
+            sizes.add(bytes(input).length);
+        }
+        List<BatchItemResult<T>> results = new ArrayList<>(items.size());
+        int start = 0;
+        while (start < items.size()) {
+            int end = start;
+            long size = overheadBytes(mutation);
+            while (end < items.size() && end - start < config.maxFieldsPerRequest()) {
+                long itemBytes = itemBytes(mutation, end - start, sizes.get(end));
+                if (end > start && size + itemBytes > config.maxRequestBytes()) {
+                    break;
+                }
+                size += itemBytes;
+                end++;
+            }
+            if (size > config.maxRequestBytes()) {
+                results.add(new BatchItemResult<>(start, items.get(start), null,
+                        new AppSyncRequestFailedException(Reason.TOO_LARGE, 0, null,
+                                "item " + start + " needs about " + size + " bytes, limit "
+                                        + config.maxRequestBytes(), null)));
+            } else {
+                results.addAll(sendBatch(mutation, items, inputs, start, end, remainingTime));
+            }
+            start = end;
+        }
+        return results;
+    }
+
+    private <T> List<BatchItemResult<T>> sendBatch(AliasedMutation mutation, List<T> items, List<JsonNode> inputs,
+            int start, int end, Supplier<Duration> remainingTime) {
+        int count = end - start;
+        ObjectNode body = json.createObjectNode();
+        body.put("query", mutation.operation(count));
+        ObjectNode variables = body.putObject("variables");
+        for (int k = 0; k < count; k++) {
+            variables.set(mutation.variable(k), inputs.get(start + k));
+        }
+        List<BatchItemResult<T>> results = new ArrayList<>(count);
+        JsonNode response;
+        try {
+            response = send(bytes(body), remainingTime);
+        } catch (AppSyncRequestFailedException e) {
+            for (int k = 0; k < count; k++) {
+                results.add(new BatchItemResult<>(start + k, items.get(start + k), null, e));
+            }
+            return results;
+        }
+        JsonNode data = response.path("data");
+        Map<String, List<GraphqlError>> errorsByAlias = new HashMap<>();
+        List<GraphqlError> unattributed = new ArrayList<>();
+        for (GraphqlError error : errors(response)) {
+            Object head = error.path().isEmpty() ? null : error.path().get(0);
+            if (head instanceof String alias && alias.matches("m\\d{1,9}")
+                    && Integer.parseInt(alias.substring(1)) < count) {
+                errorsByAlias.computeIfAbsent(alias, a -> new ArrayList<>()).add(error);
+            } else {
+                // Not tied to one alias (e.g. validation or authorization of the whole
+                // request): nobody in this request can be reported as delivered.
+                unattributed.add(error);
+            }
+        }
+        for (int k = 0; k < count; k++) {
+            String alias = AliasedMutation.alias(k);
+            List<GraphqlError> own = new ArrayList<>(unattributed);
+            own.addAll(errorsByAlias.getOrDefault(alias, List.of()));
+            JsonNode result = data.get(alias);
+            results.add(own.isEmpty()
+                    ? new BatchItemResult<>(start + k, items.get(start + k), result, null)
+                    : new BatchItemResult<>(start + k, items.get(start + k), null,
+                            new GraphqlErrorsException(own, result)));
+        }
+        return results;
+    }
+
+    /** Bytes of the body without any item: {"query":"mutation XBatch() {}","variables":{}}. */
+    private static long overheadBytes(AliasedMutation mutation) {
+        return "{\"query\":\"mutation ".length() + mutation.operationName().length() + "() {}\",\"variables\":{}}"
+                .length();
+    }
+
+    /** Upper bound of what one item adds: its declaration and field in the query, its variable entry. */
+    private static long itemBytes(AliasedMutation mutation, int index, int inputBytes) {
+        return mutation.operationBytesFor(index) + mutation.variable(index).length() + "\"\":,".length()
+                + inputBytes;
     }
 
     /** Sends a body with retries; returns the parsed JSON of a 2xx response. */
