@@ -1,0 +1,25 @@
+package dev.refarch.realtime.appsync;
+
+/**
+ * The IAM-only mutations of {@code graphql/schema.graphql} that the Lambdas send, in one
+ * place so a unit test can validate every operation built from them against the schema.
+ * Selections return every field, because AppSync subscriptions deliver only the fields the
+ * triggering mutation selected.
+ */
+public final class BackendMutations {
+
+    /** {@code publishTick(tick: TickInput!): Tick}, sent by the MSK consumer. */
+    public static final AliasedMutation PUBLISH_TICK = new AliasedMutation("publishTick", "tick", "TickInput!",
+            "symbol price open high low volume timestamp");
+
+    /** {@code publishReview(review: ReviewInput!): Review}, sent by the movie rotator (five per rotation). */
+    public static final AliasedMutation PUBLISH_REVIEW = new AliasedMutation("publishReview", "review",
+            "ReviewInput!", "reaction movieId count topMovieId topMovieTitle topCount");
+
+    /** {@code setCurrentMovie(movie: MovieInput!): Movie}, sent by the movie rotator. */
+    public static final AliasedMutation SET_CURRENT_MOVIE = new AliasedMutation("setCurrentMovie", "movie",
+            "MovieInput!", "id title overview posterUrl releaseDate startedAt");
+
+    private BackendMutations() {
+    }
+}

@@ -1,0 +1,40 @@
+package dev.refarch.realtime.appsync;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.refarch.realtime.graphql.testing.AppSyncSchema;
+import org.junit.jupiter.api.Test;
+
+class BackendMutationsTest {
+
+    @Test
+    void batchedPublishTickFitsTheSchema() {
+        AppSyncSchema.assertValid(BackendMutations.PUBLISH_TICK.operation(1));
+        AppSyncSchema.assertValid(BackendMutations.PUBLISH_TICK.operation(25));
+    }
+
+    @Test
+    void batchedPublishReviewFitsTheSchema() {
+        AppSyncSchema.assertValid(BackendMutations.PUBLISH_REVIEW.operation(5));
+    }
+
+    @Test
+    void setCurrentMovieFitsTheSchema() {
+        AppSyncSchema.assertValid(BackendMutations.SET_CURRENT_MOVIE.operation(1));
+    }
+
+    @Test
+    void theSchemaCheckCatchesAWrongInputType() {
+        String wrong = new AliasedMutation("publishTick", "tick", "ReviewInput!", "symbol").operation(2);
+        assertTrue(!AppSyncSchema.errors(wrong).isEmpty(), wrong);
+    }
+
+    @Test
+    void namesThatWouldNeedEscapingAreRejected() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new AliasedMutation("publishTick(x: 1)", "tick", "TickInput!", "symbol"));
+        assertThrows(IllegalArgumentException.class,
+                () -> new AliasedMutation("publishTick", "tick", "TickInput!", "symbol \"x\""));
+    }
+}
