@@ -3,6 +3,7 @@ package dev.refarch.realtime.infra;
 import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.config.CdkJson;
 import dev.refarch.realtime.infra.stacks.ApiStack;
+import dev.refarch.realtime.infra.stacks.MoviesStack;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -42,9 +43,12 @@ public final class RealtimeApp {
         LocalDate synthDay = LocalDate.now(clock);
 
         String prefix = config.appName() + "-" + config.stage().id();
-        new ApiStack(app, prefix + "-api", StackProps.builder()
+        ApiStack api = new ApiStack(app, prefix + "-api", StackProps.builder()
                 .description("Realtime Refarch: AppSync GraphQL API, DynamoDB tables, resolvers, Reviews seeding")
                 .build(), config, synthDay);
+        new MoviesStack(app, prefix + "-movies", StackProps.builder()
+                .description("Realtime Refarch: TMDb movie rotator, its schedule and secret")
+                .build(), config, api);
 
         Tags.of(app).add("app", config.appName());
         Tags.of(app).add("stage", config.stage().id());

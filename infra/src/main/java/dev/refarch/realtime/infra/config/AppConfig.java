@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * @param streaming          whether the Network and Streaming stacks (the market ticker) deploy
  * @param apiKeyExpiryDays   days until the AppSync API key expires, counted from the start of
  *                           the synth day (UTC) so templates are deterministic within a day
- * @param rotationSeconds    seconds between movie rotations
+ * @param rotationSeconds    seconds between movie rotations: a divisor of 60, or whole minutes
  * @param natGateways        NAT gateways in the VPC
  * @param kafkaVersion       MSK Kafka version
  * @param brokerInstanceType MSK broker instance type
@@ -61,7 +61,7 @@ public record AppConfig(
                 r.oneOf("stage", Stage.DEV, Stage.class),
                 r.onOff("streaming", true),
                 r.intIn("apiKeyExpiryDays", 365, 2, 365),
-                r.intIn("rotationSeconds", 10, 5, 3600),
+                r.rotationSeconds("rotationSeconds", 10),
                 r.intIn("natGateways", 1, 1, AVAILABILITY_ZONES),
                 r.matching("kafkaVersion", "3.9.x", KAFKA_VERSION, "an MSK version such as 3.9.x or 3.6.0"),
                 r.matching("brokerInstanceType", "kafka.t3.small", BROKER_TYPE, "an MSK broker type such as kafka.t3.small or kafka.m7g.large"),
@@ -141,6 +141,16 @@ public record AppConfig(
             } catch (NumberFormatException | ArithmeticException e) {
                 return invalid(key, raw, allowed, fallback);
             }
+        }
+
+        /** Whole rotations per minute, or whole minutes per rotation: the schedule fires each minute. */
+        int rotationSeconds(String key, int fallback) {
+            int seconds = intIn(key, fallback, 5, 3600);
+            if (seconds < 60 ? 60 % seconds != 0 : seconds % 60 != 0) {
+                return invalid(key, context.apply(key), "a divisor of 60 from 5 (5, 6, 10, 12, 15, 20, 30)"
+                        + " or a multiple of 60 up to 3600", fallback);
+            }
+            return seconds;
         }
 
         int brokerCount(String key, int fallback) {

@@ -49,6 +49,8 @@ class AppConfigTest {
         "apiKeyExpiryDays|400|an integer from 2 to 365",
         "apiKeyExpiryDays|1|an integer from 2 to 365",
         "rotationSeconds|ten|an integer from 5 to 3600",
+        "rotationSeconds|7|a divisor of 60",
+        "rotationSeconds|90|a multiple of 60",
         "natGateways|0|an integer from 1 to 2",
         "brokerCount|3|a multiple of 2",
         "kafkaVersion|latest|an MSK version",

@@ -1,0 +1,160 @@
+package dev.refarch.realtime.infra.stacks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refarch.realtime.infra.TestApps;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class MoviesStackTest {
+
+    private static Template template;
+    private static JsonNode json;
+
+    @BeforeAll
+    static void synth() {
+        template = movies(Map.of());
+        json = new ObjectMapper().valueToTree(template.toJSON());
+    }
+
+    private static Template movies(Map<String, Object> context) {
+        return Template.fromStack(TestApps.stack(TestApps.app(context), "realtime-refarch-dev-movies"));
+    }
+
+    @Test
+    void rotatorRunsOnJava25Arm64WithSnapStartAndActiveTracing() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Runtime", "java25",
+                "Architectures", List.of("arm64"),
+                "Handler", "dev.refarch.realtime.rotator.MovieRotatorHandler::handleRequest",
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
+                "TracingConfig", Map.of("Mode", "Active"),
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "TMDB_SECRET_ARN", Map.of("Ref", Match.stringLikeRegexp("TmdbSecret.*")),
+                        "REVIEWS_TABLE", Match.anyValue(),
+                        "MOVIES_TABLE", Match.anyValue(),
+                        "GRAPHQL_URL", Match.anyValue(),
+                        "POWERTOOLS_SERVICE_NAME", "movie-rotator"))))));
+        template.hasResourceProperties("AWS::Lambda::Alias", Match.objectLike(Map.of(
+                "Name", "live",
+                "FunctionVersion", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("MovieRotatorFunctionCurrentVersion.*"), "Version")))));
+    }
+
+    @Test
+    void secretStartsEmptySoNoKeyIsEverInTheTemplate() {
+        template.hasResourceProperties("AWS::SecretsManager::Secret", Match.objectLike(Map.of(
+                "SecretString", "{\"tmdbApiKey\":\"\"}")));
+        template.hasOutput(MoviesStack.TMDB_SECRET_OUTPUT, Match.anyValue());
+    }
+
+    @Test
+    void tenSecondCadenceRunsSixRotationsPerMinuteInAnExpressStateMachine() {
+        template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "ScheduleExpression", "rate(1 minute)",
+                "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", Match.stringLikeRegexp("RotationScheduleStateMachine.*"))))))));
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Match.objectLike(Map.of(
+                "StateMachineType", "EXPRESS",
+                "TracingConfiguration", Map.of("Enabled", true),
+                "LoggingConfiguration", Match.objectLike(Map.of("Level", "ALL", "IncludeExecutionData", false)))));
+        JsonNode definition = definition(json);
+        assertEquals(6, countStates(definition, "Task"));
+        assertEquals(5, countStates(definition, "Wait"));
+        definition.path("States").forEach(state -> {
+            if (state.path("Type").asText().equals("Wait")) {
+                assertEquals(10, state.path("Seconds").asInt());
+            }
+            if (state.path("Type").asText().equals("Task")) {
+                assertEquals("States.ALL", state.at("/Catch/0/ErrorEquals/0").asText(), "a failed rotation must not stop the minute");
+            }
+        });
+    }
+
+    @Test
+    void fiveMinuteCadenceFiresEveryFiveMinutesWithOneRotation() {
+        Template slow = movies(Map.of("rotationSeconds", 300));
+        slow.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of("ScheduleExpression", "rate(5 minutes)")));
+        JsonNode definition = definition(new ObjectMapper().valueToTree(slow.toJSON()));
+        assertEquals(1, countStates(definition, "Task"));
+        assertEquals(0, countStates(definition, "Wait"));
+    }
+
+    @Test
+    void rotatorMayCallExactlyItsTwoBackendMutations() {
+        List<String> fields = new ArrayList<>();
+        for (JsonNode statement : json.findValues("Statement")) {
+            statement.forEach(s -> {
+                if (s.path("Action").asText().equals("appsync:GraphQL")) {
+                    s.path("Resource").forEach(r -> fields.add(r.toString()));
+                }
+            });
+        }
+        assertEquals(2, fields.size(), fields.toString());
+        assertTrue(fields.stream().anyMatch(f -> f.contains("/types/Mutation/fields/setCurrentMovie\"")), fields.toString());
+        assertTrue(fields.stream().anyMatch(f -> f.contains("/types/Mutation/fields/publishReview\"")), fields.toString());
+    }
+
+    @Test
+    void rotatorTableAndSecretPermissionsAreExact() {
+        List<String> statements = new ArrayList<>();
+        json.findValues("Statement").forEach(list -> list.forEach(st -> statements.add(
+                st.path("Action") + " on " + st.path("Resource"))));
+        assertTrue(statements.stream().anyMatch(st -> st.startsWith("\"dynamodb:UpdateItem\" on ")
+                && st.contains("ReviewsTable")), statements.toString());
+        assertTrue(statements.stream().anyMatch(st -> st.startsWith(
+                "[\"dynamodb:DeleteItem\",\"dynamodb:GetItem\",\"dynamodb:PutItem\"] on ")
+                && st.contains("MoviesTable")), statements.toString());
+        assertTrue(statements.stream().anyMatch(st -> st.startsWith(
+                "[\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\"] on {\"Ref\":\"TmdbSecret")),
+                statements.toString());
+        assertEquals(1, statements.stream().filter(st -> st.contains("dynamodb:")).filter(st -> st.contains("ReviewsTable")).count());
+    }
+
+    @Test
+    void noIamStatementUsesAWildcardAction() {
+        List<String> actions = new ArrayList<>();
+        json.findValues("Action").forEach(a -> {
+            if (a.isArray()) {
+                a.forEach(x -> actions.add(x.asText()));
+            } else {
+                actions.add(a.asText());
+            }
+        });
+        assertFalse(actions.isEmpty());
+        actions.forEach(action -> assertFalse(action.contains("*"), "wildcard action " + action));
+    }
+
+    private static JsonNode definition(JsonNode stack) {
+        for (JsonNode resource : stack.path("Resources")) {
+            if (resource.path("Type").asText().equals("AWS::StepFunctions::StateMachine")) {
+                JsonNode joined = resource.at("/Properties/DefinitionString/Fn::Join/1");
+                StringBuilder text = new StringBuilder();
+                joined.forEach(part -> text.append(part.isTextual() ? part.asText() : "ARN"));
+                try {
+                    return new ObjectMapper().readTree(text.toString());
+                } catch (java.io.IOException e) {
+                    throw new AssertionError(text.toString(), e);
+                }
+            }
+        }
+        throw new AssertionError("no state machine");
+    }
+
+    private static long countStates(JsonNode definition, String type) {
+        List<String> found = new ArrayList<>();
+        definition.path("States").forEach(s -> {
+            if (s.path("Type").asText().equals(type)) {
+                found.add(type);
+            }
+        });
+        return found.size();
+    }
+}
