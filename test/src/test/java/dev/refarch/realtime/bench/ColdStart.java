@@ -1,0 +1,84 @@
+package dev.refarch.realtime.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a handler as Lambda runs it: a fresh JVM under AWS's runtime interface client
+ * ({@code com.amazonaws:aws-lambda-java-runtime-interface-client}), with Lambda's JVM options,
+ * against a {@link LocalRuntimeApi}; measures init (JVM start to the first {@code /next}) and
+ * init plus the first invocation (JVM start to its response).
+ */
+final class ColdStart {
+
+    /** What Lambda's Java runtimes pass to the JVM by default. */
+    private static final List<String> LAMBDA_JVM_OPTIONS = List.of(
+            "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+            "--enable-native-access=ALL-UNNAMED");
+    private static final String RUNTIME_CLIENT = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+
+    /** A handler to measure: its classpath (the function's jar) and environment. */
+    record Target(String name, String handler, String classpath, Map<String, String> environment, String event) {
+    }
+
+    /** One cold start, in milliseconds. */
+    record Run(long initMs, long firstInvocationMs, boolean error, String response) {
+    }
+
+    private final String java;
+    private final String runtimeClientClasspath;
+
+    ColdStart(String java, String runtimeClientClasspath) {
+        this.java = java;
+        this.runtimeClientClasspath = runtimeClientClasspath;
+    }
+
+    Run run(Target target) throws Exception {
+        try (LocalRuntimeApi api = new LocalRuntimeApi(target.event())) {
+            List<String> command = new ArrayList<>();
+            command.add(java);
+            command.addAll(LAMBDA_JVM_OPTIONS);
+            command.add("-cp");
+            command.add(target.classpath() + File.pathSeparator + runtimeClientClasspath);
+            command.add(RUNTIME_CLIENT);
+            command.add(target.handler());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(Path.of(System.getProperty("java.io.tmpdir"), "coldstart-" + target.name() + ".log").toFile());
+            Map<String, String> env = builder.environment();
+            env.putAll(lambdaEnvironment(target.name()));
+            env.putAll(target.environment());
+            env.put("AWS_LAMBDA_RUNTIME_API", api.address());
+
+            long start = System.nanoTime();
+            Process process = builder.start();
+            try {
+                LocalRuntimeApi.Outcome outcome = api.outcome.get(60, TimeUnit.SECONDS);
+                long init = api.firstNextAt.get(1, TimeUnit.SECONDS);
+                return new Run(TimeUnit.NANOSECONDS.toMillis(init - start),
+                        TimeUnit.NANOSECONDS.toMillis(outcome.at() - start), outcome.error(), outcome.body());
+            } finally {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static Map<String, String> lambdaEnvironment(String name) throws IOException {
+        return Map.of(
+                "AWS_LAMBDA_FUNCTION_NAME", name,
+                "AWS_LAMBDA_FUNCTION_VERSION", "1",
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024",
+                "AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + name,
+                "AWS_LAMBDA_LOG_STREAM_NAME", "bench",
+                "AWS_REGION", "us-east-1",
+                "AWS_DEFAULT_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", "AKIDBENCH",
+                "AWS_SECRET_ACCESS_KEY", "bench-secret",
+                "AWS_SESSION_TOKEN", "bench-token");
+    }
+}

@@ -1,0 +1,121 @@
+package dev.refarch.realtime.bench;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.refarch.realtime.graphql.testing.LocalApi;
+import dev.refarch.realtime.graphql.testing.Operations;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Cold-start benchmark: each handler in a fresh JVM under AWS's runtime interface client, init
+ * plus first invocation, beside a no-op Java handler run the same way in the same run
+ * (alternating), against local stand-ins: DynamoDB Local and the AppSync simulator with the real
+ * resolvers, WireMock as TMDb and Secrets Manager. Prints medians, ratios and jar sizes.
+ *
+ * <p>Arguments: {@code <java> <runtime-client classpath> <no-op classpath> <repo root> [runs]}.
+ */
+public final class ColdStartBench {
+
+    private ColdStartBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String java = args[0];
+        ColdStart coldStart = new ColdStart(java, args[1]);
+        String noOpClasspath = args[2];
+        Path root = Path.of(args[3]);
+        int runs = args.length > 4 ? Integer.parseInt(args[4]) : 5;
+
+        Path rotatorJar = root.resolve("lambdas/movie-rotator/target/movie-rotator.jar");
+        WireMockServer standIns = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        standIns.start();
+        try (LocalApi api = LocalApi.start()) {
+            prepareRotatorStandIns(api, standIns);
+            List<ColdStart.Target> targets = List.of(
+                    new ColdStart.Target("no-op", NoOpHandler.class.getName() + "::handleRequest",
+                            noOpClasspath, Map.of(), "{}"),
+                    new ColdStart.Target("movie-rotator", "dev.refarch.realtime.rotator.MovieRotatorHandler::handleRequest",
+                            rotatorJar.toString(), rotatorEnvironment(api, standIns), "{}"));
+
+            Map<String, List<ColdStart.Run>> results = new LinkedHashMap<>();
+            for (int i = 0; i < runs; i++) {
+                for (ColdStart.Target target : targets) {
+                    ColdStart.Run run = coldStart.run(target);
+                    if (run.error()) {
+                        throw new IllegalStateException(target.name() + " failed: " + run.response()
+                                + " (log: /tmp/coldstart-" + target.name() + ".log)");
+                    }
+                    results.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(run);
+                }
+            }
+            report(java, results, Map.of("movie-rotator", rotatorJar));
+        } finally {
+            standIns.stop();
+        }
+    }
+
+    private static void prepareRotatorStandIns(LocalApi api, WireMockServer standIns) {
+        api.iamClient().execute(Operations.SET_CURRENT_MOVIE, Map.of("movie", Map.of("id", "0", "title", "Start")))
+                .assertSucceeded();
+        api.seedReviews("0");
+        String results = IntStream.rangeClosed(1, 20).mapToObj(i -> """
+                {"id": %d, "title": "Movie %d", "overview": "An overview.", "poster_path": "/p%d.jpg",
+                 "release_date": "2020-01-%02d"}""".formatted(i, i, i, i)).collect(Collectors.joining(","));
+        standIns.stubFor(get(urlPathEqualTo("/3/movie/popular")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"page\":1,\"total_pages\":1,\"total_results\":20,\"results\":[" + results + "]}")));
+        standIns.stubFor(post(urlPathEqualTo("/")).withHeader("X-Amz-Target", equalTo("secretsmanager.GetSecretValue"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody("{\"ARN\":\"arn:aws:secretsmanager:us-east-1:000000000000:secret:tmdb\","
+                                + "\"Name\":\"tmdb\",\"SecretString\":\"{\\\"tmdbApiKey\\\":\\\"bench-key\\\"}\"}")));
+    }
+
+    private static Map<String, String> rotatorEnvironment(LocalApi api, WireMockServer standIns) {
+        return Map.of(
+                "REVIEWS_TABLE", LocalApi.REVIEWS_TABLE,
+                "MOVIES_TABLE", LocalApi.MOVIES_TABLE,
+                "GRAPHQL_URL", api.simulator().graphqlUrl().toString(),
+                "TMDB_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:000000000000:secret:tmdb",
+                "TMDB_BASE_URL", standIns.baseUrl() + "/3",
+                "AWS_ENDPOINT_URL_DYNAMODB", api.dynamoDbEndpoint().toString(),
+                "AWS_ENDPOINT_URL_SECRETS_MANAGER", standIns.baseUrl(),
+                "POWERTOOLS_SERVICE_NAME", "movie-rotator",
+                "POWERTOOLS_METRICS_NAMESPACE", "RealtimeRefarch");
+    }
+
+    private static void report(String java, Map<String, List<ColdStart.Run>> results, Map<String, Path> jars)
+            throws Exception {
+        System.out.printf("machine: %d cores, JVM %s, runs per handler: %d (alternating)%n",
+                Runtime.getRuntime().availableProcessors(), java, results.get("no-op").size());
+        long baseInit = median(results.get("no-op"), true);
+        long baseFirst = median(results.get("no-op"), false);
+        for (Map.Entry<String, List<ColdStart.Run>> e : results.entrySet()) {
+            long init = median(e.getValue(), true);
+            long first = median(e.getValue(), false);
+            System.out.printf("%-14s init %5d ms (%.2fx no-op)   init + first invocation %5d ms (%.2fx no-op)   runs %s%n",
+                    e.getKey(), init, (double) init / baseInit, first, (double) first / baseFirst,
+                    e.getValue().stream().map(r -> r.initMs() + "/" + r.firstInvocationMs()).toList());
+        }
+        for (Map.Entry<String, Path> jar : jars.entrySet()) {
+            System.out.printf("%s jar: %.1f MiB%n", jar.getKey(), Files.size(jar.getValue()) / 1048576.0);
+        }
+    }
+
+    private static long median(List<ColdStart.Run> runs, boolean init) {
+        List<Long> values = runs.stream().map(r -> init ? r.initMs() : r.firstInvocationMs()).sorted().toList();
+        return values.get(values.size() / 2);
+    }
+}
