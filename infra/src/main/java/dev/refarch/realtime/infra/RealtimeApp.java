@@ -4,6 +4,8 @@ import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.config.CdkJson;
 import dev.refarch.realtime.infra.stacks.ApiStack;
 import dev.refarch.realtime.infra.stacks.MoviesStack;
+import dev.refarch.realtime.infra.stacks.NetworkStack;
+import dev.refarch.realtime.infra.stacks.StreamingStack;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -49,6 +51,14 @@ public final class RealtimeApp {
         new MoviesStack(app, prefix + "-movies", StackProps.builder()
                 .description("Realtime Refarch: TMDb movie rotator, its schedule and secret")
                 .build(), config, api);
+        if (config.streaming()) {
+            NetworkStack network = new NetworkStack(app, prefix + "-network", StackProps.builder()
+                    .description("Realtime Refarch: VPC, NAT, flow logs and endpoints for the streaming half")
+                    .build(), config);
+            new StreamingStack(app, prefix + "-streaming", StackProps.builder()
+                    .description("Realtime Refarch: MSK cluster, ticks topic, producer and consumer functions")
+                    .build(), config, network.vpc(), api);
+        }
 
         Tags.of(app).add("app", config.appName());
         Tags.of(app).add("stage", config.stage().id());

@@ -9,6 +9,10 @@ import java.util.Map;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Validations;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -47,12 +51,23 @@ public final class JavaFunction extends Construct {
      * @param timeout     the function timeout
      * @param environment configuration (names and ARNs only, never secret values)
      * @param stage       decides log retention and removal
+     * @param network     the VPC placement, or null for none
      */
     public record Props(String module, String handler, String description, Duration timeout,
-                        Map<String, String> environment, Stage stage) {
+                        Map<String, String> environment, Stage stage, Network network) {
         public Props {
             environment = Map.copyOf(environment);
         }
+
+        /** A function outside any VPC. */
+        public Props(String module, String handler, String description, Duration timeout,
+                     Map<String, String> environment, Stage stage) {
+            this(module, handler, description, timeout, environment, stage, null);
+        }
+    }
+
+    /** Private subnets of {@code vpc}, in {@code securityGroup}. */
+    public record Network(IVpc vpc, ISecurityGroup securityGroup) {
     }
 
     public JavaFunction(Construct scope, String id, Props props) {
@@ -74,7 +89,13 @@ public final class JavaFunction extends Construct {
         Map<String, String> environment = new java.util.TreeMap<>(props.environment());
         environment.put("POWERTOOLS_SERVICE_NAME", props.module());
         environment.put("POWERTOOLS_METRICS_NAMESPACE", "RealtimeRefarch");
-        function = Function.Builder.create(this, "Function")
+        Function.Builder builder = Function.Builder.create(this, "Function");
+        if (props.network() != null) {
+            builder.vpc(props.network().vpc())
+                    .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
+                    .securityGroups(List.of(props.network().securityGroup()));
+        }
+        function = builder
                 .description(props.description())
                 .runtime(Runtime.JAVA_25)
                 .architecture(Architecture.ARM_64)

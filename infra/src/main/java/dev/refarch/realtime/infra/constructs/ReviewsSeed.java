@@ -10,11 +10,7 @@ import software.amazon.awscdk.customresources.AwsCustomResource;
 import software.amazon.awscdk.customresources.AwsSdkCall;
 import software.amazon.awscdk.customresources.PhysicalResourceId;
 import software.amazon.awscdk.services.dynamodb.ITable;
-import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
-import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
-import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.constructs.Construct;
 
@@ -28,23 +24,12 @@ public final class ReviewsSeed extends Construct {
 
     public ReviewsSeed(Construct scope, String id, ITable table, Stage stage) {
         super(scope, id);
-        LogGroup logGroup = LogGroup.Builder.create(this, "LogGroup")
-                .retention(stage.logRetention())
-                .removalPolicy(stage.removalPolicy())
-                .build();
-        Role role = Role.Builder.create(this, "Role")
-                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Seeds missing Reviews rows at deploy")
-                .inlinePolicies(Map.of("SeedReviews", PolicyDocument.Builder.create().statements(List.of(
-                        PolicyStatement.Builder.create()
-                                .actions(List.of("dynamodb:PutItem"))
-                                .resources(List.of(table.getTableArn()))
-                                .build(),
-                        PolicyStatement.Builder.create()
-                                .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
-                                .resources(List.of(logGroup.getLogGroupArn()))
-                                .build())).build()))
-                .build();
+        SdkCallRole identity = new SdkCallRole(this, "Identity", "Seeds missing Reviews rows at deploy",
+                List.of(PolicyStatement.Builder.create()
+                        .actions(List.of("dynamodb:PutItem"))
+                        .resources(List.of(table.getTableArn()))
+                        .build()),
+                stage);
 
         for (String reaction : Reviews.REACTIONS) {
             AwsSdkCall putIfMissing = AwsSdkCall.builder()
@@ -63,8 +48,8 @@ public final class ReviewsSeed extends Construct {
                     .resourceType("Custom::ReviewsRow")
                     .onCreate(putIfMissing)
                     .onUpdate(putIfMissing)
-                    .role(role)
-                    .logGroup(logGroup)
+                    .role(identity.role())
+                    .logGroup(identity.logGroup())
                     .installLatestAwsSdk(false)
                     .build();
         }

@@ -1,0 +1,78 @@
+package dev.refarch.realtime.infra.stacks;
+
+import dev.refarch.realtime.infra.config.AppConfig;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.ec2.FlowLogDestination;
+import software.amazon.awscdk.services.ec2.FlowLogOptions;
+import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpoint;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.Peer;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.IpAddresses;
+import software.amazon.awscdk.services.ec2.SubnetConfiguration;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.constructs.Construct;
+
+/**
+ * The network of the streaming half: a VPC over two availability zones with public and private
+ * (egress) subnets, NAT gateways as configured, flow logs, and interface endpoints for what the
+ * MSK event source mapping and the functions call (STS, Secrets Manager, Lambda, SQS for the
+ * failure destination), so those calls never depend on the NAT alone.
+ */
+public final class NetworkStack extends Stack {
+
+    /** The VPC's range; a literal, so endpoint rules name it (and cdk-nag can read them). */
+    public static final String CIDR = "10.40.0.0/16";
+
+    private final Vpc vpc;
+
+    public NetworkStack(Construct scope, String id, StackProps props, AppConfig config) {
+        super(scope, id, props);
+        vpc = Vpc.Builder.create(this, "Vpc")
+                .ipAddresses(IpAddresses.cidr(CIDR))
+                .maxAzs(AppConfig.AVAILABILITY_ZONES)
+                .natGateways(config.natGateways())
+                .subnetConfiguration(List.of(
+                        SubnetConfiguration.builder().name("public").subnetType(SubnetType.PUBLIC).cidrMask(24).build(),
+                        SubnetConfiguration.builder().name("private").subnetType(SubnetType.PRIVATE_WITH_EGRESS)
+                                .cidrMask(22).build()))
+                .build();
+
+        LogGroup flowLogs = LogGroup.Builder.create(this, "FlowLogs")
+                .retention(config.stage().logRetention())
+                .removalPolicy(config.stage().removalPolicy())
+                .build();
+        vpc.addFlowLog("FlowLog", FlowLogOptions.builder()
+                .destination(FlowLogDestination.toCloudWatchLogs(flowLogs))
+                .trafficType(FlowLogTrafficType.ALL)
+                .build());
+
+        SubnetSelection privateSubnets = SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build();
+        Map<String, InterfaceVpcEndpointAwsService> endpoints = Map.of(
+                "StsEndpoint", InterfaceVpcEndpointAwsService.STS,
+                "SecretsManagerEndpoint", InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+                "LambdaEndpoint", InterfaceVpcEndpointAwsService.LAMBDA,
+                "SqsEndpoint", InterfaceVpcEndpointAwsService.SQS);
+        endpoints.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            InterfaceVpcEndpoint endpoint = vpc.addInterfaceEndpoint(e.getKey(), InterfaceVpcEndpointOptions.builder()
+                    .service(e.getValue())
+                    .subnets(privateSubnets)
+                    .privateDnsEnabled(true)
+                    .open(false)
+                    .build());
+            endpoint.getConnections().allowFrom(Peer.ipv4(CIDR), Port.tcp(443), "HTTPS from inside the VPC");
+        });
+    }
+
+    public Vpc vpc() {
+        return vpc;
+    }
+}
