@@ -77,9 +77,11 @@ public final class MskCluster extends Construct {
 
         clientSecurityGroup = SecurityGroup.Builder.create(this, "ClientSecurityGroup")
                 .vpc(vpc)
-                .description("Clients of the " + name + " brokers (functions, event source mapping)")
-                .allowAllOutbound(true)
+                .description("Clients of the " + name + " brokers (functions)")
+                .allowAllOutbound(false)
                 .build();
+        // HTTPS: the VPC endpoints, and an HTTP quote provider through the NAT if one is configured.
+        clientSecurityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), "HTTPS to AWS endpoints and the quote provider");
         SecurityGroup brokerSecurityGroup = SecurityGroup.Builder.create(this, "BrokerSecurityGroup")
                 .vpc(vpc)
                 .description("The " + name + " brokers: SASL/SCRAM over TLS from clients only")
@@ -87,6 +89,7 @@ public final class MskCluster extends Construct {
                 .build();
         brokerSecurityGroup.addIngressRule(clientSecurityGroup, Port.tcp(SCRAM_TLS_PORT),
                 "SASL/SCRAM over TLS from the cluster's clients");
+        clientSecurityGroup.addEgressRule(brokerSecurityGroup, Port.tcp(SCRAM_TLS_PORT), "to the brokers");
         // The event source mapping's pollers use the cluster's security groups: let them reach the brokers.
         brokerSecurityGroup.addIngressRule(brokerSecurityGroup, Port.tcp(SCRAM_TLS_PORT),
                 "SASL/SCRAM over TLS from the event source mapping's pollers");

@@ -1,0 +1,174 @@
+package dev.refarch.realtime.infra.stacks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refarch.realtime.infra.TestApps;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class StreamingStacksTest {
+
+    private static Template network;
+    private static Template streaming;
+    private static JsonNode streamingJson;
+
+    @BeforeAll
+    static void synth() {
+        App app = TestApps.app(Map.of());
+        network = Template.fromStack(TestApps.stack(app, "realtime-refarch-dev-network"));
+        streaming = Template.fromStack(TestApps.stack(app, "realtime-refarch-dev-streaming"));
+        streamingJson = new ObjectMapper().valueToTree(streaming.toJSON());
+    }
+
+    @Test
+    void streamingOffLeavesOutTheNetworkAndStreamingStacks() {
+        App app = TestApps.app(Map.of("streaming", "off"));
+        assertNull(app.getNode().tryFindChild("realtime-refarch-dev-network"));
+        assertNull(app.getNode().tryFindChild("realtime-refarch-dev-streaming"));
+        assertTrue(app.getNode().tryFindChild("realtime-refarch-dev-movies") != null);
+    }
+
+    @Test
+    void vpcSpansTwoZonesWithConfiguredNatFlowLogsAndEndpoints() {
+        network.resourceCountIs("AWS::EC2::Subnet", 4);
+        network.resourceCountIs("AWS::EC2::NatGateway", 1);
+        network.resourceCountIs("AWS::EC2::FlowLog", 1);
+        for (String service : List.of("sts", "secretsmanager", "lambda", "sqs")) {
+            network.hasResourceProperties("AWS::EC2::VPCEndpoint", Match.objectLike(Map.of(
+                    "VpcEndpointType", "Interface",
+                    "PrivateDnsEnabled", true,
+                    "ServiceName", Match.objectLike(Map.of("Fn::Join", Match.arrayWith(List.of(
+                            Match.arrayWith(List.of("." + service)))))))));
+        }
+        Template twoNats = Template.fromStack(TestApps.stack(TestApps.app(Map.of("natGateways", 2)),
+                "realtime-refarch-dev-network"));
+        twoNats.resourceCountIs("AWS::EC2::NatGateway", 2);
+    }
+
+    @Test
+    void clusterUsesTlsScramAndTheCustomerKey() {
+        streaming.hasResourceProperties("AWS::MSK::Cluster", Match.objectLike(Map.of(
+                "KafkaVersion", "3.9.x",
+                "NumberOfBrokerNodes", 2,
+                "BrokerNodeGroupInfo", Match.objectLike(Map.of("InstanceType", "kafka.t3.small")),
+                "ClientAuthentication", Map.of(
+                        "Sasl", Map.of("Scram", Map.of("Enabled", true)),
+                        "Unauthenticated", Map.of("Enabled", false)),
+                "EncryptionInfo", Map.of(
+                        "EncryptionAtRest", Map.of("DataVolumeKMSKeyId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("MskKey.*"), "Arn"))),
+                        "EncryptionInTransit", Map.of("ClientBroker", "TLS", "InCluster", true)),
+                "LoggingInfo", Match.objectLike(Map.of("BrokerLogs", Match.objectLike(Map.of(
+                        "CloudWatchLogs", Match.objectLike(Map.of("Enabled", true)))))))));
+        streaming.hasResourceProperties("AWS::KMS::Key", Match.objectLike(Map.of("EnableKeyRotation", true)));
+    }
+
+    @Test
+    void scramSecretIsNamedForMskEncryptedWithTheKeyAndAssociated() {
+        streaming.hasResourceProperties("AWS::SecretsManager::Secret", Match.objectLike(Map.of(
+                "Name", "AmazonMSK_realtime-refarch_dev",
+                "KmsKeyId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("MskKey.*"), "Arn")),
+                "GenerateSecretString", Match.objectLike(Map.of(
+                        "SecretStringTemplate", "{\"username\":\"realtime\"}",
+                        "GenerateStringKey", "password")))));
+        streaming.hasResourceProperties("AWS::MSK::BatchScramSecret", Map.of(
+                "ClusterArn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("MskCluster.*"), "Arn")),
+                "SecretArnList", List.of(Map.of("Ref", Match.stringLikeRegexp("MskScramSecret.*")))));
+    }
+
+    @Test
+    void brokersAcceptScramTlsOnlyFromTheirClients() {
+        streaming.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Match.objectLike(Map.of(
+                "IpProtocol", "tcp", "FromPort", 9096, "ToPort", 9096,
+                "SourceSecurityGroupId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("MskClientSecurityGroup.*"), "GroupId")))));
+        List<Integer> openPorts = new ArrayList<>();
+        streamingJson.path("Resources").forEach(r -> {
+            if (r.path("Type").asText().equals("AWS::EC2::SecurityGroupIngress")
+                    || r.path("Type").asText().equals("AWS::EC2::SecurityGroup")) {
+                JsonNode ingress = r.path("Type").asText().equals("AWS::EC2::SecurityGroup")
+                        ? r.at("/Properties/SecurityGroupIngress") : r.path("Properties");
+                ingress.findValues("CidrIp").forEach(cidr -> assertFalse(cidr.asText().equals("0.0.0.0/0"), r.toString()));
+                ingress.findValues("FromPort").forEach(p -> openPorts.add(p.asInt()));
+            }
+        });
+        assertTrue(openPorts.stream().allMatch(p -> p == 9096 || p == 443), openPorts.toString());
+    }
+
+    @Test
+    void topicIsCreatedAtDeployWithConfiguredPartitionsAndReplicas() {
+        streaming.hasResourceProperties("Custom::KafkaTopic", Match.objectLike(Map.of(
+                "Topic", "market-ticks", "Partitions", "10", "ReplicationFactor", "2")));
+        streaming.resourceCountIs("AWS::EC2::Instance", 0);
+    }
+
+    @Test
+    void consumerReadsThroughAScramEventSourceMappingWithPartialBatchResponses() {
+        streaming.hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
+                "Topics", List.of("market-ticks"),
+                "SourceAccessConfigurations", List.of(Map.of("Type", "SASL_SCRAM_512_AUTH",
+                        "URI", Map.of("Ref", Match.stringLikeRegexp("MskScramSecret.*")))),
+                "ProvisionedPollerConfig", Match.objectLike(Map.of("MinimumPollers", 1)),
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
+                "MaximumRetryAttempts", 10,
+                "DestinationConfig", Map.of("OnFailure", Map.of("Destination",
+                        Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("FailureQueue.*"), "Arn")))))));
+        streaming.hasResourceProperties("AWS::SQS::Queue", Match.objectLike(Map.of("SqsManagedSseEnabled", true)));
+    }
+
+    @Test
+    void consumerMayPublishTicksOnlyAndHasNoManagedPolicy() {
+        List<String> graphqlResources = new ArrayList<>();
+        streamingJson.findValues("Statement").forEach(list -> list.forEach(st -> {
+            if (st.path("Action").asText().equals("appsync:GraphQL")) {
+                graphqlResources.add(st.path("Resource").toString());
+            }
+        }));
+        assertEquals(1, graphqlResources.size(), graphqlResources.toString());
+        assertTrue(graphqlResources.get(0).contains("/types/Mutation/fields/publishTick\""));
+        streamingJson.path("Resources").forEach(r -> {
+            if (r.path("Type").asText().equals("AWS::IAM::Role")) {
+                assertTrue(r.at("/Properties/ManagedPolicyArns").isMissingNode(), r.toString());
+            }
+        });
+    }
+
+    @Test
+    void producerAndTopicFunctionsRunInThePrivateSubnetsWithTheClientGroup() {
+        streaming.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "dev.refarch.realtime.producer.TickProducerHandler::handleRequest",
+                "VpcConfig", Match.objectLike(Map.of("SecurityGroupIds", List.of(
+                        Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("MskClientSecurityGroup.*"), "GroupId"))))))));
+        streaming.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of("ScheduleExpression", "rate(1 minute)")));
+    }
+
+    @Test
+    void noIamStatementUsesAWildcardAction() {
+        for (Template template : List.of(network, streaming)) {
+            JsonNode json = new ObjectMapper().valueToTree(template.toJSON());
+            json.path("Resources").forEach(resource -> {
+                // A key policy's kms:* for the account root only delegates the key to IAM policies.
+                if (resource.path("Type").asText().equals("AWS::KMS::Key")) {
+                    return;
+                }
+                // Deny statements (e.g. TLS-only queue policy) may and should be broad.
+                resource.findValues("Statement").forEach(list -> list.forEach(st -> {
+                    if (st.path("Effect").asText().equals("Allow")) {
+                        JsonNode a = st.path("Action");
+                        (a.isArray() ? a : List.of(a)).forEach(x ->
+                                assertFalse(((JsonNode) x).asText().contains("*"), "wildcard action " + x));
+                    }
+                }));
+            });
+        }
+    }
+}
