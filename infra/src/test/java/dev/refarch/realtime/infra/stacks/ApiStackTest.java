@@ -123,9 +123,9 @@ class ApiStackTest {
             assertTrue(create.contains("ignoreErrorCodesMatching\\\":\\\"ConditionalCheckFailedException"), create);
         }
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Role", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ReviewsSeedRole.*"), "Arn")))));
+                "Role", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ReviewsSeedIdentityRole.*"), "Arn")))));
         template.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of(
-                "Policies", List.of(Map.of("PolicyName", "SeedReviews", "PolicyDocument", Match.objectLike(Map.of(
+                "Policies", List.of(Map.of("PolicyName", "SdkCalls", "PolicyDocument", Match.objectLike(Map.of(
                         "Statement", Match.arrayWith(List.of(Map.of(
                                 "Action", "dynamodb:PutItem",
                                 "Effect", "Allow",
