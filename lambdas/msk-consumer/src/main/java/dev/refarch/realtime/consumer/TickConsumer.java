@@ -86,8 +86,11 @@ public final class TickConsumer implements AutoCloseable {
     /** Consumes one batch; {@code timeLeft} bounds AppSync retries (the invocation's remaining time minus a margin). */
     public BatchResponse consume(MskEvent event, Supplier<Duration> timeLeft) {
         Map<String, Future<PartitionResult>> running = new LinkedHashMap<>();
-        event.records().forEach((key, records) ->
-                running.put(key, partitions.submit(() -> consumePartition(records, timeLeft))));
+        event.records().forEach((key, records) -> {
+            if (!records.isEmpty()) {
+                running.put(key, partitions.submit(() -> consumePartition(records, timeLeft)));
+            }
+        });
         List<KafkaRecord> failed = new ArrayList<>();
         Map<String, Integer> counts = new LinkedHashMap<>(Map.of("RecordsDelivered", 0, "PoisonRecords", 0,
                 "PartitionsFailed", 0));

@@ -35,6 +35,8 @@ final class LocalAppSync implements AutoCloseable {
     private static final Pattern FIELD = Pattern.compile("(m\\d+): publishTick\\(tick: \\$(tick\\d+)\\)");
 
     final Set<String> rejectSymbols = ConcurrentHashMap.newKeySet();
+    /** The errorType of those per-field errors. */
+    volatile String rejectErrorType = "InvalidTick";
     /** Bodies of requests answered with 200, in arrival order. */
     final List<JsonNode> delivered = java.util.Collections.synchronizedList(new ArrayList<>());
     final WireMockServer server;
@@ -99,7 +101,7 @@ final class LocalAppSync implements AutoCloseable {
                     data.putNull(fields.group(1));
                     ObjectNode error = (response.has("errors") ? (com.fasterxml.jackson.databind.node.ArrayNode)
                             response.get("errors") : response.putArray("errors")).addObject();
-                    error.put("errorType", "InvalidTick").put("message", "price must be positive and low must not exceed high");
+                    error.put("errorType", rejectErrorType).put("message", "price must be positive and low must not exceed high");
                     error.putArray("path").add(fields.group(1));
                 } else {
                     data.set(fields.group(1), tick);

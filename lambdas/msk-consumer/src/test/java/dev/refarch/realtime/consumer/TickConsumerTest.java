@@ -248,6 +248,53 @@ class TickConsumerTest {
     }
 
     @Test
+    void aPerFieldErrorOtherThanInvalidTickIsRetriedNotParked() {
+        appSync.rejectSymbols.add("AMZN");
+        appSync.rejectErrorType = "Unauthorized";
+        MskEvents events = new MskEvents()
+                .add(0, 0, "AMZN", MskEvents.tick("AMZN", 0))
+                .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1));
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(failure(0, 0)), response.batchItemFailures());
+        assertEquals(List.of(), sqs.messages);
+    }
+
+    @Test
+    void poisonRecordsAreLoggedWithTheirReasonAndCountedInAMetric() throws Exception {
+        java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+        ConsumerLog.redirect(new java.io.PrintStream(lines, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            consume(consumer(), new MskEvents()
+                    .add(0, 0, "AMZN", "not json")
+                    .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1))
+                    .add(1, 0, "MSFT", MskEvents.tick("msft", 0)));
+        } finally {
+            ConsumerLog.redirect(System.out);
+        }
+        List<JsonNode> logged = new ArrayList<>();
+        for (String line : lines.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            logged.add(JSON.readTree(line));
+        }
+        assertEquals(List.of("ticks-0@0 NOT_JSON", "ticks-1@0 BAD_SYMBOL"), logged.stream()
+                .filter(l -> "poison record".equals(l.path("message").asText()))
+                .map(l -> l.get("record").asText() + " " + l.get("reason").asText()).sorted().toList());
+        JsonNode metrics = logged.stream().filter(l -> l.has("_aws")).findFirst().orElseThrow();
+        assertEquals(2, metrics.get("PoisonRecords").asInt());
+        assertEquals(1, metrics.get("RecordsDelivered").asInt());
+        assertEquals(0, metrics.get("PartitionsFailed").asInt());
+        assertEquals("RealtimeRefarch", metrics.at("/_aws/CloudWatchMetrics/0/Namespace").asText());
+    }
+
+    @Test
+    void everyOperationTheConsumerCanSendFitsTheSchema() {
+        for (int count = 1; count <= 100; count++) {
+            AppSyncSchema.assertValid(dev.refarch.realtime.appsync.BackendMutations.PUBLISH_TICK.operation(count));
+        }
+    }
+
+    @Test
     void whenTheFailureQueueIsDownThePoisonRecordIsReportedAndNothingAfterItIsPublished() {
         TickConsumer consumer = consumer();
         sqs.server.stop();
