@@ -37,6 +37,8 @@ final class LocalSqs implements AutoCloseable {
 
     final List<JsonNode> messages = Collections.synchronizedList(new ArrayList<>());
     final List<String> targets = Collections.synchronizedList(new ArrayList<>());
+    /** Offsets whose messages SQS reports in {@code Failed} (the rest of the batch is stored). */
+    final java.util.Set<Long> refuseOffsets = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final WireMockServer server;
 
     LocalSqs() {
@@ -63,9 +65,15 @@ final class LocalSqs implements AutoCloseable {
                 ObjectNode response = JSON.createObjectNode();
                 if ("AmazonSQS.SendMessageBatch".equals(target)) {
                     ArrayNode successful = response.putArray("Successful");
-                    response.putArray("Failed");
+                    ArrayNode failed = response.putArray("Failed");
                     for (JsonNode entry : request.get("Entries")) {
-                        store(entry.get("MessageBody").asText(), successful.addObject().put("Id", entry.get("Id").asText()));
+                        String body = entry.get("MessageBody").asText();
+                        if (refuseOffsets.contains(JSON.readTree(body).path("offset").asLong())) {
+                            failed.addObject().put("Id", entry.get("Id").asText()).put("SenderFault", false)
+                                    .put("Code", "InternalError").put("Message", "try again");
+                        } else {
+                            store(body, successful.addObject().put("Id", entry.get("Id").asText()));
+                        }
                     }
                 } else if ("AmazonSQS.SendMessage".equals(target)) {
                     store(request.get("MessageBody").asText(), response);

@@ -295,6 +295,35 @@ class TickConsumerTest {
     }
 
     @Test
+    void aMessageTheFailureQueueRefusesIsReportedAndTheOthersAreParked() {
+        sqs.refuseOffsets.add(3L);
+        MskEvents events = new MskEvents()
+                .add(0, 1, "AMZN", "bad 1")
+                .add(0, 2, "AMZN", MskEvents.tick("AMZN", 2))
+                .add(0, 3, "AMZN", "bad 3")
+                .add(0, 4, "AMZN", MskEvents.tick("AMZN", 4))
+                .add(0, 5, "AMZN", "bad 5");
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(failure(0, 3)), response.batchItemFailures());
+        assertEquals(List.of(2L), volumes(appSync.ticksBySymbol().get("AMZN")));
+        assertEquals(List.of(1L, 5L), sqs.messages.stream().map(m -> m.get("offset").asLong()).sorted().toList());
+    }
+
+    @Test
+    void withNoTimeLeftNothingIsPublishedAndEachPartitionIsReportedFromItsFirstRecord() {
+        MskEvents events = new MskEvents()
+                .add(0, 7, "AMZN", MskEvents.tick("AMZN", 7))
+                .add(3, 9, "MSFT", MskEvents.tick("MSFT", 9));
+
+        BatchResponse response = consumer().consume(events.parsed(), () -> Duration.ofMillis(-1));
+
+        assertEquals(List.of(failure(0, 7), failure(3, 9)), response.batchItemFailures());
+        assertEquals(List.of(), appSync.delivered);
+    }
+
+    @Test
     void whenTheFailureQueueIsDownThePoisonRecordIsReportedAndNothingAfterItIsPublished() {
         TickConsumer consumer = consumer();
         sqs.server.stop();
