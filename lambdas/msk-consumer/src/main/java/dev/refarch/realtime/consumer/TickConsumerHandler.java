@@ -1,0 +1,46 @@
+package dev.refarch.realtime.consumer;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refarch.realtime.appsync.AppSyncClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+
+/**
+ * Lambda entry point for the MSK event source mapping:
+ * {@code dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest}. A stream handler, so
+ * the event (headers as byte lists) and the partial batch response (an object identifier) are
+ * read and written with Jackson exactly as Lambda's Kafka integration defines them.
+ */
+public final class TickConsumerHandler implements RequestStreamHandler {
+
+    /** Kept back from the invocation's remaining time to write the response after the last attempt. */
+    static final Duration DEADLINE_MARGIN = Duration.ofMillis(1500);
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final MskEventParser parser = new MskEventParser(json);
+    private final TickConsumer consumer;
+
+    /** Lambda's constructor: configuration and clients created once, at init. */
+    public TickConsumerHandler() {
+        this(TickConsumer.fromConfig(ConsumerConfig.fromEnv(System.getenv()),
+                DefaultCredentialsProvider.builder().build()));
+    }
+
+    /** A handler around an already wired consumer. */
+    public TickConsumerHandler(TickConsumer consumer) {
+        this.consumer = consumer;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        MskEvent event = parser.parse(input);
+        BatchResponse response = consumer.consume(event,
+                AppSyncClient.timeLeft(context::getRemainingTimeInMillis, DEADLINE_MARGIN));
+        json.writeValue(output, response);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.refarch.realtime.consumer;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * WireMock as AppSync on 127.0.0.1: answers each aliased {@code publishTick} with the tick, or
+ * with a per-field {@code InvalidTick} error for symbols listed in {@link #rejectSymbols}, the way
+ * the resolver does. Every answered body is kept, in arrival order.
+ */
+final class LocalAppSync implements AutoCloseable {
+
+    static final String ECHO = "graphql-echo";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern FIELD = Pattern.compile("(m\\d+): publishTick\\(tick: \\$(tick\\d+)\\)");
+
+    final Set<String> rejectSymbols = ConcurrentHashMap.newKeySet();
+    /** The errorType of those per-field errors. */
+    volatile String rejectErrorType = "InvalidTick";
+    /** Bodies of requests answered with 200, in arrival order. */
+    final List<JsonNode> delivered = java.util.Collections.synchronizedList(new ArrayList<>());
+    final WireMockServer server;
+
+    LocalAppSync() {
+        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(new Echo()));
+        server.start();
+        server.stubFor(WireMock.post("/graphql").atPriority(10).willReturn(echo()));
+    }
+
+    static ResponseDefinitionBuilder echo() {
+        return WireMock.aResponse().withTransformers(ECHO);
+    }
+
+    URI endpoint() {
+        return URI.create(server.baseUrl() + "/graphql");
+    }
+
+    /** The ticks delivered, per symbol, in delivery order. */
+    Map<String, List<JsonNode>> ticksBySymbol() {
+        Map<String, List<JsonNode>> bySymbol = new java.util.LinkedHashMap<>();
+        synchronized (delivered) {
+            for (JsonNode body : delivered) {
+                for (JsonNode tick : ticks(body)) {
+                    bySymbol.computeIfAbsent(tick.get("symbol").asText(), s -> new ArrayList<>()).add(tick);
+                }
+            }
+        }
+        return bySymbol;
+    }
+
+    /** The tick variables of one request, in alias order. */
+    static List<JsonNode> ticks(JsonNode body) {
+        List<JsonNode> ticks = new ArrayList<>();
+        Matcher fields = FIELD.matcher(body.get("query").asText());
+        while (fields.find()) {
+            ticks.add(body.at("/variables/" + fields.group(2)));
+        }
+        return ticks;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    private final class Echo implements ResponseDefinitionTransformerV2 {
+        @Override
+        public ResponseDefinition transform(ServeEvent serveEvent) {
+            JsonNode body;
+            try {
+                body = JSON.readTree(serveEvent.getRequest().getBodyAsString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            ObjectNode response = JSON.createObjectNode();
+            ObjectNode data = response.putObject("data");
+            Matcher fields = FIELD.matcher(body.get("query").asText());
+            while (fields.find()) {
+                JsonNode tick = body.at("/variables/" + fields.group(2));
+                if (rejectSymbols.contains(tick.path("symbol").asText())) {
+                    data.putNull(fields.group(1));
+                    ObjectNode error = (response.has("errors") ? (com.fasterxml.jackson.databind.node.ArrayNode)
+                            response.get("errors") : response.putArray("errors")).addObject();
+                    error.put("errorType", rejectErrorType).put("message", "price must be positive and low must not exceed high");
+                    error.putArray("path").add(fields.group(1));
+                } else {
+                    data.set(fields.group(1), tick);
+                }
+            }
+            delivered.add(body);
+            return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", "application/json")
+                    .withBody(response.toString()).build();
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
+        }
+
+        @Override
+        public String getName() {
+            return ECHO;
+        }
+    }
+
+    /** Fields of a JSON object, for assertions. */
+    static List<String> names(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        Iterator<String> it = node.fieldNames();
+        it.forEachRemaining(names::add);
+        return names;
+    }
+}

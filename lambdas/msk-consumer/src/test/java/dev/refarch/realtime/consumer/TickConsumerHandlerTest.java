@@ -1,0 +1,108 @@
+package dev.refarch.realtime.consumer;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/** The handler as Lambda calls it: event JSON in, partial batch response JSON out, wired from env. */
+class TickConsumerHandlerTest {
+
+    private final LocalAppSync appSync = new LocalAppSync();
+    private final LocalSqs sqs = new LocalSqs();
+    private TickConsumer consumer;
+
+    @AfterEach
+    void stop() {
+        if (consumer != null) {
+            consumer.close();
+        }
+        appSync.close();
+        sqs.close();
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("GRAPHQL_URL", appSync.endpoint().toString());
+        env.put("FAILURE_QUEUE_URL", sqs.queueUrl());
+        env.put("AWS_REGION", "eu-west-1");
+        env.put("AWS_ENDPOINT_URL_SQS", sqs.endpoint().toString());
+        env.put("MAX_TICKS_PER_REQUEST", "2");
+        return env;
+    }
+
+    private String invoke(MskEvents events) throws Exception {
+        consumer = TickConsumer.fromConfig(ConsumerConfig.fromEnv(env()), StaticCredentialsProvider.create(
+                AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new TickConsumerHandler(consumer).handleRequest(events.stream(), out, context(60_000));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A Lambda context that only knows its remaining time, which is all the handler asks. */
+    private static Context context(int remainingMillis) {
+        return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getRemainingTimeInMillis")) {
+                        return remainingMillis;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void aFullyHandledBatchAnswersAnEmptyFailureList() throws Exception {
+        String response = invoke(new MskEvents()
+                .add(0, 10, "AMZN", MskEvents.tick("AMZN", 10))
+                .add(0, 11, "AMZN", MskEvents.tick("AMZN", 11))
+                .add(0, 12, "AMZN", "oops")
+                .add(0, 13, "AMZN", MskEvents.tick("AMZN", 13))
+                .add(2, 3, null, MskEvents.tick("MSFT", 3)));
+
+        assertEquals("{\"batchItemFailures\":[]}", response);
+        assertEquals(3, appSync.delivered.size(), "MAX_TICKS_PER_REQUEST=2: AMZN in 2 requests, MSFT in 1");
+        assertEquals(1, sqs.messages.size());
+    }
+
+    @Test
+    void anUndeliveredRecordIsReportedWithAnObjectIdentifier() throws Exception {
+        appSync.server.stubFor(post("/graphql").willReturn(status(400).withBody("{\"errors\":[]}")));
+
+        String response = invoke(new MskEvents()
+                .add(0, 10, "AMZN", MskEvents.tick("AMZN", 10))
+                .add(0, 11, "AMZN", MskEvents.tick("AMZN", 11)));
+
+        assertEquals("{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"ticks-0\",\"offset\":10}}]}",
+                response);
+    }
+
+    @Test
+    void configurationNamesTheBadSetting() {
+        Map<String, String> env = env();
+        env.put("MAX_TICKS_PER_REQUEST", "many");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConsumerConfig.fromEnv(env))
+                .getMessage().startsWith("MAX_TICKS_PER_REQUEST=many"));
+        env.remove("MAX_TICKS_PER_REQUEST");
+        env.remove("GRAPHQL_URL");
+        assertEquals("GRAPHQL_URL is required",
+                assertThrows(IllegalArgumentException.class, () -> ConsumerConfig.fromEnv(env)).getMessage());
+        ConsumerConfig defaults = ConsumerConfig.fromEnv(Map.of("GRAPHQL_URL", "https://x.appsync-api.eu-west-1.amazonaws.com/graphql",
+                "FAILURE_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/1/q", "AWS_REGION", "eu-west-1"));
+        assertEquals(List.of(25, 4096, 10), List.of(defaults.maxTicksPerRequest(), defaults.maxRecordBytes(),
+                defaults.partitionThreads()));
+        assertEquals(null, defaults.sqsEndpoint());
+    }
+}

@@ -1,0 +1,342 @@
+package dev.refarch.realtime.consumer;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.status;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refarch.realtime.appsync.AppSyncClient;
+import dev.refarch.realtime.appsync.AppSyncClientConfig;
+import dev.refarch.realtime.consumer.BatchResponse.BatchItemFailure;
+import dev.refarch.realtime.consumer.BatchResponse.ItemIdentifier;
+import dev.refarch.realtime.graphql.testing.AppSyncSchema;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** The consumer against WireMock as AppSync and as SQS, with events in Lambda's MSK shape. */
+class TickConsumerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(
+            AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
+    private static final Region REGION = Region.EU_WEST_1;
+    private static final int MAX_TICKS = 25;
+
+    private final LocalAppSync appSync = new LocalAppSync();
+    private final LocalSqs sqs = new LocalSqs();
+    private final List<Duration> backoffs = new ArrayList<>();
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+        appSync.close();
+        sqs.close();
+    }
+
+    private TickConsumer consumer(URI graphql, URI sqsEndpoint) {
+        AppSyncClient client = AppSyncClient.builder(AppSyncClientConfig.defaults(graphql, REGION)
+                        .withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(2))
+                        .withBatchLimits(MAX_TICKS, 256 * 1024))
+                .credentialsProvider(CREDENTIALS)
+                .sleeper(d -> {
+                    synchronized (backoffs) {
+                        backoffs.add(d);
+                    }
+                })
+                .build();
+        SqsClient sqsClient = SqsClient.builder().region(REGION).credentialsProvider(CREDENTIALS)
+                .endpointOverride(sqsEndpoint).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        toClose.add(sqsClient);
+        TickConsumer consumer = new TickConsumer(new TickValidator(4096), new TickPublisher(client, MAX_TICKS),
+                new SqsFailureQueue(sqsClient, sqs.queueUrl(), JSON), 4);
+        toClose.add(consumer);
+        return consumer;
+    }
+
+    private TickConsumer consumer() {
+        return consumer(appSync.endpoint(), sqs.endpoint());
+    }
+
+    private static BatchResponse consume(TickConsumer consumer, MskEvents events) {
+        return consumer.consume(events.parsed(), () -> Duration.ofSeconds(30));
+    }
+
+    private static List<Long> volumes(List<JsonNode> ticks) {
+        return ticks.stream().map(t -> t.get("volume").asLong()).toList();
+    }
+
+    private static List<Long> range(long from, long to) {
+        List<Long> list = new ArrayList<>();
+        for (long i = from; i < to; i++) {
+            list.add(i);
+        }
+        return list;
+    }
+
+    private static BatchItemFailure failure(int partition, long offset) {
+        return new BatchItemFailure(new ItemIdentifier(MskEvents.TOPIC + "-" + partition, offset));
+    }
+
+    @Test
+    void everyValidRecordIsDeliveredInPartitionOrderWithAtMostMaxTicksPerRequest() {
+        MskEvents events = new MskEvents();
+        int[] sizes = {60, 25, 7, 51};
+        for (int p = 0; p < sizes.length; p++) {
+            for (long o = 0; o < sizes[p]; o++) {
+                events.add(p, 1000 + o, "P" + p, MskEvents.tick("P" + p, 1000 + o));
+            }
+        }
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        Map<String, List<JsonNode>> bySymbol = appSync.ticksBySymbol();
+        for (int p = 0; p < sizes.length; p++) {
+            assertEquals(range(1000, 1000 + sizes[p]), volumes(bySymbol.get("P" + p)), "partition " + p);
+        }
+        // ceil(60/25) + 1 + 1 + ceil(51/25) requests, none over the limit, each with one partition.
+        assertEquals(3 + 1 + 1 + 3, appSync.delivered.size());
+        for (JsonNode body : appSync.delivered) {
+            List<JsonNode> ticks = LocalAppSync.ticks(body);
+            assertTrue(ticks.size() <= MAX_TICKS, body.toString());
+            assertEquals(1, ticks.stream().map(t -> t.get("symbol").asText()).distinct().count());
+            assertEquals(ticks.size(), body.get("variables").size());
+            AppSyncSchema.assertValid(body.get("query").asText());
+        }
+        assertEquals(List.of(), sqs.messages);
+    }
+
+    @Test
+    void eachKindOfPoisonRecordIsParkedWithItsReasonAndTheGoodRecordsAreDelivered() {
+        MskEvents events = new MskEvents()
+                .add(0, 0, "AMZN", MskEvents.tick("AMZN", 0))
+                .add(0, 1, "AMZN", "not json {")
+                .add(0, 2, "AMZN", "{\"symbol\":\"AMZN\",\"open\":1,\"high\":2,\"low\":1,\"volume\":1,"
+                        + "\"timestamp\":\"2026-01-05T14:30:00Z\"}")
+                .add(0, 3, "AMZN", MskEvents.tick("AMZN", 3).replace("\"price\":103.5", "\"price\":\"103.5\""))
+                .add(0, 4, "AMZN", "{\"pad\":\"" + "x".repeat(5000) + "\"}")
+                .add(0, 5, "AMZN", MskEvents.tick("amzn!", 5))
+                .add(0, 6, "AMZN", MskEvents.tick("AMZN", 6).replace("\"low\":99.0", "\"low\":999.0"))
+                .add(0, 7, "AMZN", MskEvents.tick("AMZN", 7).replace("\"price\":107.5", "\"price\":0"))
+                .add(0, 8, "AMZN", null)
+                .add(0, 9, "AMZN", MskEvents.tick("AMZN", 9))
+                .add(1, 40, "MSFT", "[1,2,3]")
+                .add(1, 41, "MSFT", MskEvents.tick("MSFT", 41));
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        assertEquals(List.of(0L, 9L), volumes(appSync.ticksBySymbol().get("AMZN")));
+        assertEquals(List.of(41L), volumes(appSync.ticksBySymbol().get("MSFT")));
+        Map<Long, JsonNode> parked = sqs.messages.stream()
+                .collect(Collectors.toMap(m -> m.get("offset").asLong(), m -> m));
+        assertEquals(Map.of(1L, "NOT_JSON", 2L, "MISSING_FIELD", 3L, "WRONG_TYPE", 4L, "OVERSIZE",
+                5L, "BAD_SYMBOL", 6L, "OUT_OF_RANGE", 7L, "OUT_OF_RANGE", 8L, "EMPTY_VALUE", 40L, "NOT_JSON"),
+                parked.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get("reason").asText())));
+        JsonNode missing = parked.get(2L);
+        assertEquals("price is missing", missing.get("detail").asText());
+        assertEquals("ticks", missing.get("topic").asText());
+        assertEquals(0, missing.get("partition").asInt());
+        assertEquals(1_767_623_400_002L, missing.get("timestamp").asLong());
+        assertEquals("AMZN", new String(Base64.getDecoder().decode(missing.get("key").asText())));
+        assertTrue(new String(Base64.getDecoder().decode(missing.get("value").asText())).startsWith("{\"symbol\":\"AMZN\""));
+        assertEquals("sim-é", new String(Base64.getDecoder().decode(missing.at("/headers/producer").asText())));
+        assertEquals("price must be a number", parked.get(3L).get("detail").asText());
+        assertTrue(parked.get(4L).get("detail").asText().contains("limit 4096"), parked.get(4L).toString());
+        assertTrue(sqs.targets.stream().allMatch("AmazonSQS.SendMessageBatch"::equals), sqs.targets.toString());
+    }
+
+    @Test
+    void throttlingAndServerErrorsAreRetriedAndDelivered() {
+        appSync.server.stubFor(post("/graphql").inScenario("flaky").whenScenarioStateIs(STARTED)
+                .willReturn(status(429).withBody("{\"errors\":[{\"errorType\":\"TooManyRequestsException\"}]}"))
+                .willSetStateTo("throttled"));
+        appSync.server.stubFor(post("/graphql").inScenario("flaky").whenScenarioStateIs("throttled")
+                .willReturn(LocalAppSync.echo()).willSetStateTo("delivered once"));
+        appSync.server.stubFor(post("/graphql").inScenario("flaky").whenScenarioStateIs("delivered once")
+                .willReturn(status(503)).willSetStateTo("recovered"));
+        appSync.server.stubFor(post("/graphql").inScenario("flaky").whenScenarioStateIs("recovered")
+                .willReturn(LocalAppSync.echo()));
+        MskEvents events = new MskEvents();
+        for (long o = 0; o < 30; o++) {
+            events.add(0, o, "AMZN", MskEvents.tick("AMZN", o));
+        }
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        assertEquals(range(0, 30), volumes(appSync.ticksBySymbol().get("AMZN")));
+        assertEquals(2, backoffs.size(), "one backoff after the 429, one after the 503");
+        assertEquals(4, appSync.server.getAllServeEvents().size());
+    }
+
+    @Test
+    void whenAppSyncIsDownTheFirstRecordOfEachPartitionIsReportedAndNothingIsAcknowledged() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        MskEvents events = new MskEvents();
+        for (int p = 0; p < 3; p++) {
+            for (long o = 0; o < 10; o++) {
+                events.add(p, 500 + o, "S" + p, MskEvents.tick("S" + p, 500 + o));
+            }
+        }
+
+        BatchResponse response = consume(consumer(URI.create("http://127.0.0.1:" + closedPort + "/graphql"),
+                sqs.endpoint()), events);
+
+        assertEquals(List.of(failure(0, 500), failure(1, 500), failure(2, 500)), response.batchItemFailures());
+        assertEquals(3 * 3, backoffs.size(), "3 backoffs per partition: 4 attempts of its first request");
+    }
+
+    @Test
+    void persistentServerErrorsStopThePartitionAtTheFirstUndeliveredRecord() {
+        appSync.server.stubFor(post("/graphql").inScenario("dies").whenScenarioStateIs(STARTED)
+                .willReturn(LocalAppSync.echo()).willSetStateTo("dead"));
+        appSync.server.stubFor(post("/graphql").inScenario("dies").whenScenarioStateIs("dead")
+                .willReturn(status(500)));
+        MskEvents events = new MskEvents();
+        for (long o = 0; o < 60; o++) {
+            events.add(0, o, "AMZN", MskEvents.tick("AMZN", o));
+        }
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(failure(0, 25)), response.batchItemFailures());
+        assertEquals(range(0, 25), volumes(appSync.ticksBySymbol().get("AMZN")));
+        // The second request was tried 4 times, the third never sent.
+        assertEquals(1 + 4, appSync.server.getAllServeEvents().size());
+    }
+
+    @Test
+    void aTickTheResolverRejectsIsParkedAndTheRestAreDelivered() {
+        appSync.rejectSymbols.add("BAD");
+        MskEvents events = new MskEvents()
+                .add(0, 0, "AMZN", MskEvents.tick("AMZN", 0))
+                .add(0, 1, "BAD", MskEvents.tick("BAD", 1))
+                .add(0, 2, "AMZN", MskEvents.tick("AMZN", 2));
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        assertEquals(List.of(0L, 2L), volumes(appSync.ticksBySymbol().get("AMZN")));
+        assertEquals(1, sqs.messages.size());
+        JsonNode parked = sqs.messages.get(0);
+        assertEquals("REJECTED_BY_API", parked.get("reason").asText());
+        assertTrue(parked.get("detail").asText().contains("InvalidTick"), parked.toString());
+        assertEquals(1, parked.get("offset").asLong());
+    }
+
+    @Test
+    void aPerFieldErrorOtherThanInvalidTickIsRetriedNotParked() {
+        appSync.rejectSymbols.add("AMZN");
+        appSync.rejectErrorType = "Unauthorized";
+        MskEvents events = new MskEvents()
+                .add(0, 0, "AMZN", MskEvents.tick("AMZN", 0))
+                .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1));
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(failure(0, 0)), response.batchItemFailures());
+        assertEquals(List.of(), sqs.messages);
+    }
+
+    @Test
+    void poisonRecordsAreLoggedWithTheirReasonAndCountedInAMetric() throws Exception {
+        java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+        ConsumerLog.redirect(new java.io.PrintStream(lines, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            consume(consumer(), new MskEvents()
+                    .add(0, 0, "AMZN", "not json")
+                    .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1))
+                    .add(1, 0, "MSFT", MskEvents.tick("msft", 0)));
+        } finally {
+            ConsumerLog.redirect(System.out);
+        }
+        List<JsonNode> logged = new ArrayList<>();
+        for (String line : lines.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            logged.add(JSON.readTree(line));
+        }
+        assertEquals(List.of("ticks-0@0 NOT_JSON", "ticks-1@0 BAD_SYMBOL"), logged.stream()
+                .filter(l -> "poison record".equals(l.path("message").asText()))
+                .map(l -> l.get("record").asText() + " " + l.get("reason").asText()).sorted().toList());
+        JsonNode metrics = logged.stream().filter(l -> l.has("_aws")).findFirst().orElseThrow();
+        assertEquals(2, metrics.get("PoisonRecords").asInt());
+        assertEquals(1, metrics.get("RecordsDelivered").asInt());
+        assertEquals(0, metrics.get("PartitionsFailed").asInt());
+        assertEquals("RealtimeRefarch", metrics.at("/_aws/CloudWatchMetrics/0/Namespace").asText());
+    }
+
+    @Test
+    void everyOperationTheConsumerCanSendFitsTheSchema() {
+        for (int count = 1; count <= 100; count++) {
+            AppSyncSchema.assertValid(dev.refarch.realtime.appsync.BackendMutations.PUBLISH_TICK.operation(count));
+        }
+    }
+
+    @Test
+    void aMessageTheFailureQueueRefusesIsReportedAndTheOthersAreParked() {
+        sqs.refuseOffsets.add(3L);
+        MskEvents events = new MskEvents()
+                .add(0, 1, "AMZN", "bad 1")
+                .add(0, 2, "AMZN", MskEvents.tick("AMZN", 2))
+                .add(0, 3, "AMZN", "bad 3")
+                .add(0, 4, "AMZN", MskEvents.tick("AMZN", 4))
+                .add(0, 5, "AMZN", "bad 5");
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(failure(0, 3)), response.batchItemFailures());
+        assertEquals(List.of(2L), volumes(appSync.ticksBySymbol().get("AMZN")));
+        assertEquals(List.of(1L, 5L), sqs.messages.stream().map(m -> m.get("offset").asLong()).sorted().toList());
+    }
+
+    @Test
+    void withNoTimeLeftNothingIsPublishedAndEachPartitionIsReportedFromItsFirstRecord() {
+        MskEvents events = new MskEvents()
+                .add(0, 7, "AMZN", MskEvents.tick("AMZN", 7))
+                .add(3, 9, "MSFT", MskEvents.tick("MSFT", 9));
+
+        BatchResponse response = consumer().consume(events.parsed(), () -> Duration.ofMillis(-1));
+
+        assertEquals(List.of(failure(0, 7), failure(3, 9)), response.batchItemFailures());
+        assertEquals(List.of(), appSync.delivered);
+    }
+
+    @Test
+    void whenTheFailureQueueIsDownThePoisonRecordIsReportedAndNothingAfterItIsPublished() {
+        TickConsumer consumer = consumer();
+        sqs.server.stop();
+        MskEvents events = new MskEvents()
+                .add(0, 0, "AMZN", MskEvents.tick("AMZN", 0))
+                .add(0, 1, "AMZN", "not json")
+                .add(0, 2, "AMZN", MskEvents.tick("AMZN", 2))
+                .add(1, 7, "MSFT", MskEvents.tick("MSFT", 7));
+
+        BatchResponse response = consume(consumer, events);
+
+        assertEquals(List.of(failure(0, 1)), response.batchItemFailures());
+        assertEquals(List.of(0L), volumes(appSync.ticksBySymbol().get("AMZN")));
+        assertEquals(List.of(7L), volumes(appSync.ticksBySymbol().get("MSFT")));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.refarch.realtime.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.refarch.realtime.consumer.Validation.Poison;
+import dev.refarch.realtime.consumer.Validation.Valid;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TickValidatorTest {
+
+    private final TickValidator validator = new TickValidator(256);
+
+    private Validation validate(String value) {
+        return validator.validate(new KafkaRecord("ticks", 0, 1, 0, "CREATE_TIME", null,
+                value == null ? null : Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)),
+                List.of()));
+    }
+
+    private PoisonReason reason(String value) {
+        return assertInstanceOf(Poison.class, validate(value)).reason();
+    }
+
+    @Test
+    void aWellFormedTickMapsToTickInput() {
+        Valid valid = assertInstanceOf(Valid.class, validate(MskEvents.tick("BRK.B", 3)));
+        assertEquals(new Tick("BRK.B", 103.5, 100.0, 203.0, 99.0, 3, "2026-01-05T14:30:00Z"), valid.tick());
+    }
+
+    @Test
+    void everyKindOfBadValueHasItsReason() {
+        String good = MskEvents.tick("AMZN", 3);
+        assertEquals(PoisonReason.EMPTY_VALUE, reason(null));
+        assertEquals(PoisonReason.NOT_JSON, reason("{\"symbol\":"));
+        assertEquals(PoisonReason.NOT_JSON, reason("\"AMZN\""));
+        assertEquals(PoisonReason.NOT_JSON, reason(good + good));
+        assertEquals(PoisonReason.NOT_JSON, reason(good.replace("}", ",\"price\":1}")), "duplicate key");
+        assertEquals(PoisonReason.OVERSIZE, reason(good.replace("}", ",\"pad\":\"" + "x".repeat(200) + "\"}")));
+        assertEquals(PoisonReason.MISSING_FIELD, reason(good.replace("\"volume\":3,", "")));
+        assertEquals(PoisonReason.MISSING_FIELD, reason(good.replace("\"volume\":3", "\"volume\":null")));
+        assertEquals(PoisonReason.WRONG_TYPE, reason(good.replace("\"volume\":3", "\"volume\":\"3\"")));
+        assertEquals(PoisonReason.WRONG_TYPE, reason(good.replace("\"AMZN\"", "42")));
+        assertEquals(PoisonReason.WRONG_TYPE, reason(good.replace("\"2026-01-05T14:30:00Z\"", "1767623400")));
+        assertEquals(PoisonReason.BAD_SYMBOL, reason(MskEvents.tick("amzn", 3)));
+        assertEquals(PoisonReason.BAD_SYMBOL, reason(MskEvents.tick("ABCDEFGHIJK", 3)));
+        assertEquals(PoisonReason.BAD_SYMBOL, reason(MskEvents.tick("1AB", 3)));
+        assertEquals(PoisonReason.OUT_OF_RANGE, reason(good.replace("\"price\":103.5", "\"price\":-1")));
+        assertEquals(PoisonReason.OUT_OF_RANGE, reason(good.replace("\"low\":99.0", "\"low\":203.5")));
+        assertEquals(PoisonReason.OUT_OF_RANGE, reason(good.replace("\"volume\":3", "\"volume\":-3")));
+        assertEquals(PoisonReason.BAD_TIMESTAMP, reason(good.replace("2026-01-05T14:30:00Z", "yesterday")));
+        assertEquals(PoisonReason.BAD_TIMESTAMP, reason(good.replace("2026-01-05T14:30:00Z", "2026-01-05T14:30:00")));
+    }
+}
