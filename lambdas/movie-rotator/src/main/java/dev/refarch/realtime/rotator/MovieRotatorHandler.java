@@ -50,6 +50,12 @@ public final class MovieRotatorHandler implements RequestHandler<Map<String, Obj
     /** Wires the rotator's collaborators for a configuration. */
     public static MovieRotator create(RotatorConfig config, AwsCredentialsProvider credentials,
             RotatorMetrics metrics) {
+        return create(config, credentials, metrics, TmdbClient.READ_TIMEOUT);
+    }
+
+    /** As {@link #create(RotatorConfig, AwsCredentialsProvider, RotatorMetrics)}, with a TMDb read timeout. */
+    static MovieRotator create(RotatorConfig config, AwsCredentialsProvider credentials, RotatorMetrics metrics,
+            Duration tmdbReadTimeout) {
         Region region = Region.of(config.region());
         DynamoDbClient dynamo = DynamoDbClient.builder()
                 .region(region)
@@ -69,7 +75,7 @@ public final class MovieRotatorHandler implements RequestHandler<Map<String, Obj
         return new MovieRotator(
                 new Catalog(dynamo, config.moviesTable()),
                 new TmdbClient(config.tmdbBaseUrl(), config.tmdbImageBaseUrl(), TmdbClient.CONNECT_TIMEOUT,
-                        TmdbClient.READ_TIMEOUT),
+                        tmdbReadTimeout),
                 new TmdbKeySource(secrets, config.tmdbSecretArn()),
                 new ReviewRows(dynamo, config.reviewsTable(), metrics),
                 new RotationBroadcast(appSync),
