@@ -27,6 +27,8 @@ final class LocalRotator implements AutoCloseable {
     final RecordingMetrics metrics = new RecordingMetrics();
     final RotatorConfig config;
     MovieRotatorHandler handler;
+    /** The rotator inside {@link #handler}, for tests that need the full result. */
+    MovieRotator rotator;
 
     LocalRotator() {
         api = LocalApi.start();
@@ -45,9 +47,10 @@ final class LocalRotator implements AutoCloseable {
     /** A handler as a fresh Lambda instance builds it (nothing cached yet). */
     MovieRotatorHandler newHandler() {
         // The simulator accepts any SigV4-shaped Authorization header; the client signs for real.
-        return new MovieRotatorHandler(MovieRotatorHandler.create(config,
+        rotator = MovieRotatorHandler.create(config,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCALTEST", "local-secret")),
-                metrics, TMDB_READ_TIMEOUT));
+                metrics, TMDB_READ_TIMEOUT);
+        return new MovieRotatorHandler(rotator);
     }
 
     /** Empty Movies table and the five rows as the seeding task leaves them; stubs cleared. */
