@@ -26,13 +26,15 @@ public final class MovieRotatorHandler implements RequestHandler<Map<String, Obj
     private static final Duration DEADLINE_MARGIN = Duration.ofSeconds(1);
 
     private final MovieRotator rotator;
+    /** Held here: CRaC keeps registered resources only weakly. */
+    private final Priming priming = new Priming();
 
     /** The Lambda runtime's constructor: configuration from the environment. */
     public MovieRotatorHandler() {
         RotatorConfig config = RotatorConfig.fromEnvironment(System.getenv());
         AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
         this.rotator = create(config, credentials, new PowertoolsMetrics(System.getenv("POWERTOOLS_METRICS_NAMESPACE")));
-        Core.getGlobalContext().register(new Priming());
+        Core.getGlobalContext().register(priming);
     }
 
     /** For tests and other entry points: a handler around a given rotator. */

@@ -50,6 +50,9 @@ final class CapturedLogs implements AutoCloseable {
         rootLevel = root.getLevel();
         root.setLevel(Level.DEBUG);
         root.addAppender(appender, Level.DEBUG, null);
+        // The console keeps its level; only the capture sees DEBUG.
+        root.removeAppender(json.getName());
+        root.addAppender(json, rootLevel, null);
         LoggerConfig sdk = config.getLoggerConfig("software.amazon.awssdk");
         sdkLevel = sdk.getLevel();
         sdk.setLevel(Level.DEBUG);
@@ -71,8 +74,12 @@ final class CapturedLogs implements AutoCloseable {
     @Override
     public void close() {
         Configuration config = context.getConfiguration();
-        config.getRootLogger().removeAppender("captured");
-        config.getRootLogger().setLevel(rootLevel);
+        LoggerConfig root = config.getRootLogger();
+        root.removeAppender("captured");
+        Appender json = config.getAppender("JsonAppender");
+        root.removeAppender(json.getName());
+        root.addAppender(json, null, null);
+        root.setLevel(rootLevel);
         config.getLoggerConfig("software.amazon.awssdk").setLevel(sdkLevel);
         context.updateLoggers();
         appender.stop();
