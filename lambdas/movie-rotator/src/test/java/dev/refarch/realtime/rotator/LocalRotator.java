@@ -53,6 +53,16 @@ final class LocalRotator implements AutoCloseable {
         return new MovieRotatorHandler(rotator);
     }
 
+    /** A rotator like {@link #rotator} whose AppSync requests go to another endpoint. */
+    MovieRotator rotatorWithAppSyncAt(java.net.URI graphqlUrl) {
+        RotatorConfig other = new RotatorConfig(config.reviewsTable(), config.moviesTable(), graphqlUrl,
+                config.tmdbSecretArn(), config.tmdbBaseUrl(), config.tmdbImageBaseUrl(), config.region(),
+                config.dynamoDbEndpoint(), config.secretsManagerEndpoint());
+        return MovieRotatorHandler.create(other,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCALTEST", "local-secret")),
+                metrics, TMDB_READ_TIMEOUT);
+    }
+
     /** Empty Movies table and the five rows as the seeding task leaves them; stubs cleared. */
     void reset() {
         for (String key : List.of(Movies.CURRENT, Movies.CATALOG, Movies.PENDING)) {

@@ -7,9 +7,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.refarch.realtime.appsync.AppSyncClient;
+import dev.refarch.realtime.appsync.AppSyncException;
 import dev.refarch.realtime.graphql.TableContract.Reviews;
 import dev.refarch.realtime.graphql.testing.Operations;
 import dev.refarch.realtime.graphql.testing.RealtimeSubscriber;
@@ -297,6 +300,26 @@ class MovieRotatorTest {
         assertEquals(1, local.stubs.popularRequests(), "the resumed rotation fetched nothing");
 
         assertEquals("13", local.invoke().get("movieId"), "the catalog moved on past the resumed movie");
+    }
+
+    @Test
+    void failedBroadcastLeavesTheRotationPendingAndTheNextTickFinishesIt() {
+        local.stubs.popularAnswers(200, TmdbStub.page(1, 1, "11", "12", "13"));
+        local.invoke();
+        vote("11", "LOVE", 2);
+        // AppSync answers 404 (WireMock has no such stub): the request fails without retries.
+        MovieRotator broken = local.rotatorWithAppSyncAt(java.net.URI.create(local.stubs.baseUrl() + "/graphql"));
+
+        assertThrows(AppSyncException.class, () -> broken.rotate(AppSyncClient.NO_DEADLINE));
+
+        assertEquals("11", currentMovieId(), "not broadcast, so not current");
+        assertFalse(local.snapshot().get("PENDING").isEmpty(), "the rotation stays pending");
+        assertRow("LOVE", "12", 0, "11", 2);
+
+        assertEquals("12", local.invoke().get("movieId"));
+        assertEquals("12", currentMovieId());
+        assertTrue(local.snapshot().get("PENDING").isEmpty());
+        assertRow("LOVE", "12", 0, "11", 2);
     }
 
     @Test
