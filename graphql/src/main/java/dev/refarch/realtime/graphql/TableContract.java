@@ -34,6 +34,16 @@ public final class TableContract {
         public static final String PK = "pk";
         /** Key of the current movie's item. */
         public static final String CURRENT = "CURRENT";
+        /**
+         * Key of the rotator's catalog: the fetched page of popular movies not shown yet
+         * ({@code movies}, a list), guarded by an optimistic {@code version}.
+         */
+        public static final String CATALOG = "CATALOG";
+        /**
+         * Key of a rotation in progress ({@code to}: the next movie, {@code from}: the movie it
+         * replaces); present from the choice of the movie until the broadcast went out.
+         */
+        public static final String PENDING = "PENDING";
 
         private Movies() {
         }

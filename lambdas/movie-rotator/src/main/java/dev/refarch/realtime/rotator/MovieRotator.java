@@ -1,0 +1,144 @@
+package dev.refarch.realtime.rotator;
+
+import dev.refarch.realtime.rotator.TmdbKeySource.SecretUnavailableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.IntUnaryOperator;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One rotation per call: finish a pending rotation, or take the next movie from the catalog
+ * (refilled from TMDb's popular movies when empty), record the intent, move the Reviews rows,
+ * broadcast, clear the intent. TMDb and secret problems leave everything as it was and
+ * return normally, so the next tick tries again; DynamoDB and AppSync failures after the
+ * intent is recorded throw, and the next tick resumes the same rotation.
+ */
+public final class MovieRotator {
+
+    /** TMDb serves at most this many pages of a list. */
+    static final int MAX_TMDB_PAGE = 500;
+    private static final Logger LOG = LoggerFactory.getLogger(MovieRotator.class);
+
+    private final Catalog catalog;
+    private final TmdbClient tmdb;
+    private final TmdbKeySource keys;
+    private final ReviewRows rows;
+    private final RotationBroadcast broadcast;
+    private final RotatorMetrics metrics;
+    private final IntUnaryOperator randomPage;
+
+    /**
+     * @param randomPage given n >= 1, a page in 1..n (random in production)
+     */
+    public MovieRotator(Catalog catalog, TmdbClient tmdb, TmdbKeySource keys, ReviewRows rows,
+            RotationBroadcast broadcast, RotatorMetrics metrics, IntUnaryOperator randomPage) {
+        this.catalog = catalog;
+        this.tmdb = tmdb;
+        this.keys = keys;
+        this.rows = rows;
+        this.broadcast = broadcast;
+        this.metrics = metrics;
+        this.randomPage = randomPage;
+    }
+
+    /** Runs one rotation within {@code timeLeft}. */
+    public RotationResult rotate(Supplier<Duration> timeLeft) {
+        Optional<Catalog.Pending> pending = catalog.pending();
+        Catalog.Pending rotation;
+        if (pending.isPresent()) {
+            rotation = pending.get();
+            LOG.warn("Resuming the interrupted rotation to movie {} ({})", rotation.to().id(), rotation.to().title());
+            metrics.count(RotatorMetrics.RESUMED_ROTATIONS);
+        } else {
+            Optional<Movie> current = catalog.current();
+            Catalog.State state = catalog.state();
+            List<Movie> available = new ArrayList<>(state.movies());
+            current.ifPresent(c -> available.removeIf(m -> m.id().equals(c.id())));
+            int totalPages = state.totalPages();
+            if (available.isEmpty()) {
+                FetchOutcome fetched = fetch(state.totalPages(), current);
+                if (fetched.failure != null) {
+                    return RotationResult.skipped(fetched.failure);
+                }
+                available.addAll(fetched.page.movies());
+                current.ifPresent(c -> available.removeIf(m -> m.id().equals(c.id())));
+                totalPages = fetched.page.totalPages();
+                if (available.isEmpty()) {
+                    LOG.error("TMDb popular page {} held only the current movie; nothing changed",
+                            fetched.page.page());
+                    metrics.count(RotatorMetrics.TMDB_FAILURES, "Kind", TmdbException.Kind.EMPTY.name());
+                    return RotationResult.skipped("tmdb-empty");
+                }
+            }
+            rotation = new Catalog.Pending(available.get(0), current);
+            if (!catalog.startRotation(state, available.subList(1, available.size()), totalPages, rotation)) {
+                LOG.warn("Another rotation changed the catalog or is in progress; this tick changes nothing");
+                metrics.count(RotatorMetrics.ROTATION_CONFLICTS);
+                return RotationResult.skipped("conflict");
+            }
+        }
+        List<RowMove> moves = rows.moveAll(rotation.from(), rotation.to());
+        broadcast.send(rotation.to(), moves.stream().map(RowMove::row).toList(), timeLeft);
+        catalog.finishRotation(rotation.to());
+        metrics.count(RotatorMetrics.ROTATIONS);
+        LOG.info("Movie {} ({}) is current, replacing {}; final counts of the previous showing: {}",
+                rotation.to().id(), rotation.to().title(), rotation.from().map(Movie::id).orElse("none"),
+                moves.stream().map(m -> m.row().reaction() + "=" + (m.finalCount().isPresent()
+                        ? Long.toString(m.finalCount().getAsLong()) : "moved-earlier")
+                        + (m.newRecord() ? "(record)" : "")).toList());
+        return RotationResult.rotated(rotation.to(), moves);
+    }
+
+    private record FetchOutcome(PopularPage page, String failure) {
+    }
+
+    private FetchOutcome fetch(int knownTotalPages, Optional<Movie> current) {
+        Optional<TmdbApiKey> key;
+        try {
+            key = keys.key();
+        } catch (SecretUnavailableException e) {
+            LOG.error("Cannot read the TMDb key; the current movie stays. Cause: {}", e.getMessage());
+            metrics.count(RotatorMetrics.SECRET_FAILURES);
+            return new FetchOutcome(null, "secret-unavailable");
+        }
+        if (key.isEmpty()) {
+            LOG.error("No TMDb API key in secret {}: the current movie stays until one is set. Set it with: "
+                    + "aws secretsmanager put-secret-value --secret-id {} --secret-string '{\"{}\":\"<TMDb API key "
+                    + "or read access token>\"}'", keys.secretArn(), keys.secretArn(), TmdbKeySource.FIELD);
+            metrics.count(RotatorMetrics.TMDB_KEY_MISSING);
+            return new FetchOutcome(null, "tmdb-key-missing");
+        }
+        // Page 1 until TMDb told us how many pages there are; then a random one, as the original did.
+        int page = knownTotalPages < 1 ? 1 : randomPage.applyAsInt(Math.min(knownTotalPages, MAX_TMDB_PAGE));
+        try {
+            try {
+                return new FetchOutcome(tmdb.popular(page, key.get()), null);
+            } catch (TmdbException e) {
+                if (e.kind() != TmdbException.Kind.UNAUTHORIZED) {
+                    throw e;
+                }
+                // The secret may have been rotated since it was cached: re-read it once.
+                keys.invalidate();
+                Optional<TmdbApiKey> fresh = keys.key();
+                if (fresh.isEmpty() || fresh.get().equals(key.get())) {
+                    throw e;
+                }
+                return new FetchOutcome(tmdb.popular(page, fresh.get()), null);
+            }
+        } catch (TmdbException e) {
+            LOG.error("TMDb popular movies unavailable, the current movie{} stays: {}",
+                    current.map(c -> " " + c.id()).orElse(""), e.getMessage());
+            metrics.count(RotatorMetrics.TMDB_FAILURES, "Kind", e.kind().name());
+            return new FetchOutcome(null, "tmdb-" + e.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        } catch (SecretUnavailableException e) {
+            LOG.error("Cannot re-read the TMDb key after a 401; the current movie stays. Cause: {}", e.getMessage());
+            metrics.count(RotatorMetrics.SECRET_FAILURES);
+            return new FetchOutcome(null, "secret-unavailable");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.refarch.realtime.rotator;
+
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import software.amazon.lambda.powertools.metrics.model.DimensionSet;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/**
+ * Counters through Powertools metrics (EMF on stdout), namespace and service from
+ * {@code POWERTOOLS_METRICS_NAMESPACE} / {@code POWERTOOLS_SERVICE_NAME}. Each count is flushed
+ * at once: a tick emits a handful, and a failed invocation must not lose them.
+ */
+public final class PowertoolsMetrics implements RotatorMetrics {
+
+    private static final String DEFAULT_NAMESPACE = "RealtimeRefarch";
+
+    private final Metrics metrics = MetricsFactory.getMetricsInstance();
+    private final String namespace;
+
+    public PowertoolsMetrics(String namespace) {
+        this.namespace = namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace;
+    }
+
+    @Override
+    public void count(String metric) {
+        metrics.flushSingleMetric(metric, 1, MetricUnit.COUNT, namespace);
+    }
+
+    @Override
+    public void count(String metric, String dimension, String value) {
+        metrics.flushSingleMetric(metric, 1, MetricUnit.COUNT, namespace, DimensionSet.of(dimension, value));
+    }
+}

@@ -1,0 +1,90 @@
+package dev.refarch.realtime.rotator;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The rotator's configuration, read once at init from the environment the CDK stack sets.
+ *
+ * @param reviewsTable           {@code REVIEWS_TABLE}
+ * @param moviesTable            {@code MOVIES_TABLE}
+ * @param graphqlUrl             {@code GRAPHQL_URL}, the AppSync GraphQL endpoint
+ * @param tmdbSecretArn          {@code TMDB_SECRET_ARN}, a secret whose value is {@code {"tmdbApiKey":"..."}}
+ * @param tmdbBaseUrl            {@code TMDB_BASE_URL}, default {@value #DEFAULT_TMDB_BASE_URL}
+ * @param tmdbImageBaseUrl       {@code TMDB_IMAGE_BASE_URL}, default {@value #DEFAULT_TMDB_IMAGE_BASE_URL}
+ * @param region                 {@code AWS_REGION}
+ * @param dynamoDbEndpoint       {@code AWS_ENDPOINT_URL_DYNAMODB}, only for local runs
+ * @param secretsManagerEndpoint {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, only for local runs
+ */
+public record RotatorConfig(
+        String reviewsTable,
+        String moviesTable,
+        URI graphqlUrl,
+        String tmdbSecretArn,
+        URI tmdbBaseUrl,
+        String tmdbImageBaseUrl,
+        String region,
+        Optional<URI> dynamoDbEndpoint,
+        Optional<URI> secretsManagerEndpoint) {
+
+    public static final String DEFAULT_TMDB_BASE_URL = "https://api.themoviedb.org/3";
+    public static final String DEFAULT_TMDB_IMAGE_BASE_URL = "https://image.tmdb.org/t/p/w500";
+
+    /** Rejects missing or malformed values so a bad deployment fails at init, naming the variable. */
+    public RotatorConfig {
+        require("REVIEWS_TABLE", reviewsTable);
+        require("MOVIES_TABLE", moviesTable);
+        require("TMDB_SECRET_ARN", tmdbSecretArn);
+        require("TMDB_IMAGE_BASE_URL", tmdbImageBaseUrl);
+        require("AWS_REGION", region);
+        requireHttp("GRAPHQL_URL", graphqlUrl);
+        requireHttp("TMDB_BASE_URL", tmdbBaseUrl);
+        dynamoDbEndpoint.ifPresent(u -> requireHttp("AWS_ENDPOINT_URL_DYNAMODB", u));
+        secretsManagerEndpoint.ifPresent(u -> requireHttp("AWS_ENDPOINT_URL_SECRETS_MANAGER", u));
+    }
+
+    /** Reads the configuration from environment variables. */
+    public static RotatorConfig fromEnvironment(Map<String, String> env) {
+        return new RotatorConfig(
+                env.get("REVIEWS_TABLE"),
+                env.get("MOVIES_TABLE"),
+                uri("GRAPHQL_URL", env.get("GRAPHQL_URL")),
+                env.get("TMDB_SECRET_ARN"),
+                uri("TMDB_BASE_URL", orDefault(env.get("TMDB_BASE_URL"), DEFAULT_TMDB_BASE_URL)),
+                orDefault(env.get("TMDB_IMAGE_BASE_URL"), DEFAULT_TMDB_IMAGE_BASE_URL),
+                env.get("AWS_REGION"),
+                optionalUri("AWS_ENDPOINT_URL_DYNAMODB", env.get("AWS_ENDPOINT_URL_DYNAMODB")),
+                optionalUri("AWS_ENDPOINT_URL_SECRETS_MANAGER", env.get("AWS_ENDPOINT_URL_SECRETS_MANAGER")));
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static Optional<URI> optionalUri(String name, String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(uri(name, value));
+    }
+
+    private static URI uri(String name, String value) {
+        require(name, value);
+        try {
+            return URI.create(value.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " is not a URL: " + value, e);
+        }
+    }
+
+    private static void require(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("environment variable " + name + " is missing or empty");
+        }
+    }
+
+    private static void requireHttp(String name, URI value) {
+        if (value == null || value.getHost() == null
+                || !("https".equals(value.getScheme()) || "http".equals(value.getScheme()))) {
+            throw new IllegalArgumentException(name + " must be an http(s) URL, got " + value);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.refarch.realtime.rotator;
+
+/** The counters the rotator emits; {@link PowertoolsMetrics} sends them as CloudWatch EMF. */
+public interface RotatorMetrics {
+
+    /** A rotation finished: the new movie is current and broadcast. */
+    String ROTATIONS = "Rotations";
+    /** TMDb gave no usable page; dimension {@code Kind} (see {@link TmdbException.Kind}). */
+    String TMDB_FAILURES = "TmdbFailures";
+    /** The secret holds no TMDb key. */
+    String TMDB_KEY_MISSING = "TmdbKeyMissing";
+    /** Secrets Manager could not be read. */
+    String SECRET_FAILURES = "SecretFailures";
+    /** Another rotation held the catalog or the pending slot. */
+    String ROTATION_CONFLICTS = "RotationConflicts";
+    /** A row move had to be retried because a vote raced it. */
+    String ROW_MOVE_RETRIES = "RowMoveRetries";
+    /** A rotation left pending by an earlier invocation was completed. */
+    String RESUMED_ROTATIONS = "ResumedRotations";
+
+    /** Counts one occurrence. */
+    void count(String metric);
+
+    /** Counts one occurrence with one dimension. */
+    void count(String metric, String dimension, String value);
+}

@@ -1,0 +1,132 @@
+package dev.refarch.realtime.rotator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.refarch.realtime.graphql.TableContract.Reviews;
+import dev.refarch.realtime.graphql.testing.LocalApi;
+import dev.refarch.realtime.graphql.testing.Operations;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * A row move whose attempts are raced by real votes (through the simulator's vote resolver)
+ * at the worst moments: between attempt A's evaluation and attempt B's.
+ */
+class ReviewRowsRaceTest {
+
+    private static LocalApi api;
+
+    @BeforeAll
+    static void start() {
+        api = LocalApi.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    /** Casts the queued vote counts for {@code from}, one before each row write after the first. */
+    private static final class RacingVotes implements DynamoDbClient {
+        private final DynamoDbClient delegate;
+        private final Deque<Integer> votesBeforeEachRetry;
+        private final String movieId;
+        private int writes;
+
+        RacingVotes(DynamoDbClient delegate, String movieId, Integer... votes) {
+            this.delegate = delegate;
+            this.movieId = movieId;
+            this.votesBeforeEachRetry = new ArrayDeque<>(java.util.List.of(votes));
+        }
+
+        @Override
+        public UpdateItemResponse updateItem(UpdateItemRequest request) {
+            if (writes++ > 0 && !votesBeforeEachRetry.isEmpty()) {
+                api.apiKeyClient().execute(Operations.VOTE, Map.of("movieId", movieId,
+                        "reaction", request.key().get(Reviews.REACTION).s(),
+                        "count", votesBeforeEachRetry.removeFirst())).assertSucceeded();
+            }
+            return delegate.updateItem(request);
+        }
+
+        @Override
+        public String serviceName() {
+            return delegate.serviceName();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static void row(String movieId, long count, String topMovieId, long topCount) {
+        api.dynamo().putItem(p -> p.tableName(LocalApi.REVIEWS_TABLE).item(Map.of(
+                Reviews.REACTION, AttributeValue.fromS("LOVE"),
+                Reviews.MOVIE_ID, AttributeValue.fromS(movieId),
+                Reviews.COUNT, AttributeValue.fromN(Long.toString(count)),
+                Reviews.TOP_MOVIE_ID, AttributeValue.fromS(topMovieId),
+                Reviews.TOP_MOVIE_TITLE, AttributeValue.fromS("Old record"),
+                Reviews.TOP_COUNT, AttributeValue.fromN(Long.toString(topCount)))));
+    }
+
+    @Test
+    void voteBetweenTheTwoConditionsIsCountedAndCanMakeTheRecord() {
+        Movie from = new Movie("11", "Eleven", null, null, null);
+        Movie to = new Movie("12", "Twelve", null, null, null);
+        row("11", 3, "7", 5);
+        // A fails (3 <= 5); a vote of 4 lands; B fails (7 > 5); A succeeds with 7.
+        ReviewRows rows = new ReviewRows(new RacingVotes(api.dynamo(), "11", 4), LocalApi.REVIEWS_TABLE,
+                new RecordingMetrics());
+
+        RowMove move = rows.move("LOVE", Optional.of(from), to);
+
+        assertEquals(7, move.finalCount().getAsLong());
+        assertTrue(move.newRecord());
+        assertEquals(3, move.attempts());
+        assertEquals(new ReviewRow("LOVE", "12", 0, "11", "Eleven", 7), move.row());
+        Map<String, AttributeValue> stored = api.reviewRow("LOVE");
+        assertEquals("12", stored.get(Reviews.MOVIE_ID).s());
+        assertEquals("7", stored.get(Reviews.TOP_COUNT).n());
+        assertEquals("0", stored.get(Reviews.COUNT).n());
+    }
+
+    @Test
+    void equalCountKeepsTheOlderRecord() {
+        Movie from = new Movie("21", "Twenty-one", null, null, null);
+        Movie to = new Movie("22", "Twenty-two", null, null, null);
+        row("21", 5, "7", 5);
+        ReviewRows rows = new ReviewRows(api.dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
+
+        RowMove move = rows.move("LOVE", Optional.of(from), to);
+
+        assertEquals(5, move.finalCount().getAsLong());
+        assertEquals(new ReviewRow("LOVE", "22", 0, "7", "Old record", 5), move.row());
+        assertEquals("7", api.reviewRow("LOVE").get(Reviews.TOP_MOVIE_ID).s());
+    }
+
+    @Test
+    void voteForTheNextMovieAfterTheMoveIsKeptWhenResuming() {
+        Movie from = new Movie("31", "Thirty-one", null, null, null);
+        Movie to = new Movie("32", "Thirty-two", null, null, null);
+        row("32", 2, "7", 5);
+        ReviewRows rows = new ReviewRows(api.dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
+
+        RowMove move = rows.move("LOVE", Optional.of(from), to);
+
+        assertTrue(move.finalCount().isEmpty(), "moved by an earlier invocation");
+        assertEquals(new ReviewRow("LOVE", "32", 2, "7", "Old record", 5), move.row());
+        assertEquals("2", api.reviewRow("LOVE").get(Reviews.COUNT).n());
+    }
+}
