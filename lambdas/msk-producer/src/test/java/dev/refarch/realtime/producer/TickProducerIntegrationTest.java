@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,10 +99,20 @@ class TickProducerIntegrationTest {
         env.put("QUOTE_SEED", "42");
 
         long start = System.nanoTime();
-        Map<String, Object> result = invoke(env);
+        Map<String, Object> result;
+        // Powertools writes its CloudWatch metrics (EMF) to stdout when it flushes.
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream emf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(emf, true, StandardCharsets.UTF_8));
+        try {
+            result = invoke(env);
+        } finally {
+            System.setOut(stdout);
+        }
         long elapsedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
 
         assertEquals(Map.of("AMZN", 10, "MSFT", 10, "GOOG", 10), result.get("ticksPerSymbol"));
+        assertTrue(emf.toString(StandardCharsets.UTF_8).contains("\"TicksPublished\":30.0"), emf.toString(StandardCharsets.UTF_8));
         assertEquals(10, result.get("rounds"));
         assertTrue(elapsedMillis >= 900, "rounds are spread over the run, took " + elapsedMillis + " ms");
 
