@@ -3,6 +3,7 @@ package dev.refarch.realtime.producer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -29,18 +30,25 @@ public final class TickProducer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TickProducer.class);
 
     private final TickProducerConfig config;
-    private final Producer<String, String> kafka;
-    private final TickPublisher publisher;
+    private final QuoteSource quotes;
+    private final Supplier<Producer<String, String>> connect;
     private final Metrics metrics;
+    private Producer<String, String> kafka;
+    private TickPublisher publisher;
 
-    TickProducer(TickProducerConfig config, Producer<String, String> kafka, QuoteSource quotes, Metrics metrics) {
+    TickProducer(TickProducerConfig config, Supplier<Producer<String, String>> connect, QuoteSource quotes, Metrics metrics) {
         this.config = config;
-        this.kafka = kafka;
+        this.connect = connect;
+        this.quotes = quotes;
         this.metrics = metrics;
-        this.publisher = new TickPublisher(kafka, quotes, config.topic(), config.symbols(), config.tickInterval());
     }
 
-    /** Reads the secrets and creates the Kafka producer and quote source for {@code config}. */
+    /**
+     * Reads the secrets and creates the quote source and the Kafka producer for {@code config}.
+     * Under SnapStart the producer is created at the first invocation instead: one created before
+     * the snapshot would hold connections and an idempotent producer id that every environment
+     * restored from that snapshot would share.
+     */
     public static TickProducer create(TickProducerConfig config, Metrics metrics) {
         ScramCredentials credentials;
         QuoteSource quotes;
@@ -55,20 +63,38 @@ public final class TickProducer implements AutoCloseable {
                         Duration.ofSeconds(2), Duration.ofSeconds(3), Clock.systemUTC());
             };
         }
-        Producer<String, String> kafka = new KafkaProducer<>(
+        Supplier<Producer<String, String>> connect = () -> new KafkaProducer<>(
                 MskProducerProperties.of(config.bootstrapServers(), config.securityProtocol(), credentials),
                 new StringSerializer(), new StringSerializer());
         metrics.setNamespace(config.metricsNamespace());
+        TickProducer producer = new TickProducer(config, connect, quotes, metrics);
+        if (!config.snapStart()) {
+            producer.publisher();
+        }
         LOG.info("Tick producer ready", entry("topic", config.topic()), entry("symbols", config.symbols()),
-                entry("quoteSource", config.quoteSource()), entry("user", credentials.username()));
-        return new TickProducer(config, kafka, quotes, metrics);
+                entry("quoteSource", config.quoteSource()), entry("user", credentials.username()),
+                entry("kafkaProducerCreated", producer.connected()));
+        return producer;
+    }
+
+    /** Whether the Kafka producer exists yet (at init, unless under SnapStart). */
+    boolean connected() {
+        return kafka != null;
+    }
+
+    private TickPublisher publisher() {
+        if (publisher == null) {
+            kafka = connect.get();
+            publisher = new TickPublisher(kafka, quotes, config.topic(), config.symbols(), config.tickInterval());
+        }
+        return publisher;
     }
 
     /** Emits for the configured run time, cut to {@code remainingTime} minus a safety margin. */
     public PublishSummary run(Duration remainingTime) {
         Duration runFor = config.runFor(remainingTime, SAFETY_MARGIN);
         try {
-            PublishSummary summary = publisher.publish(runFor);
+            PublishSummary summary = publisher().publish(runFor);
             metrics.addMetric("TicksPublished", summary.ticksSent(), MetricUnit.COUNT);
             metrics.addMetric("QuoteFailures", summary.quoteFailures(), MetricUnit.COUNT);
             LOG.info("Published ticks", entry("rounds", summary.rounds()), entry("ticksSent", summary.ticksSent()),
@@ -85,7 +111,9 @@ public final class TickProducer implements AutoCloseable {
 
     @Override
     public void close() {
-        kafka.close(Duration.ofSeconds(5));
+        if (kafka != null) {
+            kafka.close(Duration.ofSeconds(5));
+        }
     }
 
     private static SecretsManagerClient secretsManager(TickProducerConfig config) {

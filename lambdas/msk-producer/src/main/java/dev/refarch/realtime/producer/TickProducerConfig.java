@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * @param securityProtocol     {@code KAFKA_SECURITY_PROTOCOL}: {@code SASL_SSL} (default) or {@code SASL_PLAINTEXT}
  * @param secretsManagerEndpoint {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}: a local stand-in; unset on AWS
  * @param metricsNamespace     {@code POWERTOOLS_METRICS_NAMESPACE} (default {@code RealtimeRefarch})
+ * @param snapStart            {@code AWS_LAMBDA_INITIALIZATION_TYPE} is {@code snap-start} (set by Lambda):
+ *                             this init ends in a snapshot
  */
 public record TickProducerConfig(
         String bootstrapServers,
@@ -42,7 +44,8 @@ public record TickProducerConfig(
         Optional<String> quoteApiSecretArn,
         String securityProtocol,
         Optional<URI> secretsManagerEndpoint,
-        String metricsNamespace) {
+        String metricsNamespace,
+        boolean snapStart) {
 
     /** Which {@link QuoteSource} to use. */
     public enum QuoteSourceType { SIMULATED, HTTP }
@@ -81,9 +84,10 @@ public record TickProducerConfig(
         String protocol = r.oneOf("KAFKA_SECURITY_PROTOCOL", PROTOCOLS, "SASL_SSL");
         Optional<URI> smEndpoint = r.optionalUri("AWS_ENDPOINT_URL_SECRETS_MANAGER");
         String namespace = r.optional("POWERTOOLS_METRICS_NAMESPACE").orElse("RealtimeRefarch");
+        boolean snapStart = "snap-start".equals(r.optional("AWS_LAMBDA_INITIALIZATION_TYPE").orElse(""));
         r.throwIfProblems();
         return new TickProducerConfig(bootstrap, scramSecretArn, topic, symbols, interval, run, source, seed,
-                apiUrl, apiSecret, protocol, smEndpoint, namespace);
+                apiUrl, apiSecret, protocol, smEndpoint, namespace, snapStart);
     }
 
     /**

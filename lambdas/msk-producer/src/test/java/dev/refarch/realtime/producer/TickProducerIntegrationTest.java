@@ -197,6 +197,25 @@ class TickProducerIntegrationTest {
         assertEquals("Quote provider rejected the API key (HTTP 403) for AMZN", e.getMessage());
     }
 
+    @Test
+    void underSnapStartTheKafkaProducerIsCreatedAtTheFirstInvocationNotBeforeTheSnapshot() {
+        String topic = newTopic();
+        Map<String, String> snapStart = env(topic, SCRAM_ARN);
+        snapStart.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+        snapStart.put("TICK_INTERVAL_MS", "500");
+        try (TickProducer producer = TickProducer.create(TickProducerConfig.fromEnv(snapStart), MetricsFactory.getMetricsInstance())) {
+            assertFalse(producer.connected());
+            Map<String, Object> result = new TickProducerHandler(producer).handleRequest(Map.of(), new TestContext(11_500));
+            assertTrue(producer.connected());
+            assertEquals(Map.of("AMZN", 2, "MSFT", 2), result.get("ticksPerSymbol"));
+        }
+        Map<String, String> onDemand = env(topic, SCRAM_ARN);
+        onDemand.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        try (TickProducer producer = TickProducer.create(TickProducerConfig.fromEnv(onDemand), MetricsFactory.getMetricsInstance())) {
+            assertTrue(producer.connected(), "created once, at init");
+        }
+    }
+
     private static Map<String, Object> invoke(Map<String, String> env) {
         try (TickProducer producer = TickProducer.create(TickProducerConfig.fromEnv(env), MetricsFactory.getMetricsInstance())) {
             // Lambda allows 11.5 s more: the run is the configured one, well inside the margin.
