@@ -111,6 +111,11 @@ public final class KafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** Where the broker keeps its logs and metadata; deleted on close. */
+    Path dataDirectory() {
+        return dataDir;
+    }
+
     /** Client properties (bootstrap, SASL_PLAINTEXT, SCRAM-SHA-512) for the user given at start. */
     public Properties clientProperties() {
         return clientProperties(user, password);

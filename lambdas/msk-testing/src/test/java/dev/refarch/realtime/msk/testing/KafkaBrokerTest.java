@@ -1,11 +1,16 @@
 package dev.refarch.realtime.msk.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.ConnectException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +92,20 @@ class KafkaBrokerTest {
         }
         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertTrue(millis < 5_000, "rejection took " + millis + " ms");
+    }
+
+    @Test
+    void closeStopsTheBrokerAndDeletesItsData() throws Exception {
+        KafkaBroker other = KafkaBroker.start("other", "other-password");
+        Path data = other.dataDirectory();
+        String[] hostPort = other.bootstrapServers().split(":");
+        assertTrue(Files.isDirectory(data));
+
+        other.close();
+
+        assertFalse(Files.exists(data), "data directory deleted");
+        assertThrows(ConnectException.class,
+                () -> new Socket(hostPort[0], Integer.parseInt(hostPort[1])).close(), "listener closed");
     }
 
     @Test
