@@ -1,0 +1,124 @@
+package dev.refarch.realtime.producer;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Emits rounds of ticks, one per symbol, at a fixed interval, to one topic keyed by symbol (so a
+ * symbol's ticks share a partition and stay in order). Sleeps between rounds, never between
+ * records; flushes before returning; the first failed send fails the run.
+ */
+public final class TickPublisher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TickPublisher.class);
+
+    private final Producer<String, String> producer;
+    private final QuoteSource quotes;
+    private final String topic;
+    private final List<String> symbols;
+    private final Duration interval;
+
+    public TickPublisher(Producer<String, String> producer, QuoteSource quotes, String topic,
+                         List<String> symbols, Duration interval) {
+        if (interval.isZero() || interval.isNegative()) {
+            throw new IllegalArgumentException("interval must be positive");
+        }
+        this.producer = producer;
+        this.quotes = quotes;
+        this.topic = topic;
+        this.symbols = List.copyOf(symbols);
+        this.interval = interval;
+    }
+
+    /**
+     * Emits {@code ceil(runFor / interval)} rounds, the first at once, then waits for every record
+     * to be acknowledged.
+     *
+     * @throws TickPublishException if any record was not acknowledged, or the quote source
+     *     rejected our key, or every quote failed
+     */
+    public PublishSummary publish(Duration runFor) {
+        long intervalNanos = interval.toNanos();
+        long rounds = (runFor.toNanos() + intervalNanos - 1) / intervalNanos;
+        Map<String, AtomicInteger> acked = new ConcurrentHashMap<>();
+        symbols.forEach(s -> acked.put(s, new AtomicInteger()));
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        int quoteFailures = 0;
+        long start = System.nanoTime();
+        try {
+            for (long round = 0; round < rounds; round++) {
+                sleepUntil(start + round * intervalNanos);
+                for (String symbol : symbols) {
+                    throwIfFailed(failure, acked);
+                    Tick tick;
+                    try {
+                        tick = quotes.next(symbol);
+                    } catch (QuoteSourceException e) {
+                        if (!e.retryable()) {
+                            throw new TickPublishException(e.getMessage(), e);
+                        }
+                        quoteFailures++;
+                        LOG.warn("Skipped a tick: {}", e.getMessage());
+                        continue;
+                    }
+                    producer.send(new ProducerRecord<>(topic, symbol, tick.toJson()), (metadata, e) -> {
+                        if (e != null) {
+                            failure.compareAndSet(null, e);
+                        } else {
+                            acked.get(symbol).incrementAndGet();
+                        }
+                    });
+                }
+            }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            // send() throws for what it cannot even queue (e.g. a closed producer).
+            failure.compareAndSet(null, e);
+        } finally {
+            producer.flush();
+        }
+        throwIfFailed(failure, acked);
+        PublishSummary summary = new PublishSummary((int) rounds, counts(acked), quoteFailures);
+        if (summary.ticksSent() == 0 && quoteFailures > 0) {
+            throw new TickPublishException("No tick published: all " + quoteFailures + " quotes failed", null);
+        }
+        return summary;
+    }
+
+    private void throwIfFailed(AtomicReference<Exception> failure, Map<String, AtomicInteger> acked) {
+        Exception e = failure.get();
+        if (e != null) {
+            int sent = counts(acked).values().stream().mapToInt(Integer::intValue).sum();
+            throw new TickPublishException("Publishing ticks to topic '" + topic + "' failed after " + sent
+                    + " acknowledged: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Integer> counts(Map<String, AtomicInteger> acked) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        symbols.forEach(s -> out.put(s, acked.get(s).get()));
+        return out;
+    }
+
+    private static void sleepUntil(long nanoTime) {
+        long wait = nanoTime - System.nanoTime();
+        if (wait <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TickPublishException("Interrupted between rounds", e);
+        }
+    }
+}
