@@ -20,8 +20,10 @@ import software.constructs.Construct;
  */
 public final class KafkaTopic extends Construct {
 
-    /** The function behind every topic of a stack. */
-    public static final String MODULE = "msk-topics";
+    /** The module of the function behind every topic: the producer's, which has the Kafka client. */
+    public static final String MODULE = "msk-producer";
+    /** Its handler. */
+    public static final String HANDLER = "dev.refarch.realtime.producer.TopicProvisionerHandler::handleRequest";
 
     /**
      * @param provisioner the {@value #MODULE} function, in the VPC with access to the brokers

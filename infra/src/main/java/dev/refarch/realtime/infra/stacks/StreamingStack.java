@@ -45,7 +45,7 @@ public final class StreamingStack extends Stack {
 
         JavaFunction topics = new JavaFunction(this, "TopicProvisioner", new JavaFunction.Props(
                 KafkaTopic.MODULE,
-                "dev.refarch.realtime.topics.TopicProvisionerHandler::handleRequest",
+                KafkaTopic.HANDLER,
                 "Creates the ticks topic at deploy (custom resource)",
                 KafkaTopic.timeout(),
                 Map.of("BOOTSTRAP_SERVERS", msk.bootstrapBrokers(),

@@ -19,14 +19,7 @@ public final class MskProducerProperties {
     }
 
     public static Properties of(String bootstrapServers, String securityProtocol, ScramCredentials credentials) {
-        Properties p = new Properties();
-        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, securityProtocol);
-        p.put(CommonClientConfigs.CLIENT_ID_CONFIG, "tick-producer");
-        p.put(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512");
-        p.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required"
-                + " username=\"" + jaasQuoted(credentials.username()) + "\""
-                + " password=\"" + jaasQuoted(credentials.password()) + "\";");
+        Properties p = client(bootstrapServers, securityProtocol, credentials, "tick-producer");
         // Every replica in sync has the tick, and a retry never duplicates or reorders one.
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -36,6 +29,20 @@ public final class MskProducerProperties {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(MAX_BLOCK_MS));
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(REQUEST_TIMEOUT_MS));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(DELIVERY_TIMEOUT_MS));
+        return p;
+    }
+
+    /** Connection and SASL/SCRAM-SHA-512 settings any Kafka client (producer, admin) needs for MSK. */
+    public static Properties client(String bootstrapServers, String securityProtocol, ScramCredentials credentials,
+                                    String clientId) {
+        Properties p = new Properties();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, securityProtocol);
+        p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        p.put(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512");
+        p.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                + " username=\"" + jaasQuoted(credentials.username()) + "\""
+                + " password=\"" + jaasQuoted(credentials.password()) + "\";");
         return p;
     }
 

@@ -1,0 +1,90 @@
+package dev.refarch.realtime.producer;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
+
+/**
+ * The {@code Custom::KafkaTopic} resource's handler, behind the CDK custom resource provider:
+ * Create and Update make the topic exist ({@link TopicProvisioner}); Delete leaves it to go
+ * with its cluster, so a stack update that renames the topic never drops ticks.
+ * Environment: {@code BOOTSTRAP_SERVERS}, {@code SCRAM_SECRET_ARN}, optional
+ * {@code KAFKA_SECURITY_PROTOCOL} (default SASL_SSL) and {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}.
+ */
+public final class TopicProvisionerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+
+    private final Map<String, String> environment;
+
+    public TopicProvisionerHandler() {
+        this(System.getenv());
+    }
+
+    TopicProvisionerHandler(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        String requestType = String.valueOf(event.get("RequestType"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> properties = (Map<String, Object>) event.getOrDefault("ResourceProperties", Map.of());
+        String topic = required(properties, "Topic");
+        Map<String, Object> response = new HashMap<>();
+        response.put("PhysicalResourceId", topic);
+        if (requestType.equals("Delete")) {
+            return response;
+        }
+        int partitions = Integer.parseInt(required(properties, "Partitions"));
+        int replicas = Integer.parseInt(required(properties, "ReplicationFactor"));
+        try (Admin admin = Admin.create(adminProperties())) {
+            TopicProvisioner.Outcome outcome = new TopicProvisioner(admin).ensure(topic, partitions, replicas);
+            response.put("Data", Map.of("Outcome", outcome.name()));
+        }
+        return response;
+    }
+
+    private java.util.Properties adminProperties() {
+        ScramCredentials credentials;
+        try (SecretsManagerClient secretsManager = secretsManager()) {
+            credentials = new Secrets(secretsManager).scramCredentials(env("SCRAM_SECRET_ARN"));
+        }
+        java.util.Properties properties = MskProducerProperties.client(env("BOOTSTRAP_SERVERS"),
+                environment.getOrDefault("KAFKA_SECURITY_PROTOCOL", "SASL_SSL"), credentials, "topic-provisioner");
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
+        return properties;
+    }
+
+    private SecretsManagerClient secretsManager() {
+        SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
+                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(5)).build());
+        String endpoint = environment.get("AWS_ENDPOINT_URL_SECRETS_MANAGER");
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
+    }
+
+    private String env(String name) {
+        String value = environment.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is required");
+        }
+        return value;
+    }
+
+    private static String required(Map<String, Object> properties, String name) {
+        Object value = properties.get(name);
+        if (value == null || value.toString().isBlank()) {
+            throw new IllegalArgumentException("resource property " + name + " is required");
+        }
+        return value.toString();
+    }
+}
