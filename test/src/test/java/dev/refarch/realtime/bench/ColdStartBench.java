@@ -9,6 +9,10 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.refarch.realtime.graphql.testing.LocalApi;
+import dev.refarch.realtime.msk.testing.KafkaBroker;
+import dev.refarch.realtime.msk.testing.MskEvents;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import dev.refarch.realtime.graphql.testing.Operations;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +27,9 @@ import java.util.stream.IntStream;
  * Cold-start benchmark: each handler in a fresh JVM under AWS's runtime interface client, init
  * plus first invocation, beside a no-op Java handler run the same way in the same run
  * (alternating), against local stand-ins: DynamoDB Local and the AppSync simulator with the real
- * resolvers, WireMock as TMDb and Secrets Manager. Prints medians, ratios and jar sizes.
+ * resolvers, a SCRAM Kafka broker, WireMock as TMDb, Secrets Manager and SQS. The rotator makes one
+ * rotation, the producer emits for one second, the consumer delivers a 100-record MSK event.
+ * Prints medians, ratios and jar sizes.
  *
  * <p>Arguments: {@code <java> <runtime-client classpath> <no-op classpath> <repo root> [runs]}.
  */
@@ -39,16 +45,24 @@ public final class ColdStartBench {
         Path root = Path.of(args[3]);
         int runs = args.length > 4 ? Integer.parseInt(args[4]) : 5;
 
-        Path rotatorJar = root.resolve("lambdas/movie-rotator/target/movie-rotator.jar");
+        Map<String, Path> jars = new LinkedHashMap<>();
+        for (String module : List.of("movie-rotator", "msk-producer", "msk-consumer")) {
+            jars.put(module, root.resolve("lambdas/" + module + "/target/" + module + ".jar"));
+        }
         WireMockServer standIns = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         standIns.start();
-        try (LocalApi api = LocalApi.start()) {
+        try (LocalApi api = LocalApi.start(); KafkaBroker broker = KafkaBroker.start(KAFKA_USER, KAFKA_PASSWORD)) {
             prepareRotatorStandIns(api, standIns);
+            prepareStreamingStandIns(broker, standIns);
             List<ColdStart.Target> targets = List.of(
                     new ColdStart.Target("no-op", NoOpHandler.class.getName() + "::handleRequest",
                             noOpClasspath, Map.of(), "{}"),
                     new ColdStart.Target("movie-rotator", "dev.refarch.realtime.rotator.MovieRotatorHandler::handleRequest",
-                            rotatorJar.toString(), rotatorEnvironment(api, standIns), "{}"));
+                            jars.get("movie-rotator").toString(), rotatorEnvironment(api, standIns), "{}"),
+                    new ColdStart.Target("msk-producer", "dev.refarch.realtime.producer.TickProducerHandler::handleRequest",
+                            jars.get("msk-producer").toString(), producerEnvironment(broker, standIns), "{}"),
+                    new ColdStart.Target("msk-consumer", "dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest",
+                            jars.get("msk-consumer").toString(), consumerEnvironment(api, standIns), mskEvent(broker)));
 
             Map<String, List<ColdStart.Run>> results = new LinkedHashMap<>();
             for (int i = 0; i < runs; i++) {
@@ -61,7 +75,7 @@ public final class ColdStartBench {
                     results.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(run);
                 }
             }
-            report(java, results, Map.of("movie-rotator", rotatorJar));
+            report(java, results, jars);
         } finally {
             standIns.stop();
         }
@@ -81,6 +95,57 @@ public final class ColdStartBench {
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
                         .withBody("{\"ARN\":\"arn:aws:secretsmanager:us-east-1:000000000000:secret:tmdb\","
                                 + "\"Name\":\"tmdb\",\"SecretString\":\"{\\\"tmdbApiKey\\\":\\\"bench-key\\\"}\"}")));
+    }
+
+    private static final String KAFKA_USER = "realtime";
+    private static final String KAFKA_PASSWORD = "bench-password";
+    private static final String SCRAM_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:AmazonMSK_bench";
+    private static final String TOPIC = "market-ticks";
+
+    private static void prepareStreamingStandIns(KafkaBroker broker, WireMockServer standIns) {
+        broker.createTopic(TOPIC, 10);
+        standIns.stubFor(post(urlPathEqualTo("/")).withHeader("X-Amz-Target", equalTo("secretsmanager.GetSecretValue"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("AmazonMSK_bench"))
+                .atPriority(1)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody("{\"ARN\":\"" + SCRAM_ARN + "\",\"Name\":\"AmazonMSK_bench\",\"SecretString\":"
+                                + "\"{\\\"username\\\":\\\"" + KAFKA_USER + "\\\",\\\"password\\\":\\\""
+                                + KAFKA_PASSWORD + "\\\"}\"}")));
+    }
+
+    /** One run of one second, one round per 100 ms, five symbols. */
+    private static Map<String, String> producerEnvironment(KafkaBroker broker, WireMockServer standIns) {
+        return Map.of(
+                "BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "SCRAM_SECRET_ARN", SCRAM_ARN,
+                "TOPIC", TOPIC,
+                "SYMBOLS", "AMZN,AAPL,MSFT,GOOGL,NVDA",
+                "TICK_INTERVAL_MS", "100",
+                "RUN_SECONDS", "1",
+                "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                "AWS_ENDPOINT_URL_SECRETS_MANAGER", standIns.baseUrl(),
+                "AWS_EMF_ENVIRONMENT", "Local");
+    }
+
+    private static Map<String, String> consumerEnvironment(LocalApi api, WireMockServer standIns) {
+        return Map.of(
+                "GRAPHQL_URL", api.simulator().graphqlUrl().toString(),
+                "FAILURE_QUEUE_URL", standIns.baseUrl() + "/000000000000/failures",
+                "AWS_ENDPOINT_URL_SQS", standIns.baseUrl());
+    }
+
+    /** 100 valid ticks over 10 partitions, in Lambda's MSK event shape. */
+    private static String mskEvent(KafkaBroker broker) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            String symbol = List.of("AMZN", "AAPL", "MSFT", "GOOGL", "NVDA").get(i % 5);
+            String tick = """
+                    {"symbol":"%s","price":%d.5,"open":100.0,"high":%d.9,"low":99.0,"volume":%d,"timestamp":"2026-11-22T10:00:%02d.000Z"}"""
+                    .formatted(symbol, 100 + i, 100 + i, 1000 * i, i % 60);
+            records.add(new ConsumerRecord<>(TOPIC, i % 10, i / 10, symbol.getBytes(StandardCharsets.UTF_8),
+                    tick.getBytes(StandardCharsets.UTF_8)));
+        }
+        return MskEvents.json(MskEvents.LOCAL_CLUSTER_ARN, broker.bootstrapServers(), records);
     }
 
     private static Map<String, String> rotatorEnvironment(LocalApi api, WireMockServer standIns) {
