@@ -1,0 +1,39 @@
+package dev.refarch.realtime.infra.stacks;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awscdk.assertions.Template;
+
+/** Least-privilege checks shared by the stack tests. */
+final class IamAssertions {
+
+    private IamAssertions() {
+    }
+
+    /**
+     * No Allow statement of any IAM or resource policy in the template names a wildcard action.
+     * Skipped: a KMS key policy's {@code kms:*} for the account root (it only delegates the key to
+     * IAM policies) and Deny statements (e.g. a TLS-only queue policy), which should be broad.
+     */
+    static void assertNoWildcardActions(Template template) {
+        JsonNode json = new ObjectMapper().valueToTree(template.toJSON());
+        List<String> actions = new ArrayList<>();
+        json.path("Resources").forEach(resource -> {
+            if (resource.path("Type").asText().equals("AWS::KMS::Key")) {
+                return;
+            }
+            resource.findValues("Statement").forEach(list -> list.forEach(statement -> {
+                if (statement.path("Effect").asText().equals("Allow")) {
+                    JsonNode action = statement.path("Action");
+                    (action.isArray() ? action : List.of(action)).forEach(a -> actions.add(((JsonNode) a).asText()));
+                }
+            }));
+        });
+        assertFalse(actions.isEmpty(), "no Allow statement found");
+        actions.forEach(action -> assertFalse(action.contains("*"), "wildcard action " + action));
+    }
+}
