@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.refarch.realtime.graphql.testing.LocalApi;
+import dev.refarch.realtime.lambda.LambdaProcess;
 import dev.refarch.realtime.msk.testing.KafkaBroker;
 import dev.refarch.realtime.msk.testing.MskEvents;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,7 @@ public final class ColdStartBench {
 
     public static void main(String[] args) throws Exception {
         String java = args[0];
-        ColdStart coldStart = new ColdStart(java, args[1]);
+        LambdaProcess coldStart = new LambdaProcess(java, args[1]);
         String noOpClasspath = args[2];
         Path root = Path.of(args[3]);
         int runs = args.length > 4 ? Integer.parseInt(args[4]) : 5;
@@ -54,23 +55,23 @@ public final class ColdStartBench {
         try (LocalApi api = LocalApi.start(); KafkaBroker broker = KafkaBroker.start(KAFKA_USER, KAFKA_PASSWORD)) {
             prepareRotatorStandIns(api, standIns);
             prepareStreamingStandIns(broker, standIns);
-            List<ColdStart.Target> targets = List.of(
-                    new ColdStart.Target("no-op", NoOpHandler.class.getName() + "::handleRequest",
+            List<LambdaProcess.Target> targets = List.of(
+                    new LambdaProcess.Target("no-op", NoOpHandler.class.getName() + "::handleRequest",
                             noOpClasspath, Map.of(), "{}"),
-                    new ColdStart.Target("movie-rotator", "dev.refarch.realtime.rotator.MovieRotatorHandler::handleRequest",
+                    new LambdaProcess.Target("movie-rotator", "dev.refarch.realtime.rotator.MovieRotatorHandler::handleRequest",
                             jars.get("movie-rotator").toString(), rotatorEnvironment(api, standIns), "{}"),
-                    new ColdStart.Target("msk-producer", "dev.refarch.realtime.producer.TickProducerHandler::handleRequest",
+                    new LambdaProcess.Target("msk-producer", "dev.refarch.realtime.producer.TickProducerHandler::handleRequest",
                             jars.get("msk-producer").toString(), producerEnvironment(broker, standIns), "{}"),
-                    new ColdStart.Target("msk-consumer", "dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest",
+                    new LambdaProcess.Target("msk-consumer", "dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest",
                             jars.get("msk-consumer").toString(), consumerEnvironment(api, standIns), mskEvent(broker)));
 
-            Map<String, List<ColdStart.Run>> results = new LinkedHashMap<>();
+            Map<String, List<LambdaProcess.Run>> results = new LinkedHashMap<>();
             for (int i = 0; i < runs; i++) {
-                for (ColdStart.Target target : targets) {
-                    ColdStart.Run run = coldStart.run(target);
+                for (LambdaProcess.Target target : targets) {
+                    LambdaProcess.Run run = coldStart.run(target);
                     if (run.error()) {
                         throw new IllegalStateException(target.name() + " failed: " + run.response()
-                                + " (log: /tmp/coldstart-" + target.name() + ".log)");
+                                + " (log: /tmp/lambda-" + target.name() + ".log)");
                     }
                     results.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(run);
                 }
@@ -161,13 +162,13 @@ public final class ColdStartBench {
                 "POWERTOOLS_METRICS_NAMESPACE", "RealtimeRefarch");
     }
 
-    private static void report(String java, Map<String, List<ColdStart.Run>> results, Map<String, Path> jars)
+    private static void report(String java, Map<String, List<LambdaProcess.Run>> results, Map<String, Path> jars)
             throws Exception {
         System.out.printf("machine: %d cores, JVM %s, runs per handler: %d (alternating)%n",
                 Runtime.getRuntime().availableProcessors(), java, results.get("no-op").size());
         long baseInit = median(results.get("no-op"), true);
         long baseFirst = median(results.get("no-op"), false);
-        for (Map.Entry<String, List<ColdStart.Run>> e : results.entrySet()) {
+        for (Map.Entry<String, List<LambdaProcess.Run>> e : results.entrySet()) {
             long init = median(e.getValue(), true);
             long first = median(e.getValue(), false);
             System.out.printf("%-14s init %5d ms (%.2fx no-op)   init + first invocation %5d ms (%.2fx no-op)   runs %s%n",
@@ -179,7 +180,7 @@ public final class ColdStartBench {
         }
     }
 
-    private static long median(List<ColdStart.Run> runs, boolean init) {
+    private static long median(List<LambdaProcess.Run> runs, boolean init) {
         List<Long> values = runs.stream().map(r -> init ? r.initMs() : r.firstInvocationMs()).sorted().toList();
         return values.get(values.size() / 2);
     }

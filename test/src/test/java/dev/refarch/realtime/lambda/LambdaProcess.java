@@ -1,20 +1,22 @@
-package dev.refarch.realtime.bench;
+package dev.refarch.realtime.lambda;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
- * Runs a handler as Lambda runs it: a fresh JVM under AWS's runtime interface client
+ * Runs a handler as Lambda runs it, once: a fresh JVM under AWS's runtime interface client
  * ({@code com.amazonaws:aws-lambda-java-runtime-interface-client}), with Lambda's JVM options,
  * against a {@link LocalRuntimeApi}; measures init (JVM start to the first {@code /next}) and
  * init plus the first invocation (JVM start to its response).
  */
-final class ColdStart {
+public final class LambdaProcess {
 
     /** What Lambda's Java runtimes pass to the JVM by default. */
     private static final List<String> LAMBDA_JVM_OPTIONS = List.of(
@@ -23,22 +25,34 @@ final class ColdStart {
     private static final String RUNTIME_CLIENT = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
 
     /** A handler to measure: its classpath (the function's jar) and environment. */
-    record Target(String name, String handler, String classpath, Map<String, String> environment, String event) {
+    public record Target(String name, String handler, String classpath, Map<String, String> environment, String event) {
     }
 
     /** One cold start, in milliseconds. */
-    record Run(long initMs, long firstInvocationMs, boolean error, String response) {
+    public record Run(long initMs, long firstInvocationMs, boolean error, String response) {
     }
 
     private final String java;
     private final String runtimeClientClasspath;
 
-    ColdStart(String java, String runtimeClientClasspath) {
+    public LambdaProcess(String java, String runtimeClientClasspath) {
         this.java = java;
         this.runtimeClientClasspath = runtimeClientClasspath;
     }
 
-    Run run(Target target) throws Exception {
+    /**
+     * This JVM's java and the runtime interface client jars on this JVM's classpath, for tests
+     * whose classpath holds the client.
+     */
+    public static LambdaProcess fromTestClasspath() {
+        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> e.matches(".*aws-lambda-java-(runtime-interface-client|core|serialization)-[^/]*\\.jar"))
+                .collect(Collectors.joining(File.pathSeparator));
+        return new LambdaProcess(Path.of(System.getProperty("java.home"), "bin", "java").toString(), classpath);
+    }
+
+    /** Starts the handler in a fresh JVM, invokes it once with the target's event, and stops it. */
+    public Run run(Target target) throws Exception {
         try (LocalRuntimeApi api = new LocalRuntimeApi(target.event())) {
             List<String> command = new ArrayList<>();
             command.add(java);
@@ -49,7 +63,7 @@ final class ColdStart {
             command.add(target.handler());
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(Path.of(System.getProperty("java.io.tmpdir"), "coldstart-" + target.name() + ".log").toFile());
+                    .redirectOutput(Path.of(System.getProperty("java.io.tmpdir"), "lambda-" + target.name() + ".log").toFile());
             Map<String, String> env = builder.environment();
             env.putAll(lambdaEnvironment(target.name()));
             env.putAll(target.environment());

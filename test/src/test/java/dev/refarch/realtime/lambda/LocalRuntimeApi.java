@@ -1,4 +1,4 @@
-package dev.refarch.realtime.bench;
+package dev.refarch.realtime.lambda;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
