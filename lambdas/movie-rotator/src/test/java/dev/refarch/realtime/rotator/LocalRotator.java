@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class LocalRotator implements AutoCloseable {
 
     static final String SECRET_KEY = "k-3c1f7e0d9b2a-never-logged";
-    static final Duration TMDB_READ_TIMEOUT = Duration.ofMillis(500);
+    static final Duration TMDB_READ_TIMEOUT = Duration.ofMillis(1_200);
 
     final LocalApi api;
     final TmdbStub stubs;

@@ -29,7 +29,7 @@ class TmdbClientTest {
     static void start() {
         tmdb = new TmdbStub();
         client = new TmdbClient(tmdb.baseUrl(), TmdbStub.IMAGE_BASE + "/", Duration.ofSeconds(1),
-                Duration.ofMillis(400));
+                Duration.ofMillis(1_000));
     }
 
     @AfterAll
@@ -142,7 +142,7 @@ class TmdbClientTest {
         TmdbClient nowhere;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             nowhere = new TmdbClient(java.net.URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/3"),
-                    TmdbStub.IMAGE_BASE, Duration.ofSeconds(1), Duration.ofMillis(400));
+                    TmdbStub.IMAGE_BASE, Duration.ofSeconds(1), Duration.ofMillis(1_000));
         }
         TmdbException e = assertThrows(TmdbException.class, () -> nowhere.popular(1, V3_KEY));
         assertEquals(Kind.UNREACHABLE, e.kind());

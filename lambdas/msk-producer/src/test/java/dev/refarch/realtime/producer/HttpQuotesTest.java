@@ -105,6 +105,6 @@ class HttpQuotesTest {
         long start = System.nanoTime();
         QuoteSourceException e = assertThrows(QuoteSourceException.class, () -> impatient.next("AMZN"));
         assertTrue(e.getMessage().startsWith("Quote provider timed out after 500 ms"), e.getMessage());
-        assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 1_500);
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 1_900, "gave up before the 2 s answer");
     }
 }
