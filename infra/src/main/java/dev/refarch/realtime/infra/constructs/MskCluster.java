@@ -24,6 +24,7 @@ import software.amazon.awscdk.services.msk.CfnCluster;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
+import software.constructs.IDependable;
 
 /**
  * An MSK provisioned cluster as MSK's SASL/SCRAM guide sets it up: a customer-managed KMS key
@@ -46,6 +47,7 @@ public final class MskCluster extends Construct {
     private final CfnCluster cluster;
     private final SecurityGroup clientSecurityGroup;
     private final String bootstrapBrokers;
+    private final CfnBatchScramSecret scramAssociation;
 
     public MskCluster(Construct scope, String id, IVpc vpc, AppConfig config) {
         super(scope, id);
@@ -138,7 +140,7 @@ public final class MskCluster extends Construct {
                 .build();
         cluster.applyRemovalPolicy(config.stage().removalPolicy());
 
-        CfnBatchScramSecret.Builder.create(this, "ScramSecretAssociation")
+        scramAssociation = CfnBatchScramSecret.Builder.create(this, "ScramSecretAssociation")
                 .clusterArn(cluster.getAttrArn())
                 .secretArnList(List.of(scramSecret.getSecretArn()))
                 .build();
@@ -184,6 +186,11 @@ public final class MskCluster extends Construct {
     /** Comma-separated {@code host:9096} list for SASL/SCRAM over TLS. */
     public String bootstrapBrokers() {
         return bootstrapBrokers;
+    }
+
+    /** Clients can authenticate once this exists: depend on it before connecting at deploy. */
+    public IDependable scramAssociation() {
+        return scramAssociation;
     }
 
     /** Put clients (functions) in this group to reach the brokers. */

@@ -18,6 +18,7 @@ import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.iam.CfnRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.EventSourceMapping;
 import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.lambda.eventsources.ManagedKafkaEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.ProvisionedPollerConfig;
@@ -54,6 +55,8 @@ public final class StreamingStack extends Stack {
         msk.scramSecret().grantRead(topics.role());
         KafkaTopic topic = new KafkaTopic(this, "TicksTopic", topics, config.topic(), config.topicPartitions(),
                 replicas, config.stage());
+        // The provisioner authenticates with SCRAM: the secret must be associated first.
+        topic.getNode().addDependency(msk.scramAssociation());
 
         JavaFunction producer = new JavaFunction(this, "TickProducer", new JavaFunction.Props(
                 "msk-producer",
@@ -125,6 +128,11 @@ public final class StreamingStack extends Stack {
                         "ec2:DeleteNetworkInterface", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"))
                 .resources(List.of("*"))
                 .build());
+        // Poll only once the topic exists (and so SCRAM works). The mapping alone: the role is
+        // named in the key policy, which the topic depends on through the secret.
+        consumer.alias().getNode().getChildren().stream()
+                .filter(EventSourceMapping.class::isInstance)
+                .forEach(mapping -> mapping.getNode().addDependency(topic));
         Validations.of(consumer.role()).acknowledge(Acknowledgment.builder()
                 .id("AwsSolutions::AwsSolutions-IAM5[Resource::*]")
                 .reason("X-Ray tracing and the MSK event source mapping's network interfaces "

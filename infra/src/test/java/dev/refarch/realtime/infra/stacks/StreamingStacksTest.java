@@ -112,6 +112,29 @@ class StreamingStacksTest {
     }
 
     @Test
+    void topicWaitsForTheScramAssociationAndTheConsumerForTheTopic() {
+        JsonNode resources = streamingJson.path("Resources");
+        String association = logicalId("AWS::MSK::BatchScramSecret");
+        String topic = logicalId("Custom::KafkaTopic");
+        assertTrue(resources.path(topic).path("DependsOn").toString().contains(association),
+                resources.path(topic).toString());
+        String mapping = logicalId("AWS::Lambda::EventSourceMapping");
+        assertTrue(resources.path(mapping).path("DependsOn").toString().contains(topic),
+                resources.path(mapping).toString());
+    }
+
+    private static String logicalId(String type) {
+        List<String> ids = new ArrayList<>();
+        streamingJson.path("Resources").fields().forEachRemaining(e -> {
+            if (e.getValue().path("Type").asText().equals(type)) {
+                ids.add(e.getKey());
+            }
+        });
+        assertEquals(1, ids.size(), type + ": " + ids);
+        return ids.get(0);
+    }
+
+    @Test
     void consumerReadsThroughAScramEventSourceMappingWithPartialBatchResponses() {
         streaming.hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
                 "Topics", List.of("market-ticks"),
