@@ -7,15 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.refarch.realtime.graphql.TableContract.Movies;
 import dev.refarch.realtime.graphql.testing.GraphqlClient;
 import dev.refarch.realtime.graphql.testing.LocalApi;
+import dev.refarch.realtime.graphql.testing.LocalApiExtension;
 import dev.refarch.realtime.graphql.testing.Operations;
 import dev.refarch.realtime.graphql.testing.RealtimeSubscriber;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Backend-only mutations: IAM only; what they store and broadcast. */
 class BackendMutationsTest {
@@ -26,18 +26,11 @@ class BackendMutationsTest {
     private static final Map<String, Object> TICK = Map.of("symbol", "AMZN", "price", 181.5, "open", 180.0,
             "high", 182.25, "low", 179.75, "volume", 12000.0, "timestamp", "2026-01-05T14:30:00Z");
 
-    private static LocalApi api;
+    @RegisterExtension
+    static final LocalApiExtension LOCAL = new LocalApiExtension();
 
-    @BeforeAll
-    static void start() {
-        api = LocalApi.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
+    private static LocalApi api() {
+        return LOCAL.api();
     }
 
     private static Map<String, Object> movie() {
@@ -52,8 +45,8 @@ class BackendMutationsTest {
 
     @Test
     void apiKeyCallerIsUnauthorizedOnEveryBackendOnlyMutation() {
-        GraphqlClient browser = api.apiKeyClient();
-        Map<String, Object> before = Map.copyOf(api.currentMovieItem());
+        GraphqlClient browser = api().apiKeyClient();
+        Map<String, Object> before = Map.copyOf(api().currentMovieItem());
         for (Map.Entry<String, Map<String, Object>> call : Map.of(
                 Operations.SET_CURRENT_MOVIE, Map.<String, Object>of("movie", MOVIE),
                 Operations.PUBLISH_REVIEW, Map.<String, Object>of("review", REVIEW),
@@ -62,25 +55,25 @@ class BackendMutationsTest {
             response.assertErrorType("Unauthorized");
             assertTrue(response.data().isNull() || response.data().elements().next().isNull(), response.body().toString());
         }
-        assertEquals(before, Map.copyOf(api.currentMovieItem()), "an API-key caller changed the current movie");
+        assertEquals(before, Map.copyOf(api().currentMovieItem()), "an API-key caller changed the current movie");
     }
 
     @Test
     void apiKeyCallerOnABackendOnlyMutationBroadcastsNothing() {
-        try (RealtimeSubscriber subscriber = api.apiKeySubscriber()) {
+        try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
             subscriber.subscribe(Operations.ON_CURRENT_MOVIE);
             subscriber.subscribe(Operations.ON_REVIEW);
             subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", "AMZN"));
-            api.apiKeyClient().execute(Operations.SET_CURRENT_MOVIE, Map.of("movie", MOVIE)).assertErrorType("Unauthorized");
-            api.apiKeyClient().execute(Operations.PUBLISH_REVIEW, Map.of("review", REVIEW)).assertErrorType("Unauthorized");
-            api.apiKeyClient().execute(Operations.PUBLISH_TICK, Map.of("tick", TICK)).assertErrorType("Unauthorized");
+            api().apiKeyClient().execute(Operations.SET_CURRENT_MOVIE, Map.of("movie", MOVIE)).assertErrorType("Unauthorized");
+            api().apiKeyClient().execute(Operations.PUBLISH_REVIEW, Map.of("review", REVIEW)).assertErrorType("Unauthorized");
+            api().apiKeyClient().execute(Operations.PUBLISH_TICK, Map.of("tick", TICK)).assertErrorType("Unauthorized");
             subscriber.assertNothingWithin(Duration.ofMillis(500));
         }
     }
 
     @Test
     void iamCallerCanCallEveryBackendOnlyMutation() {
-        GraphqlClient backend = api.iamClient();
+        GraphqlClient backend = api().iamClient();
         JsonNode movie = backend.execute(Operations.SET_CURRENT_MOVIE, Map.of("movie", MOVIE))
                 .assertSucceeded().data("setCurrentMovie");
         assertEquals("603", movie.path("id").asText());
@@ -95,17 +88,17 @@ class BackendMutationsTest {
 
     @Test
     void currentMovieReturnsWhatSetCurrentMovieStoredAndSubscribersGetIt() {
-        try (RealtimeSubscriber subscriber = api.apiKeySubscriber()) {
+        try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
             subscriber.subscribe(Operations.ON_CURRENT_MOVIE);
-            JsonNode stored = api.iamClient().execute(Operations.SET_CURRENT_MOVIE, Map.of("movie", MOVIE))
+            JsonNode stored = api().iamClient().execute(Operations.SET_CURRENT_MOVIE, Map.of("movie", MOVIE))
                     .assertSucceeded().data("setCurrentMovie");
             MOVIE.forEach((field, value) -> assertEquals(value, stored.path(field).asText(), field));
             Instant.parse(stored.path("startedAt").asText());
 
-            assertEquals(stored, api.apiKeyClient().execute(Operations.CURRENT_MOVIE).assertSucceeded().data("currentMovie"));
-            assertEquals(stored, api.iamClient().execute(Operations.CURRENT_MOVIE).assertSucceeded().data("currentMovie"));
-            assertEquals("603", api.currentMovieItem().get("id").s());
-            assertEquals(Movies.CURRENT, api.currentMovieItem().get(Movies.PK).s());
+            assertEquals(stored, api().apiKeyClient().execute(Operations.CURRENT_MOVIE).assertSucceeded().data("currentMovie"));
+            assertEquals(stored, api().iamClient().execute(Operations.CURRENT_MOVIE).assertSucceeded().data("currentMovie"));
+            assertEquals("603", api().currentMovieItem().get("id").s());
+            assertEquals(Movies.CURRENT, api().currentMovieItem().get(Movies.PK).s());
             assertEquals(stored, subscriber.awaitNext(Duration.ofSeconds(5)).at("/payload/data/onCurrentMovie"));
         }
     }

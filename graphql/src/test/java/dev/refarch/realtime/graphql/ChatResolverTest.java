@@ -6,35 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.refarch.realtime.graphql.testing.GraphqlClient;
 import dev.refarch.realtime.graphql.testing.LocalApi;
+import dev.refarch.realtime.graphql.testing.LocalApiExtension;
 import dev.refarch.realtime.graphql.testing.Operations;
 import dev.refarch.realtime.graphql.testing.RealtimeSubscriber;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The chat resolver (NONE data source): exact round trip, validation, nothing broadcast on rejection. */
 class ChatResolverTest {
 
-    private static LocalApi api;
+    @RegisterExtension
+    static final LocalApiExtension LOCAL = new LocalApiExtension();
 
-    @BeforeAll
-    static void start() {
-        api = LocalApi.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
+    private static LocalApi api() {
+        return LOCAL.api();
     }
 
     private static GraphqlClient.Response send(String author, String text) {
-        return api.apiKeyClient().execute(Operations.SEND_MESSAGE, Map.of("author", author, "text", text));
+        return api().apiKeyClient().execute(Operations.SEND_MESSAGE, Map.of("author", author, "text", text));
     }
 
     @Test
@@ -46,7 +39,7 @@ class ChatResolverTest {
                 "'); DROP TABLE reviews; --",
                 "$util.error(\"x\") #set($a = 1) ${ctx.args}",
                 "caf\u00e9 \u65e5\u672c\u8a9e \uD83C\uDF7F\uD83D\uDC4D\uD83C\uDFFD \u200d");
-        try (RealtimeSubscriber subscriber = api.apiKeySubscriber()) {
+        try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
             subscriber.subscribe(Operations.ON_MESSAGE);
             for (String text : texts) {
                 JsonNode sent = send("  \"quote\" \\ \uD83D\uDE00\u00a0", "\u3000 " + text + "   ").assertSucceeded().data("sendMessage");
@@ -80,7 +73,7 @@ class ChatResolverTest {
                 Map.of("author", "ann", "text", "next\u0085line"),
                 Map.of("author", "a\u0000b", "text", "hello"),
                 Map.of("author", "a\tb", "text", "hello"));
-        try (RealtimeSubscriber subscriber = api.apiKeySubscriber()) {
+        try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
             subscriber.subscribe(Operations.ON_MESSAGE);
             for (Map<String, String> message : invalid) {
                 GraphqlClient.Response response = send(message.get("author"), message.get("text"));

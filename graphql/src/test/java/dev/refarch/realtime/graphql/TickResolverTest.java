@@ -4,29 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.refarch.realtime.graphql.testing.LocalApi;
+import dev.refarch.realtime.graphql.testing.LocalApiExtension;
 import dev.refarch.realtime.graphql.testing.Operations;
 import dev.refarch.realtime.graphql.testing.RealtimeSubscriber;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** publishTick and onTick(symbol): validation and per-symbol delivery over the real-time protocol. */
 class TickResolverTest {
 
-    private static LocalApi api;
+    @RegisterExtension
+    static final LocalApiExtension LOCAL = new LocalApiExtension();
 
-    @BeforeAll
-    static void start() {
-        api = LocalApi.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
+    private static LocalApi api() {
+        return LOCAL.api();
     }
 
     private static Map<String, Object> tick(String symbol, double price) {
@@ -36,10 +29,10 @@ class TickResolverTest {
 
     @Test
     void tickSubscriberGetsOnlyTheTicksOfItsSymbolFromABatchedRequest() {
-        try (RealtimeSubscriber amzn = api.apiKeySubscriber(); RealtimeSubscriber msft = api.apiKeySubscriber()) {
+        try (RealtimeSubscriber amzn = api().apiKeySubscriber(); RealtimeSubscriber msft = api().apiKeySubscriber()) {
             amzn.subscribe(Operations.ON_TICK, Map.of("symbol", "AMZN"));
             msft.subscribe(Operations.ON_TICK, Map.of("symbol", "MSFT"));
-            api.iamClient().execute(Operations.PUBLISH_FOUR_TICKS, Map.of(
+            api().iamClient().execute(Operations.PUBLISH_FOUR_TICKS, Map.of(
                     "t0", tick("AMZN", 181.0), "t1", tick("MSFT", 410.0),
                     "t2", tick("MSFT", 411.0), "t3", tick("AMZN", 182.0))).assertSucceeded();
 
@@ -60,10 +53,10 @@ class TickResolverTest {
 
     @Test
     void tickWithAnInvalidSymbolIsRejectedAndNotBroadcast() {
-        try (RealtimeSubscriber subscriber = api.apiKeySubscriber()) {
+        try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
             subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", "amzn"));
             for (String symbol : new String[] {"amzn", "", "TOOLONGSYMBOL", "1ABC", "AM ZN", "AMZN\"}"}) {
-                api.iamClient().execute(Operations.PUBLISH_TICK, Map.of("tick", tick(symbol, 10.0)))
+                api().iamClient().execute(Operations.PUBLISH_TICK, Map.of("tick", tick(symbol, 10.0)))
                         .assertErrorType("InvalidTick");
             }
             subscriber.assertNothingWithin(Duration.ofMillis(300));
@@ -72,10 +65,10 @@ class TickResolverTest {
 
     @Test
     void tickWithANonPositivePriceOrLowAboveHighIsRejected() {
-        api.iamClient().execute(Operations.PUBLISH_TICK, Map.of("tick", tick("AMZN", 0.0))).assertErrorType("InvalidTick");
+        api().iamClient().execute(Operations.PUBLISH_TICK, Map.of("tick", tick("AMZN", 0.0))).assertErrorType("InvalidTick");
         Map<String, Object> inverted = new java.util.HashMap<>(tick("AMZN", 10.0));
         inverted.put("low", 12.0);
         inverted.put("high", 11.0);
-        api.iamClient().execute(Operations.PUBLISH_TICK, Map.of("tick", inverted)).assertErrorType("InvalidTick");
+        api().iamClient().execute(Operations.PUBLISH_TICK, Map.of("tick", inverted)).assertErrorType("InvalidTick");
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.refarch.realtime.graphql.TableContract.Reviews;
 import dev.refarch.realtime.graphql.testing.GraphqlClient;
 import dev.refarch.realtime.graphql.testing.LocalApi;
+import dev.refarch.realtime.graphql.testing.LocalApiExtension;
 import dev.refarch.realtime.graphql.testing.Operations;
 import dev.refarch.realtime.graphql.testing.RealtimeSubscriber;
 import java.time.Duration;
@@ -18,10 +19,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The vote resolver against DynamoDB Local through the AppSync simulator. */
@@ -30,29 +30,22 @@ class VoteResolverTest {
     private static final String CURRENT = "movie-550";
     private static final String PREVIOUS = "movie-13";
 
-    private static LocalApi api;
+    @RegisterExtension
+    static final LocalApiExtension LOCAL = new LocalApiExtension();
 
-    @BeforeAll
-    static void start() {
-        api = LocalApi.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
+    private static LocalApi api() {
+        return LOCAL.api();
     }
 
     @BeforeEach
     void seed() {
-        api.seedReviews(CURRENT);
-        api.iamClient().execute(Operations.SET_CURRENT_MOVIE,
+        api().seedReviews(CURRENT);
+        api().iamClient().execute(Operations.SET_CURRENT_MOVIE,
                 Map.of("movie", Map.of("id", CURRENT, "title", "Fight Club"))).assertSucceeded();
     }
 
     private static GraphqlClient.Response vote(String movieId, String reaction, int count) {
-        return api.apiKeyClient().execute(Operations.VOTE,
+        return api().apiKeyClient().execute(Operations.VOTE,
                 Map.of("movieId", movieId, "reaction", reaction, "count", count));
     }
 
@@ -72,7 +65,7 @@ class VoteResolverTest {
             for (int c = 0; c < clients; c++) {
                 int client = c;
                 results.add(pool.submit(() -> {
-                    GraphqlClient graphql = api.apiKeyClient();
+                    GraphqlClient graphql = api().apiKeyClient();
                     List<GraphqlClient.Response> responses = new ArrayList<>();
                     for (int v = 0; v < votesPerClient; v++) {
                         responses.add(graphql.execute(Operations.VOTE, Map.of("movieId", CURRENT,
@@ -93,9 +86,9 @@ class VoteResolverTest {
             pool.shutdownNow();
         }
         for (String reaction : Reviews.REACTIONS) {
-            assertEquals(expected.getOrDefault(reaction, 0L), api.storedCount(reaction), "stored count of " + reaction);
+            assertEquals(expected.getOrDefault(reaction, 0L), api().storedCount(reaction), "stored count of " + reaction);
         }
-        JsonNode reviews = api.apiKeyClient().execute(Operations.REVIEWS).assertSucceeded().data("reviews");
+        JsonNode reviews = api().apiKeyClient().execute(Operations.REVIEWS).assertSucceeded().data("reviews");
         assertEquals(5, reviews.size());
         for (JsonNode review : reviews) {
             String reaction = review.path("reaction").asText();
@@ -114,12 +107,12 @@ class VoteResolverTest {
 
     @Test
     void voteForAMovieNoLongerCurrentIsRejectedAndNotCounted() {
-        Map<String, AttributeValue> before = api.reviewRow("LOVE");
+        Map<String, AttributeValue> before = api().reviewRow("LOVE");
         GraphqlClient.Response response = vote(PREVIOUS, "LOVE", 3).assertErrorType("MovieNotCurrent");
         assertTrue(response.data("vote").isNull(), response.body().toString());
         assertTrue(response.errors().get(0).path("message").asText().contains("not the current movie"),
                 response.body().toString());
-        assertEquals(before, api.reviewRow("LOVE"));
+        assertEquals(before, api().reviewRow("LOVE"));
     }
 
     @Test
@@ -127,7 +120,7 @@ class VoteResolverTest {
         for (int count : new int[] {0, -1, 101}) {
             vote(CURRENT, "LIKE", count).assertErrorType("VoteCountOutOfRange");
         }
-        assertEquals(0, api.storedCount("LIKE"));
+        assertEquals(0, api().storedCount("LIKE"));
     }
 
     @Test
@@ -136,23 +129,23 @@ class VoteResolverTest {
         assertEquals(1, first.path("count").asInt());
         assertEquals(CURRENT, first.path("movieId").asText());
         assertEquals(101, vote(CURRENT, "MEH", 100).assertSucceeded().data("vote").path("count").asInt());
-        assertEquals(101, api.storedCount("MEH"));
+        assertEquals(101, api().storedCount("MEH"));
     }
 
     @Test
     void unknownReactionIsAValidationErrorAndNothingIsCounted() {
         Map<String, Map<String, AttributeValue>> before = new HashMap<>();
-        Reviews.REACTIONS.forEach(r -> before.put(r, api.reviewRow(r)));
+        Reviews.REACTIONS.forEach(r -> before.put(r, api().reviewRow(r)));
         GraphqlClient.Response response = vote(CURRENT, "BORED", 1);
         assertFalse(response.errors().isEmpty(), response.body().toString());
         assertTrue(response.errors().get(0).path("message").asText().contains("BORED"), response.body().toString());
         assertTrue(response.data("vote").isMissingNode() || response.data("vote").isNull(), response.body().toString());
-        Reviews.REACTIONS.forEach(r -> assertEquals(before.get(r), api.reviewRow(r), r));
+        Reviews.REACTIONS.forEach(r -> assertEquals(before.get(r), api().reviewRow(r), r));
     }
 
     @Test
     void voteIsBroadcastToReviewSubscribers() {
-        try (RealtimeSubscriber subscriber = api.apiKeySubscriber()) {
+        try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
             subscriber.subscribe(Operations.ON_REVIEW);
             vote(CURRENT, "HATE", 4).assertSucceeded();
             JsonNode review = subscriber.awaitNext(Duration.ofSeconds(5)).at("/payload/data/onReview");
@@ -164,7 +157,7 @@ class VoteResolverTest {
 
     @Test
     void rejectedVoteIsNotBroadcast() {
-        try (RealtimeSubscriber subscriber = api.apiKeySubscriber()) {
+        try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
             subscriber.subscribe(Operations.ON_REVIEW);
             vote(PREVIOUS, "HATE", 4).assertErrorType("MovieNotCurrent");
             vote(CURRENT, "HATE", 0).assertErrorType("VoteCountOutOfRange");

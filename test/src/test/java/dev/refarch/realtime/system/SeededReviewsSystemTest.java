@@ -7,14 +7,14 @@ import dev.refarch.realtime.cli.AwsClients;
 import dev.refarch.realtime.cli.ReviewsCli;
 import dev.refarch.realtime.graphql.TableContract.Reviews;
 import dev.refarch.realtime.graphql.testing.LocalApi;
+import dev.refarch.realtime.graphql.testing.LocalApiExtension;
 import dev.refarch.realtime.graphql.testing.Operations;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -25,16 +25,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class SeededReviewsSystemTest {
 
-    private static LocalApi api;
+    @RegisterExtension
+    static final LocalApiExtension LOCAL = new LocalApiExtension();
 
-    @BeforeAll
-    static void start() {
-        api = LocalApi.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
+    private static LocalApi api() {
+        return LOCAL.api();
     }
 
     @Test
@@ -43,19 +38,19 @@ class SeededReviewsSystemTest {
         assertEquals(Map.of("LOVE", 0, "LIKE", 0, "MEH", 0, "UNKNOWN", 0, "HATE", 0), countsFromApi());
 
         // Before the first rotation no row belongs to a movie: votes are rejected, nothing counted.
-        api.apiKeyClient().execute(Operations.VOTE, Map.of("movieId", "603", "reaction", "LOVE", "count", 3))
+        api().apiKeyClient().execute(Operations.VOTE, Map.of("movieId", "603", "reaction", "LOVE", "count", 3))
                 .assertErrorType("MovieNotCurrent");
 
         // What the rotator does at a rotation: point each row at the new current movie.
         for (String reaction : Reviews.REACTIONS) {
-            api.dynamo().updateItem(u -> u.tableName(LocalApi.REVIEWS_TABLE)
+            api().dynamo().updateItem(u -> u.tableName(LocalApi.REVIEWS_TABLE)
                     .key(Map.of(Reviews.REACTION, AttributeValue.fromS(reaction)))
                     .updateExpression("SET movieId = :m, topMovieId = :m, topCount = :t")
                     .expressionAttributeValues(Map.of(":m", AttributeValue.fromS("603"), ":t", AttributeValue.fromN("9"))));
         }
-        api.apiKeyClient().execute(Operations.VOTE, Map.of("movieId", "603", "reaction", "LOVE", "count", 3))
+        api().apiKeyClient().execute(Operations.VOTE, Map.of("movieId", "603", "reaction", "LOVE", "count", 3))
                 .assertSucceeded();
-        api.apiKeyClient().execute(Operations.VOTE, Map.of("movieId", "603", "reaction", "HATE", "count", 1))
+        api().apiKeyClient().execute(Operations.VOTE, Map.of("movieId", "603", "reaction", "HATE", "count", 1))
                 .assertSucceeded();
         assertEquals(Map.of("LOVE", 3, "LIKE", 0, "MEH", 0, "UNKNOWN", 0, "HATE", 1), countsFromApi());
 
@@ -75,7 +70,7 @@ class SeededReviewsSystemTest {
         args[0] = "seed";
         args[1] = "--table";
         args[2] = LocalApi.REVIEWS_TABLE;
-        args[3] = "--endpoint=" + api.dynamoDbEndpoint();
+        args[3] = "--endpoint=" + api().dynamoDbEndpoint();
         System.arraycopy(extra, 0, args, 4, extra.length);
         return new CommandLine(new ReviewsCli(AwsClients.defaults()))
                 .setOut(new PrintWriter(new StringWriter()))
@@ -83,7 +78,7 @@ class SeededReviewsSystemTest {
     }
 
     private static JsonNode reviews() {
-        return api.apiKeyClient().execute(Operations.REVIEWS).assertSucceeded().data("reviews");
+        return api().apiKeyClient().execute(Operations.REVIEWS).assertSucceeded().data("reviews");
     }
 
     private static Map<String, Integer> countsFromApi() {

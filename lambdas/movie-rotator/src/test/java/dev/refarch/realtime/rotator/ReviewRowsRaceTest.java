@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.refarch.realtime.graphql.TableContract.Reviews;
 import dev.refarch.realtime.graphql.testing.LocalApi;
+import dev.refarch.realtime.graphql.testing.LocalApiExtension;
 import dev.refarch.realtime.graphql.testing.Operations;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -24,18 +24,11 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  */
 class ReviewRowsRaceTest {
 
-    private static LocalApi api;
+    @RegisterExtension
+    static final LocalApiExtension LOCAL = new LocalApiExtension();
 
-    @BeforeAll
-    static void start() {
-        api = LocalApi.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
+    private static LocalApi api() {
+        return LOCAL.api();
     }
 
     /** Casts the queued vote counts for {@code from}, one before each row write after the first. */
@@ -54,7 +47,7 @@ class ReviewRowsRaceTest {
         @Override
         public UpdateItemResponse updateItem(UpdateItemRequest request) {
             if (writes++ > 0 && !votesBeforeEachRetry.isEmpty()) {
-                api.apiKeyClient().execute(Operations.VOTE, Map.of("movieId", movieId,
+                api().apiKeyClient().execute(Operations.VOTE, Map.of("movieId", movieId,
                         "reaction", request.key().get(Reviews.REACTION).s(),
                         "count", votesBeforeEachRetry.removeFirst())).assertSucceeded();
             }
@@ -72,7 +65,7 @@ class ReviewRowsRaceTest {
     }
 
     private static void row(String movieId, long count, String topMovieId, long topCount) {
-        api.dynamo().putItem(p -> p.tableName(LocalApi.REVIEWS_TABLE).item(Map.of(
+        api().dynamo().putItem(p -> p.tableName(LocalApi.REVIEWS_TABLE).item(Map.of(
                 Reviews.REACTION, AttributeValue.fromS("LOVE"),
                 Reviews.MOVIE_ID, AttributeValue.fromS(movieId),
                 Reviews.COUNT, AttributeValue.fromN(Long.toString(count)),
@@ -87,7 +80,7 @@ class ReviewRowsRaceTest {
         Movie to = new Movie("12", "Twelve", null, null, null);
         row("11", 3, "7", 5);
         // A fails (3 <= 5); a vote of 4 lands; B fails (7 > 5); A succeeds with 7.
-        ReviewRows rows = new ReviewRows(new RacingVotes(api.dynamo(), "11", 4), LocalApi.REVIEWS_TABLE,
+        ReviewRows rows = new ReviewRows(new RacingVotes(api().dynamo(), "11", 4), LocalApi.REVIEWS_TABLE,
                 new RecordingMetrics());
 
         RowMove move = rows.move("LOVE", Optional.of(from), to);
@@ -96,7 +89,7 @@ class ReviewRowsRaceTest {
         assertTrue(move.newRecord());
         assertEquals(3, move.attempts());
         assertEquals(new ReviewRow("LOVE", "12", 0, "11", "Eleven", 7), move.row());
-        Map<String, AttributeValue> stored = api.reviewRow("LOVE");
+        Map<String, AttributeValue> stored = api().reviewRow("LOVE");
         assertEquals("12", stored.get(Reviews.MOVIE_ID).s());
         assertEquals("7", stored.get(Reviews.TOP_COUNT).n());
         assertEquals("0", stored.get(Reviews.COUNT).n());
@@ -107,13 +100,13 @@ class ReviewRowsRaceTest {
         Movie from = new Movie("21", "Twenty-one", null, null, null);
         Movie to = new Movie("22", "Twenty-two", null, null, null);
         row("21", 5, "7", 5);
-        ReviewRows rows = new ReviewRows(api.dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
+        ReviewRows rows = new ReviewRows(api().dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
 
         RowMove move = rows.move("LOVE", Optional.of(from), to);
 
         assertEquals(5, move.finalCount().getAsLong());
         assertEquals(new ReviewRow("LOVE", "22", 0, "7", "Old record", 5), move.row());
-        assertEquals("7", api.reviewRow("LOVE").get(Reviews.TOP_MOVIE_ID).s());
+        assertEquals("7", api().reviewRow("LOVE").get(Reviews.TOP_MOVIE_ID).s());
     }
 
     @Test
@@ -121,12 +114,12 @@ class ReviewRowsRaceTest {
         Movie from = new Movie("31", "Thirty-one", null, null, null);
         Movie to = new Movie("32", "Thirty-two", null, null, null);
         row("32", 2, "7", 5);
-        ReviewRows rows = new ReviewRows(api.dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
+        ReviewRows rows = new ReviewRows(api().dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
 
         RowMove move = rows.move("LOVE", Optional.of(from), to);
 
         assertTrue(move.finalCount().isEmpty(), "moved by an earlier invocation");
         assertEquals(new ReviewRow("LOVE", "32", 2, "7", "Old record", 5), move.row());
-        assertEquals("2", api.reviewRow("LOVE").get(Reviews.COUNT).n());
+        assertEquals("2", api().reviewRow("LOVE").get(Reviews.COUNT).n());
     }
 }
