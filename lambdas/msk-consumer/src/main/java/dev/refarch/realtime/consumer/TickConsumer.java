@@ -49,16 +49,11 @@ public final class TickConsumer implements AutoCloseable {
 
     /**
      * A consumer running partitions on a fixed pool of {@code partitionThreads} daemon threads,
-     * created here once and reused by every invocation.
+     * created here once and reused by every invocation; its counters go to the Powertools metrics.
      */
     public TickConsumer(TickValidator validator, TickPublisher publisher, FailureQueue failureQueue,
             int partitionThreads) {
-        this(validator, publisher, failureQueue, partitionThreads, ConsumerMetrics.fromEnv());
-    }
-
-    TickConsumer(TickValidator validator, TickPublisher publisher, FailureQueue failureQueue, int partitionThreads,
-            ConsumerMetrics metrics) {
-        this.metrics = metrics;
+        this.metrics = ConsumerMetrics.fromEnv();
         this.validator = validator;
         this.publisher = publisher;
         this.failureQueue = failureQueue;
