@@ -14,4 +14,6 @@ mvn -q -B -pl lambdas/msk-consumer -am -DskipTests test-compile dependency:build
   -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file"
 classpath="lambdas/msk-consumer/target/test-classes:lambdas/msk-consumer/target/classes:$(cat "$cp_file")"
 
-java -Xmx512m -cp "$classpath" dev.refarch.realtime.consumer.ConsumerThroughputBenchmark "$@"
+# The consumer flushes Powertools metrics per batch: "Local" writes the EMF lines to stdout instead of
+# letting the EMF library probe EC2/ECS metadata endpoints outside Lambda.
+AWS_EMF_ENVIRONMENT=Local java -Xmx512m -cp "$classpath" dev.refarch.realtime.consumer.ConsumerThroughputBenchmark "$@"

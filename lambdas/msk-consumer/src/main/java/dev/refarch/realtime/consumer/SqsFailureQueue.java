@@ -1,5 +1,7 @@
 package dev.refarch.realtime.consumer;
 
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -23,6 +27,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  * A message that SQS does not confirm is returned as not parked, so its record is reported failed.
  */
 public final class SqsFailureQueue implements FailureQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqsFailureQueue.class);
 
     /** SendMessageBatch takes at most 10 entries. */
     private static final int MAX_ENTRIES = 10;
@@ -79,12 +85,12 @@ public final class SqsFailureQueue implements FailureQueue {
                 }
             }
             for (BatchResultErrorEntry error : response.failed()) {
-                ConsumerLog.warn("failure queue refused a message", Map.of("id", error.id(),
-                        "code", String.valueOf(error.code()), "message", String.valueOf(error.message())));
+                LOG.warn("failure queue refused a message", entry("id", error.id()),
+                        entry("code", String.valueOf(error.code())), entry("sqsMessage", String.valueOf(error.message())));
             }
             return failed;
         } catch (RuntimeException e) {
-            ConsumerLog.warn("failure queue unreachable", Map.of("records", records.size(), "error", e.toString()));
+            LOG.warn("failure queue unreachable", entry("records", records.size()), entry("cause", e.toString()));
             return records;
         }
     }

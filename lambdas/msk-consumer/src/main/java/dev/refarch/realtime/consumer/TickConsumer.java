@@ -1,5 +1,7 @@
 package dev.refarch.realtime.consumer;
 
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refarch.realtime.appsync.AppSyncClient;
 import dev.refarch.realtime.appsync.AppSyncClientConfig;
@@ -18,6 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -34,17 +39,21 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
  */
 public final class TickConsumer implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TickConsumer.class);
+
     private final TickValidator validator;
     private final TickPublisher publisher;
     private final FailureQueue failureQueue;
     private final ExecutorService partitions;
+    private final ConsumerMetrics metrics;
 
     /**
      * A consumer running partitions on a fixed pool of {@code partitionThreads} daemon threads,
-     * created here once and reused by every invocation.
+     * created here once and reused by every invocation; its counters go to the Powertools metrics.
      */
     public TickConsumer(TickValidator validator, TickPublisher publisher, FailureQueue failureQueue,
             int partitionThreads) {
+        this.metrics = ConsumerMetrics.fromEnv();
         this.validator = validator;
         this.publisher = publisher;
         this.failureQueue = failureQueue;
@@ -86,9 +95,18 @@ public final class TickConsumer implements AutoCloseable {
     /** Consumes one batch; {@code timeLeft} bounds AppSync retries (the invocation's remaining time minus a margin). */
     public BatchResponse consume(MskEvent event, Supplier<Duration> timeLeft) {
         Map<String, Future<PartitionResult>> running = new LinkedHashMap<>();
+        // The invocation's log fields (request id, function...) on the partition threads' lines too.
+        Map<String, String> logContext = MDC.getCopyOfContextMap();
         event.records().forEach((key, records) -> {
             if (!records.isEmpty()) {
-                running.put(key, partitions.submit(() -> consumePartition(records, timeLeft)));
+                running.put(key, partitions.submit(() -> {
+                    MDC.setContextMap(logContext == null ? Map.of() : logContext);
+                    try {
+                        return consumePartition(records, timeLeft);
+                    } finally {
+                        MDC.clear();
+                    }
+                }));
             }
         });
         List<KafkaRecord> failed = new ArrayList<>();
@@ -103,9 +121,9 @@ public final class TickConsumer implements AutoCloseable {
                 counts.merge("PartitionsFailed", 1, Integer::sum);
             });
         }
-        ConsumerLog.metrics(counts);
+        metrics.flush(counts);
         if (!failed.isEmpty()) {
-            ConsumerLog.warn("partitions to retry", Map.of("from", failed.stream().map(KafkaRecord::toString).toList()));
+            LOG.warn("partitions to retry", entry("from", failed.stream().map(KafkaRecord::toString).toList()));
         }
         return BatchResponse.failures(failed);
     }
@@ -115,8 +133,8 @@ public final class TickConsumer implements AutoCloseable {
             return future.get();
         } catch (ExecutionException e) {
             // A bug, not a bad record: retry the whole partition rather than lose it.
-            ConsumerLog.warn("partition failed unexpectedly", Map.of("partition", records.get(0).partitionKey(),
-                    "error", String.valueOf(e.getCause())));
+            LOG.warn("partition failed unexpectedly", entry("partition", records.get(0).partitionKey()),
+                    entry("cause", String.valueOf(e.getCause())));
             return new PartitionResult(0, 0, Optional.of(records.get(0)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -170,7 +188,7 @@ public final class TickConsumer implements AutoCloseable {
                     rejected.add(new Poison(chunk.get(i).record(), PoisonReason.REJECTED_BY_API, r.errors()));
                 } else if (outcome instanceof Outcome.Undelivered u) {
                     undelivered = chunk.get(i).record();
-                    ConsumerLog.warn("tick not delivered", Map.of("record", undelivered.toString(), "error", u.why()));
+                    LOG.warn("tick not delivered", entry("record", undelivered.toString()), entry("cause", u.why()));
                     break;
                 }
             }
@@ -199,8 +217,9 @@ public final class TickConsumer implements AutoCloseable {
             return List.of();
         }
         for (Poison p : poison) {
-            ConsumerLog.warn("poison record", Map.of("record", p.record().toString(), "reason", p.reason().name(),
-                    "detail", p.detail()));
+            // Never the detail: it may quote part of the value (the failure queue message keeps it).
+            LOG.warn("poison record", entry("reason", p.reason().name()), entry("topic", p.record().topic()),
+                    entry("partition", p.record().partition()), entry("offset", p.record().offset()));
         }
         return failureQueue.park(poison);
     }

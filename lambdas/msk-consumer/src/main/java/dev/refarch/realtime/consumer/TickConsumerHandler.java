@@ -9,12 +9,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * Lambda entry point for the MSK event source mapping:
  * {@code dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest}. A stream handler, so
  * the event (headers as byte lists) and the partial batch response (an object identifier) are
- * read and written with Jackson exactly as Lambda's Kafka integration defines them.
+ * read and written with Jackson exactly as Lambda's Kafka integration defines them. Logs are
+ * Powertools JSON lines carrying the invocation's request id; metrics are flushed per batch.
  */
 public final class TickConsumerHandler implements RequestStreamHandler {
 
@@ -39,8 +41,8 @@ public final class TickConsumerHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         MskEvent event = parser.parse(input);
-        BatchResponse response = consumer.consume(event,
-                AppSyncClient.timeLeft(context::getRemainingTimeInMillis, DEADLINE_MARGIN));
+        BatchResponse response = PowertoolsLogging.withLogging(context, () -> consumer.consume(event,
+                AppSyncClient.timeLeft(context::getRemainingTimeInMillis, DEADLINE_MARGIN)));
         json.writeValue(output, response);
     }
 }

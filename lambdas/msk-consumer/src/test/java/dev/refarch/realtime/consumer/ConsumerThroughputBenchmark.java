@@ -10,7 +10,6 @@ import dev.refarch.realtime.appsync.AppSyncClientConfig;
 import dev.refarch.realtime.appsync.BackendMutations;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -70,7 +69,6 @@ public final class ConsumerThroughputBenchmark {
         FailureQueue none = poison -> {
             throw new IllegalStateException("the benchmark has no poison records: " + poison);
         };
-        ConsumerLog.redirect(new java.io.PrintStream(OutputStream.nullOutputStream()));
         try (TickConsumer consumer = new TickConsumer(new TickValidator(4096), new TickPublisher(client, 25), none,
                 PARTITIONS)) {
             // First batch in a fresh JVM (what a cold start without SnapStart priming sees), then

@@ -52,29 +52,47 @@ class TickConsumerHandlerTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** A Lambda context that only knows its remaining time, which is all the handler asks. */
+    /** A Lambda context with its remaining time and the fields Powertools logging adds to each line. */
     private static Context context(int remainingMillis) {
         return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("getRemainingTimeInMillis")) {
-                        return remainingMillis;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getRemainingTimeInMillis" -> remainingMillis;
+                    case "getMemoryLimitInMB" -> 512;
+                    case "getAwsRequestId" -> "test-request-id";
+                    case "getFunctionName" -> "msk-consumer";
+                    case "getFunctionVersion" -> "$LATEST";
+                    case "getInvokedFunctionArn" -> "arn:aws:lambda:eu-west-1:000000000000:function:msk-consumer";
+                    case "getLogGroupName" -> "/aws/lambda/msk-consumer";
+                    case "getLogStreamName" -> "test-stream";
+                    case "getIdentity", "getClientContext", "getLogger" -> null;
+                    default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
 
     @Test
     void aFullyHandledBatchAnswersAnEmptyFailureList() throws Exception {
-        String response = invoke(new MskEvents()
-                .add(0, 10, "AMZN", MskEvents.tick("AMZN", 10))
-                .add(0, 11, "AMZN", MskEvents.tick("AMZN", 11))
-                .add(0, 12, "AMZN", "oops")
-                .add(0, 13, "AMZN", MskEvents.tick("AMZN", 13))
-                .add(2, 3, null, MskEvents.tick("MSFT", 3)));
+        String response;
+        List<Map<String, Object>> poisonLines;
+        try (LogCapture logs = LogCapture.attach()) {
+            response = invoke(new MskEvents()
+                    .add(0, 10, "AMZN", MskEvents.tick("AMZN", 10))
+                    .add(0, 11, "AMZN", MskEvents.tick("AMZN", 11))
+                    .add(0, 12, "AMZN", "oops")
+                    .add(0, 13, "AMZN", MskEvents.tick("AMZN", 13))
+                    .add(2, 3, null, MskEvents.tick("MSFT", 3)));
+            poisonLines = logs.structured().stream().filter(l -> "poison record".equals(l.get("message"))).toList();
+            logs.assertNoneContains("oops");
+        }
 
         assertEquals("{\"batchItemFailures\":[]}", response);
         assertEquals(3, appSync.delivered.size(), "MAX_TICKS_PER_REQUEST=2: AMZN in 2 requests, MSFT in 1");
         assertEquals(1, sqs.messages.size());
+        // Logged from a partition thread, with the invocation's Powertools fields.
+        assertEquals(1, poisonLines.size(), poisonLines.toString());
+        Map<String, Object> poison = poisonLines.get(0);
+        assertEquals(List.of("NOT_JSON", "ticks", 0, 12, "test-request-id", "WARN"), List.of(poison.get("reason"),
+                poison.get("topic"), poison.get("partition"), poison.get("offset"), poison.get("function_request_id"),
+                poison.get("level")), poison.toString());
     }
 
     @Test
