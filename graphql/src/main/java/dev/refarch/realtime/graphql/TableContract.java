@@ -21,6 +21,11 @@ public final class TableContract {
         public static final String TOP_MOVIE_ID = "topMovieId";
         public static final String TOP_MOVIE_TITLE = "topMovieTitle";
         public static final String TOP_COUNT = "topCount";
+        /**
+         * The rotation number that last moved the row (Number; absent before the first fenced
+         * move). A move for a lower number changes nothing.
+         */
+        public static final String ROTATION = "rotation";
         /** The {@code Reaction} enum of the schema, in its order. */
         public static final List<String> REACTIONS = List.of("LOVE", "LIKE", "MEH", "UNKNOWN", "HATE");
 
@@ -32,6 +37,12 @@ public final class TableContract {
     public static final class Movies {
         /** Partition key (String). */
         public static final String PK = "pk";
+        /**
+         * The rotation number (Number, only grows): on {@code CURRENT} the rotation that made it
+         * current (written by {@code setCurrentMovie}, which refuses a lower one), on
+         * {@code CATALOG} the last rotation started, on {@code PENDING} the rotation in progress.
+         */
+        public static final String ROTATION = "rotation";
         /** Key of the current movie's item. */
         public static final String CURRENT = "CURRENT";
         /**

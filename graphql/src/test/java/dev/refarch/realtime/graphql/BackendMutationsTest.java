@@ -40,6 +40,7 @@ class BackendMutationsTest {
         movie.put("overview", "{\"json\":1}");
         movie.put("posterUrl", "https://image.tmdb.org/t/p/w500/matrix.jpg");
         movie.put("releaseDate", "1999-03-30");
+        movie.put("rotation", 1);
         return movie;
     }
 
@@ -92,7 +93,7 @@ class BackendMutationsTest {
             subscriber.subscribe(Operations.ON_CURRENT_MOVIE);
             JsonNode stored = api().iamClient().execute(Operations.SET_CURRENT_MOVIE, Map.of("movie", MOVIE))
                     .assertSucceeded().data("setCurrentMovie");
-            MOVIE.forEach((field, value) -> assertEquals(value, stored.path(field).asText(), field));
+            MOVIE.forEach((field, value) -> assertEquals(String.valueOf(value), stored.path(field).asText(), field));
             Instant.parse(stored.path("startedAt").asText());
 
             assertEquals(stored, api().apiKeyClient().execute(Operations.CURRENT_MOVIE).assertSucceeded().data("currentMovie"));

@@ -41,7 +41,7 @@ class VoteResolverTest {
     void seed() {
         api().seedReviews(CURRENT);
         api().iamClient().execute(Operations.SET_CURRENT_MOVIE,
-                Map.of("movie", Map.of("id", CURRENT, "title", "Fight Club"))).assertSucceeded();
+                Map.of("movie", Map.of("id", CURRENT, "title", "Fight Club", "rotation", 1))).assertSucceeded();
     }
 
     private static GraphqlClient.Response vote(String movieId, String reaction, int count) {

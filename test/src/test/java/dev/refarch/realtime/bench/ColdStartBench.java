@@ -83,7 +83,7 @@ public final class ColdStartBench {
     }
 
     private static void prepareRotatorStandIns(LocalApi api, WireMockServer standIns) {
-        api.iamClient().execute(Operations.SET_CURRENT_MOVIE, Map.of("movie", Map.of("id", "0", "title", "Start")))
+        api.iamClient().execute(Operations.SET_CURRENT_MOVIE, Map.of("movie", Map.of("id", "0", "title", "Start", "rotation", 0)))
                 .assertSucceeded();
         api.seedReviews("0");
         String results = IntStream.rangeClosed(1, 20).mapToObj(i -> """

@@ -10,7 +10,7 @@ public final class Operations {
     private Operations() {
     }
 
-    public static final String MOVIE_FIELDS = "id title overview posterUrl releaseDate startedAt";
+    public static final String MOVIE_FIELDS = "id title overview posterUrl releaseDate startedAt rotation";
     public static final String REVIEW_FIELDS = "reaction movieId count topMovieId topMovieTitle topCount";
     public static final String MESSAGE_FIELDS = "id author text sentAt";
     public static final String TICK_FIELDS = "symbol price open high low volume timestamp";

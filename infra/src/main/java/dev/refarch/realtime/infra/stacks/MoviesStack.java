@@ -58,7 +58,9 @@ public final class MoviesStack extends Stack {
                 config.stage()));
         tmdbSecret.grantRead(rotator.role());
         api.reviewsTable().grant(rotator.role(), "dynamodb:UpdateItem");
-        api.moviesTable().grant(rotator.role(), "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem");
+        // UpdateItem: the attempt count of a pending rotation.
+        api.moviesTable().grant(rotator.role(), "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem");
         api.api().api().grantMutation(rotator.role(), "setCurrentMovie", "publishReview");
 
         RotationSchedule schedule = new RotationSchedule(this, "RotationSchedule", rotator.alias(),

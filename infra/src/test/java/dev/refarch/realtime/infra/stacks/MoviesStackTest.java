@@ -109,7 +109,7 @@ class MoviesStackTest {
         assertTrue(statements.stream().anyMatch(st -> st.startsWith("\"dynamodb:UpdateItem\" on ")
                 && st.contains("ReviewsTable")), statements.toString());
         assertTrue(statements.stream().anyMatch(st -> st.startsWith(
-                "[\"dynamodb:DeleteItem\",\"dynamodb:GetItem\",\"dynamodb:PutItem\"] on ")
+                "[\"dynamodb:DeleteItem\",\"dynamodb:GetItem\",\"dynamodb:PutItem\",\"dynamodb:UpdateItem\"] on ")
                 && st.contains("MoviesTable")), statements.toString());
         assertTrue(statements.stream().anyMatch(st -> st.startsWith(
                 "[\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\"] on {\"Ref\":\"TmdbSecret")),

@@ -18,7 +18,7 @@ public final class BackendMutations {
 
     /** {@code setCurrentMovie(movie: MovieInput!): Movie}, sent by the movie rotator. */
     public static final AliasedMutation SET_CURRENT_MOVIE = new AliasedMutation("setCurrentMovie", "movie",
-            "MovieInput!", "id title overview posterUrl releaseDate startedAt");
+            "MovieInput!", "id title overview posterUrl releaseDate startedAt rotation");
 
     private BackendMutations() {
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.IntUnaryOperator;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -16,12 +17,19 @@ import org.slf4j.LoggerFactory;
  * (refilled from TMDb's popular movies when empty), record the intent, move the Reviews rows,
  * broadcast, clear the intent. TMDb and secret problems leave everything as it was and
  * return normally, so the next tick tries again; DynamoDB and AppSync failures after the
- * intent is recorded throw, and the next tick resumes the same rotation.
+ * intent is recorded throw, and the next tick resumes the same rotation, up to
+ * {@link #MAX_ATTEMPTS} attempts; the tick after that abandons it and starts a fresh one.
+ *
+ * <p>Each rotation carries its number into every write (see {@link Catalog}): an invocation
+ * that finds a newer rotation got there first stops and changes nothing
+ * ({@code stale-rotation}); one that finds its rotation already completed reports success.
  */
 public final class MovieRotator {
 
     /** TMDb serves at most this many pages of a list. */
     static final int MAX_TMDB_PAGE = 500;
+    /** Attempts at one pending rotation before it is abandoned. */
+    public static final int MAX_ATTEMPTS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(MovieRotator.class);
 
     private final Catalog catalog;
@@ -49,13 +57,34 @@ public final class MovieRotator {
     /** Runs one rotation within {@code timeLeft}. */
     public RotationResult rotate(Supplier<Duration> timeLeft) {
         Optional<Catalog.Pending> pending = catalog.pending();
-        Catalog.Pending rotation;
+        Catalog.Pending rotation = null;
         if (pending.isPresent()) {
-            rotation = pending.get();
-            LOG.warn("Resuming the interrupted rotation to movie {} ({})", rotation.to().id(), rotation.to().title());
-            metrics.count(RotatorMetrics.RESUMED_ROTATIONS);
-        } else {
-            Optional<Movie> current = catalog.current();
+            Catalog.Pending interrupted = pending.get();
+            OptionalInt attempts = catalog.recordAttempt(interrupted);
+            if (attempts.isEmpty()) {
+                LOG.warn("Rotation {} was completed by another invocation meanwhile; this tick changes nothing",
+                        interrupted.rotation());
+                metrics.count(RotatorMetrics.ROTATION_CONFLICTS);
+                return RotationResult.skipped("conflict");
+            }
+            if (attempts.getAsInt() > MAX_ATTEMPTS) {
+                if (catalog.abandonRotation(interrupted)) {
+                    LOG.error("Abandoned rotation {} to movie {} ({}) after {} failed attempts; starting a fresh "
+                            + "rotation. The movie's rows stay moved to it until the fresh rotation moves them on.",
+                            interrupted.rotation(), interrupted.to().id(), interrupted.to().title(), MAX_ATTEMPTS);
+                    metrics.count(RotatorMetrics.ABANDONED_ROTATIONS);
+                }
+            } else {
+                rotation = new Catalog.Pending(interrupted.to(), interrupted.from(), interrupted.rotation(),
+                        attempts.getAsInt());
+                LOG.warn("Resuming the interrupted rotation {} to movie {} ({}), attempt {} of {}", rotation.rotation(),
+                        rotation.to().id(), rotation.to().title(), rotation.attempts(), MAX_ATTEMPTS);
+                metrics.count(RotatorMetrics.RESUMED_ROTATIONS);
+            }
+        }
+        if (rotation == null) {
+            Optional<Catalog.Current> showing = catalog.currentShowing();
+            Optional<Movie> current = showing.map(Catalog.Current::movie);
             Catalog.State state = catalog.state();
             List<Movie> available = new ArrayList<>(state.movies());
             current.ifPresent(c -> available.removeIf(m -> m.id().equals(c.id())));
@@ -75,19 +104,35 @@ public final class MovieRotator {
                     return RotationResult.skipped("tmdb-empty");
                 }
             }
-            rotation = new Catalog.Pending(available.get(0), current);
+            // One more than any rotation seen, so it stays above the current movie's even if the
+            // catalog item was deleted by hand.
+            long number = Math.max(state.rotation(), showing.map(Catalog.Current::rotation).orElse(0L)) + 1;
+            rotation = new Catalog.Pending(available.get(0), current, number);
             if (!catalog.startRotation(state, available.subList(1, available.size()), totalPages, rotation)) {
                 LOG.warn("Another rotation changed the catalog or is in progress; this tick changes nothing");
                 metrics.count(RotatorMetrics.ROTATION_CONFLICTS);
                 return RotationResult.skipped("conflict");
             }
         }
-        List<RowMove> moves = rows.moveAll(rotation.from(), rotation.to());
-        broadcast.send(rotation.to(), moves.stream().map(RowMove::row).toList(), timeLeft);
-        catalog.finishRotation(rotation.to());
-        metrics.count(RotatorMetrics.ROTATIONS);
-        LOG.info("Movie {} ({}) is current, replacing {}; final counts of the previous showing: {}",
-                rotation.to().id(), rotation.to().title(), rotation.from().map(Movie::id).orElse("none"),
+        List<RowMove> moves;
+        try {
+            moves = rows.moveAll(rotation.from(), rotation.to(), rotation.rotation());
+            broadcast.send(rotation.to(), rotation.rotation(), moves.stream().map(RowMove::row).toList(), timeLeft);
+        } catch (StaleRotationException e) {
+            LOG.warn("Rotation {} is stale, a newer one got there first; this invocation changes nothing more: {}",
+                    rotation.rotation(), e.getMessage());
+            metrics.count(RotatorMetrics.STALE_ROTATIONS);
+            return RotationResult.skipped("stale-rotation");
+        }
+        if (catalog.finishRotation(rotation)) {
+            metrics.count(RotatorMetrics.ROTATIONS);
+        } else {
+            LOG.info("Rotation {} was already completed by another invocation; nothing left to do",
+                    rotation.rotation());
+        }
+        LOG.info("Movie {} ({}) is current (rotation {}), replacing {}; final counts of the previous showing: {}",
+                rotation.to().id(), rotation.to().title(), rotation.rotation(),
+                rotation.from().map(Movie::id).orElse("none"),
                 moves.stream().map(m -> m.row().reaction() + "=" + (m.finalCount().isPresent()
                         ? Long.toString(m.finalCount().getAsLong()) : "moved-earlier")
                         + (m.newRecord() ? "(record)" : "")).toList());

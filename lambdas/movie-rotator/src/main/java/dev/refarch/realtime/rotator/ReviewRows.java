@@ -25,6 +25,11 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * ({@code #count > topCount}, evaluated on the item before the write); attempt B only
  * resets when it did not. If a vote lands between A's and B's evaluation both conditions can
  * fail in turn, so they alternate, a bounded number of times.
+ *
+ * <p>Fenced: every move stores its rotation number on the row and requires the row's to be
+ * lower, so an invocation of an older rotation that stalled while newer ones ran can never
+ * move a row back to its own movie (which would lose the newer movie's votes); it gets a
+ * {@link StaleRotationException} and changes nothing.
  */
 public final class ReviewRows {
 
@@ -32,8 +37,11 @@ public final class ReviewRows {
     public static final int MAX_ATTEMPTS = 50;
 
     private static final String MOVE_AND_RECORD = "SET #topMovieId = :from, #topMovieTitle = :fromTitle, "
-            + "#topCount = #count, #count = :zero, #movieId = :to";
-    private static final String MOVE = "SET #count = :zero, #movieId = :to, #topCount = if_not_exists(#topCount, :zero)";
+            + "#topCount = #count, #count = :zero, #movieId = :to, #rotation = :rotation";
+    private static final String MOVE = "SET #count = :zero, #movieId = :to, #topCount = if_not_exists(#topCount, :zero), "
+            + "#rotation = :rotation";
+    /** Only a newer rotation moves a row. */
+    private static final String FENCE = "(attribute_not_exists(#rotation) OR #rotation < :rotation)";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -46,21 +54,23 @@ public final class ReviewRows {
     }
 
     /**
-     * Moves every row to {@code to}. With no {@code from} (first rotation) the rows' counts
-     * are reset without touching the leaderboard. A row already on {@code to} is left as is.
+     * Moves every row to {@code to} for rotation {@code rotation}. With no {@code from} (first
+     * rotation) the rows' counts are reset without touching the leaderboard. A row this
+     * rotation already moved is left as is.
      *
      * @throws RowMoveException when a row could not be moved within {@link #MAX_ATTEMPTS}
+     * @throws StaleRotationException when a row was moved by a newer rotation (nothing more is moved)
      */
-    public List<RowMove> moveAll(Optional<Movie> from, Movie to) {
+    public List<RowMove> moveAll(Optional<Movie> from, Movie to, long rotation) {
         List<RowMove> moves = new ArrayList<>(Reviews.REACTIONS.size());
         for (String reaction : Reviews.REACTIONS) {
-            moves.add(move(reaction, from, to));
+            moves.add(move(reaction, from, to, rotation));
         }
         return moves;
     }
 
     /** Moves one row; see the class comment. */
-    public RowMove move(String reaction, Optional<Movie> from, Movie to) {
+    public RowMove move(String reaction, Optional<Movie> from, Movie to, long rotation) {
         // The movie the row is expected to hold; null means "no movieId attribute".
         String expected = from.map(Movie::id).orElse(null);
         boolean recordLeaderboard = from.isPresent();
@@ -70,13 +80,19 @@ public final class ReviewRows {
             Map<String, AttributeValue> before;
             try {
                 before = dynamo.updateItem(update(reaction, expected, record, recordLeaderboard,
-                        from.orElse(null), to)).attributes();
+                        from.orElse(null), to, rotation)).attributes();
             } catch (ConditionalCheckFailedException e) {
                 Map<String, AttributeValue> seen = e.hasItem() ? e.item() : Map.of();
                 String seenMovie = MovieItems.s(seen, Reviews.MOVIE_ID);
-                if (to.id().equals(seenMovie)) {
+                long seenRotation = number(seen, Reviews.ROTATION);
+                if (seenRotation == rotation && to.id().equals(seenMovie)) {
                     // Moved already, by the interrupted invocation this one resumes.
                     return new RowMove(row(reaction, seen), OptionalLong.empty(), false, attempt);
+                }
+                if (seenRotation >= rotation) {
+                    throw new StaleRotationException("row " + reaction + " was moved by rotation " + seenRotation
+                            + " (movie " + seenMovie + "); rotation " + rotation + " to movie " + to.id()
+                            + " is stale and moves nothing");
                 }
                 if (Objects.equals(seenMovie, expected)) {
                     if (recordLeaderboard) {
@@ -110,12 +126,12 @@ public final class ReviewRows {
     }
 
     private UpdateItemRequest update(String reaction, String expected, boolean record, boolean leaderboardRun,
-            Movie from, Movie to) {
+            Movie from, Movie to, long rotation) {
         Map<String, String> names = new HashMap<>(Map.of("#count", Reviews.COUNT, "#movieId", Reviews.MOVIE_ID,
-                "#topCount", Reviews.TOP_COUNT));
+                "#topCount", Reviews.TOP_COUNT, "#rotation", Reviews.ROTATION));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":zero", AttributeValue.fromN("0"),
-                ":to", AttributeValue.fromS(to.id())));
-        String condition = expected == null ? "attribute_not_exists(#movieId)" : "#movieId = :from";
+                ":to", AttributeValue.fromS(to.id()), ":rotation", AttributeValue.fromN(Long.toString(rotation))));
+        String condition = FENCE + " AND " + (expected == null ? "attribute_not_exists(#movieId)" : "#movieId = :from");
         if (expected != null) {
             values.put(":from", AttributeValue.fromS(expected));
         }

@@ -15,8 +15,12 @@ public interface RotatorMetrics {
     String ROTATION_CONFLICTS = "RotationConflicts";
     /** A row move had to be retried because a vote raced it. */
     String ROW_MOVE_RETRIES = "RowMoveRetries";
-    /** A rotation left pending by an earlier invocation was completed. */
+    /** A rotation left pending by an earlier invocation was resumed. */
     String RESUMED_ROTATIONS = "ResumedRotations";
+    /** A pending rotation failed {@link MovieRotator#MAX_ATTEMPTS} times and was dropped. */
+    String ABANDONED_ROTATIONS = "AbandonedRotations";
+    /** An invocation found a newer rotation had got there first, and stopped. */
+    String STALE_ROTATIONS = "StaleRotations";
 
     /** Counts one occurrence. */
     void count(String metric);

@@ -280,11 +280,11 @@ class MovieRotatorTest {
         Catalog.State state = catalog.state();
         Movie next = state.movies().get(0);
         Movie from = catalog.current().orElseThrow();
-        assertTrue(catalog.startRotation(state, state.movies().subList(1, state.movies().size()), 1,
-                new Catalog.Pending(next, Optional.of(from))));
+        Catalog.Pending pending = new Catalog.Pending(next, Optional.of(from), state.rotation() + 1);
+        assertTrue(catalog.startRotation(state, state.movies().subList(1, state.movies().size()), 1, pending));
         ReviewRows rows = local.reviewRows();
-        assertEquals(4, rows.move("LOVE", Optional.of(from), next).finalCount().getAsLong());
-        rows.move("LIKE", Optional.of(from), next);
+        assertEquals(4, rows.move("LOVE", Optional.of(from), next, pending.rotation()).finalCount().getAsLong());
+        rows.move("LIKE", Optional.of(from), next, pending.rotation());
         vote("12", "LOVE", 1); // a vote for the next movie on a row already moved
         vote("11", "MEH", 2); // still counted: MEH has not moved yet
 

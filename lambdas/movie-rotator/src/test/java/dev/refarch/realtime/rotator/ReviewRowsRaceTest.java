@@ -1,6 +1,7 @@
 package dev.refarch.realtime.rotator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.refarch.realtime.graphql.TableContract.Reviews;
@@ -64,26 +65,28 @@ class ReviewRowsRaceTest {
         }
     }
 
-    private static void row(String movieId, long count, String topMovieId, long topCount) {
+    /** The LOVE row as the rotation numbered {@code rotation} left it. */
+    private static void row(String movieId, long count, String topMovieId, long topCount, long rotation) {
         api().dynamo().putItem(p -> p.tableName(LocalApi.REVIEWS_TABLE).item(Map.of(
                 Reviews.REACTION, AttributeValue.fromS("LOVE"),
                 Reviews.MOVIE_ID, AttributeValue.fromS(movieId),
                 Reviews.COUNT, AttributeValue.fromN(Long.toString(count)),
                 Reviews.TOP_MOVIE_ID, AttributeValue.fromS(topMovieId),
                 Reviews.TOP_MOVIE_TITLE, AttributeValue.fromS("Old record"),
-                Reviews.TOP_COUNT, AttributeValue.fromN(Long.toString(topCount)))));
+                Reviews.TOP_COUNT, AttributeValue.fromN(Long.toString(topCount)),
+                Reviews.ROTATION, AttributeValue.fromN(Long.toString(rotation)))));
     }
 
     @Test
     void voteBetweenTheTwoConditionsIsCountedAndCanMakeTheRecord() {
         Movie from = new Movie("11", "Eleven", null, null, null);
         Movie to = new Movie("12", "Twelve", null, null, null);
-        row("11", 3, "7", 5);
+        row("11", 3, "7", 5, 1);
         // A fails (3 <= 5); a vote of 4 lands; B fails (7 > 5); A succeeds with 7.
         ReviewRows rows = new ReviewRows(new RacingVotes(api().dynamo(), "11", 4), LocalApi.REVIEWS_TABLE,
                 new RecordingMetrics());
 
-        RowMove move = rows.move("LOVE", Optional.of(from), to);
+        RowMove move = rows.move("LOVE", Optional.of(from), to, 2);
 
         assertEquals(7, move.finalCount().getAsLong());
         assertTrue(move.newRecord());
@@ -99,10 +102,10 @@ class ReviewRowsRaceTest {
     void equalCountKeepsTheOlderRecord() {
         Movie from = new Movie("21", "Twenty-one", null, null, null);
         Movie to = new Movie("22", "Twenty-two", null, null, null);
-        row("21", 5, "7", 5);
+        row("21", 5, "7", 5, 1);
         ReviewRows rows = new ReviewRows(api().dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
 
-        RowMove move = rows.move("LOVE", Optional.of(from), to);
+        RowMove move = rows.move("LOVE", Optional.of(from), to, 2);
 
         assertEquals(5, move.finalCount().getAsLong());
         assertEquals(new ReviewRow("LOVE", "22", 0, "7", "Old record", 5), move.row());
@@ -113,13 +116,46 @@ class ReviewRowsRaceTest {
     void voteForTheNextMovieAfterTheMoveIsKeptWhenResuming() {
         Movie from = new Movie("31", "Thirty-one", null, null, null);
         Movie to = new Movie("32", "Thirty-two", null, null, null);
-        row("32", 2, "7", 5);
+        row("32", 2, "7", 5, 2);
         ReviewRows rows = new ReviewRows(api().dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
 
-        RowMove move = rows.move("LOVE", Optional.of(from), to);
+        RowMove move = rows.move("LOVE", Optional.of(from), to, 2);
 
         assertTrue(move.finalCount().isEmpty(), "moved by an earlier invocation");
         assertEquals(new ReviewRow("LOVE", "32", 2, "7", "Old record", 5), move.row());
         assertEquals("2", api().reviewRow("LOVE").get(Reviews.COUNT).n());
+    }
+
+    @Test
+    void staleRotationMovesNoRowOfANewerRotation() {
+        Movie stalledFrom = new Movie("41", "Forty-one", null, null, null);
+        Movie stalledTo = new Movie("42", "Forty-two", null, null, null);
+        // Rotation 7 already moved the row to movie 44, which has 3 votes.
+        row("44", 3, "7", 5, 7);
+        Map<String, AttributeValue> before = api().reviewRow("LOVE");
+        ReviewRows rows = new ReviewRows(api().dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
+
+        StaleRotationException stale = assertThrows(StaleRotationException.class,
+                () -> rows.move("LOVE", Optional.of(stalledFrom), stalledTo, 5));
+
+        assertTrue(stale.getMessage().contains("rotation 7"), stale.getMessage());
+        assertEquals(before, api().reviewRow("LOVE"), "the newer movie's row and votes are untouched");
+        api().apiKeyClient().execute(Operations.VOTE, Map.of("movieId", "44", "reaction", "LOVE", "count", 1))
+                .assertSucceeded();
+        assertEquals(4, api().storedCount("LOVE"));
+    }
+
+    @Test
+    void rowOfAnUnknownMovieFromAnOlderRotationIsMovedWithoutALeaderboardEntry() {
+        Movie from = new Movie("51", "Fifty-one", null, null, null);
+        Movie to = new Movie("52", "Fifty-two", null, null, null);
+        // Left by an abandoned rotation 3; the fresh rotation 4 moves on from the current movie 51.
+        row("50", 9, "7", 5, 3);
+        ReviewRows rows = new ReviewRows(api().dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
+
+        RowMove move = rows.move("LOVE", Optional.of(from), to, 4);
+
+        assertEquals(new ReviewRow("LOVE", "52", 0, "7", "Old record", 5), move.row());
+        assertEquals("4", api().reviewRow("LOVE").get(Reviews.ROTATION).n());
     }
 }
