@@ -4,9 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.refarch.realtime.appsync.AppSyncClient;
 import dev.refarch.realtime.appsync.AppSyncClientConfig;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.crac.Core;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -82,6 +82,8 @@ public final class MovieRotatorHandler implements RequestHandler<Map<String, Obj
                 new ReviewRows(dynamo, config.reviewsTable(), metrics),
                 new RotationBroadcast(appSync),
                 metrics,
-                n -> ThreadLocalRandom.current().nextInt(1, n + 1));
+                // A SecureRandom made per fetch (once per catalog refill): a generator seeded at init
+                // would be in the SnapStart snapshot, shared by every restored environment.
+                n -> new SecureRandom().nextInt(n) + 1);
     }
 }

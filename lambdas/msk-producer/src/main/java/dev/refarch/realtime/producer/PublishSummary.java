@@ -16,6 +16,13 @@ public record PublishSummary(int rounds, Map<String, Integer> ticksPerSymbol, in
         ticksPerSymbol = Map.copyOf(ticksPerSymbol);
     }
 
+    /** This summary with {@code earlier} ticks (acknowledged before a reconnect) added per symbol. */
+    public PublishSummary plusAcknowledged(Map<String, Integer> earlier) {
+        Map<String, Integer> merged = new LinkedHashMap<>(ticksPerSymbol);
+        earlier.forEach((symbol, count) -> merged.merge(symbol, count, Integer::sum));
+        return new PublishSummary(rounds, merged, quoteFailures);
+    }
+
     public int ticksSent() {
         return ticksPerSymbol.values().stream().mapToInt(Integer::intValue).sum();
     }

@@ -18,13 +18,22 @@ public final class SimulatedQuotes implements QuoteSource {
     /** Standard deviation of one step, relative to the price. */
     private static final double STEP_VOLATILITY = 0.0015;
 
-    private final long seed;
+    private long seed;
     private final Clock clock;
     private final Map<String, Walk> walks = new HashMap<>();
 
     public SimulatedQuotes(long seed, Clock clock) {
         this.seed = seed;
         this.clock = clock;
+    }
+
+    /**
+     * Starts every walk afresh from {@code newSeed}, e.g. after a SnapStart restore, where the
+     * seed chosen at init is shared by every environment restored from the snapshot.
+     */
+    public synchronized void reseed(long newSeed) {
+        seed = newSeed;
+        walks.clear();
     }
 
     @Override

@@ -9,8 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * One stock quote at one moment; its JSON has exactly the fields of the GraphQL {@code TickInput}
- * (symbol, price, open, high, low, volume, timestamp as ISO-8601 UTC with milliseconds).
+ * One stock quote at one moment; its record JSON has exactly the fields of the GraphQL
+ * {@code TickInput} (symbol, price, open, high, low, volume, timestamp as ISO-8601 UTC with
+ * milliseconds, and the per-symbol sequence the writer assigns).
  */
 public record Tick(String symbol, double price, double open, double high, double low, double volume, Instant timestamp) {
 
@@ -23,8 +24,8 @@ public record Tick(String symbol, double price, double open, double high, double
         timestamp = timestamp.truncatedTo(ChronoUnit.MILLIS);
     }
 
-    /** The record value published to Kafka. */
-    public String toJson() {
+    /** The record value published to Kafka, with the tick's per-symbol {@code sequence}. */
+    public String toJson(long sequence) {
         ObjectNode node = MAPPER.createObjectNode()
                 .put("symbol", symbol)
                 .put("price", price)
@@ -32,7 +33,8 @@ public record Tick(String symbol, double price, double open, double high, double
                 .put("high", high)
                 .put("low", low)
                 .put("volume", volume)
-                .put("timestamp", timestamp.toString());
+                .put("timestamp", timestamp.toString())
+                .put("sequence", sequence);
         try {
             return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {

@@ -1,8 +1,10 @@
 package dev.refarch.realtime.producer;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -20,7 +22,10 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 
 /**
  * The producer function, assembled once at init: secrets read, one Kafka producer, one quote
- * source. Each {@link #run} emits for the configured time, bounded by what Lambda has left.
+ * source, the per-symbol sequences. Each {@link #run} emits for the configured time, bounded by
+ * what Lambda has left. When the brokers refuse the SCRAM credentials (the secret's password
+ * was rotated after they were read, e.g. into a SnapStart snapshot), the run re-reads the
+ * secret once and, if it changed, reconnects with it and goes on.
  */
 public final class TickProducer implements AutoCloseable {
 
@@ -31,16 +36,25 @@ public final class TickProducer implements AutoCloseable {
 
     private final TickProducerConfig config;
     private final QuoteSource quotes;
-    private final Supplier<Producer<String, String>> connect;
+    private final Supplier<ScramCredentials> readCredentials;
+    private final Function<ScramCredentials, Producer<String, String>> connect;
     private final Metrics metrics;
+    private final TickSequences sequences = new TickSequences();
+    private final AutoCloseable secretsClient;
+    private ScramCredentials credentials;
     private Producer<String, String> kafka;
-    private TickPublisher publisher;
+    private KafkaTickWriter writer;
 
-    TickProducer(TickProducerConfig config, Supplier<Producer<String, String>> connect, QuoteSource quotes, Metrics metrics) {
+    TickProducer(TickProducerConfig config, ScramCredentials credentials, Supplier<ScramCredentials> readCredentials,
+                 Function<ScramCredentials, Producer<String, String>> connect, QuoteSource quotes, Metrics metrics,
+                 AutoCloseable secretsClient) {
         this.config = config;
+        this.credentials = credentials;
+        this.readCredentials = readCredentials;
         this.connect = connect;
         this.quotes = quotes;
         this.metrics = metrics;
+        this.secretsClient = secretsClient;
     }
 
     /**
@@ -50,26 +64,31 @@ public final class TickProducer implements AutoCloseable {
      * restored from that snapshot would share.
      */
     public static TickProducer create(TickProducerConfig config, Metrics metrics) {
+        SecretsManagerClient secretsManager = secretsManager(config);
+        Secrets secrets = new Secrets(secretsManager);
         ScramCredentials credentials;
         QuoteSource quotes;
-        try (SecretsManagerClient secretsManager = secretsManager(config)) {
-            Secrets secrets = new Secrets(secretsManager);
+        try {
             credentials = secrets.scramCredentials(config.scramSecretArn());
             quotes = switch (config.quoteSource()) {
                 case SIMULATED -> new SimulatedQuotes(
-                        config.quoteSeed().orElse(ThreadLocalRandom.current().nextLong()), Clock.systemUTC());
+                        config.quoteSeed().orElse(new SecureRandom().nextLong()), Clock.systemUTC());
                 case HTTP -> new HttpQuotes(config.quoteApiUrl().orElseThrow(),
                         secrets.apiKey(config.quoteApiSecretArn().orElseThrow()),
                         Duration.ofSeconds(2), Duration.ofSeconds(3), Clock.systemUTC());
             };
+        } catch (RuntimeException e) {
+            secretsManager.close();
+            throw e;
         }
-        Supplier<Producer<String, String>> connect = () -> new KafkaProducer<>(
-                MskProducerProperties.of(config.bootstrapServers(), config.securityProtocol(), credentials),
+        Function<ScramCredentials, Producer<String, String>> connect = scram -> new KafkaProducer<>(
+                MskProducerProperties.of(config.bootstrapServers(), config.securityProtocol(), scram),
                 new StringSerializer(), new StringSerializer());
         metrics.setNamespace(config.metricsNamespace());
-        TickProducer producer = new TickProducer(config, connect, quotes, metrics);
+        TickProducer producer = new TickProducer(config, credentials,
+                () -> secrets.scramCredentials(config.scramSecretArn()), connect, quotes, metrics, secretsManager);
         if (!config.snapStart()) {
-            producer.publisher();
+            producer.writer();
         }
         LOG.info("Tick producer ready", entry("topic", config.topic()), entry("symbols", config.symbols()),
                 entry("quoteSource", config.quoteSource()), entry("user", credentials.username()),
@@ -82,19 +101,30 @@ public final class TickProducer implements AutoCloseable {
         return kafka != null;
     }
 
-    private TickPublisher publisher() {
-        if (publisher == null) {
-            kafka = connect.get();
-            publisher = new TickPublisher(kafka, quotes, config.topic(), config.symbols(), config.tickInterval());
+    private KafkaTickWriter writer() {
+        if (writer == null) {
+            kafka = connect.apply(credentials);
+            writer = new KafkaTickWriter(kafka, quotes, config.topic(), config.symbols(), config.tickInterval(),
+                    sequences);
         }
-        return publisher;
+        return writer;
     }
 
     /** Emits for the configured run time, cut to {@code remainingTime} minus a safety margin. */
     public PublishSummary run(Duration remainingTime) {
         Duration runFor = config.runFor(remainingTime, SAFETY_MARGIN);
+        long deadline = System.nanoTime() + runFor.toNanos();
         try {
-            PublishSummary summary = publisher().publish(runFor);
+            PublishSummary summary;
+            try {
+                summary = writer().publish(runFor);
+            } catch (TickPublishException e) {
+                if (!e.isAuthenticationFailure() || !reconnectWithFreshCredentials()) {
+                    throw e;
+                }
+                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                summary = writer().publish(left).plusAcknowledged(e.acknowledged());
+            }
             metrics.addMetric("TicksPublished", summary.ticksSent(), MetricUnit.COUNT);
             metrics.addMetric("QuoteFailures", summary.quoteFailures(), MetricUnit.COUNT);
             LOG.info("Published ticks", entry("rounds", summary.rounds()), entry("ticksSent", summary.ticksSent()),
@@ -109,10 +139,54 @@ public final class TickProducer implements AutoCloseable {
         }
     }
 
+    /**
+     * After the brokers refused the credentials: re-reads the SCRAM secret and, if it holds
+     * other credentials, replaces the Kafka producer with one using them.
+     *
+     * @return false when the secret still holds the refused credentials (nothing to retry)
+     */
+    private boolean reconnectWithFreshCredentials() {
+        ScramCredentials fresh = readCredentials.get();
+        if (fresh.equals(credentials)) {
+            LOG.error("The brokers refused the SCRAM credentials, and secret {} still holds them",
+                    config.scramSecretArn());
+            return false;
+        }
+        LOG.warn("The brokers refused the SCRAM credentials; secret {} holds new ones (rotated): reconnecting",
+                config.scramSecretArn());
+        metrics.addMetric("ScramCredentialRefreshes", 1, MetricUnit.COUNT);
+        closeKafka();
+        credentials = fresh;
+        return true;
+    }
+
+    /**
+     * Called after a SnapStart restore: every environment restored from one snapshot would
+     * otherwise replay the same simulated walk. A fixed {@code QUOTE_SEED} is kept.
+     */
+    void afterRestore(LongSupplier entropy) {
+        if (config.quoteSeed().isEmpty() && quotes instanceof SimulatedQuotes simulated) {
+            simulated.reseed(entropy.getAsLong());
+        }
+    }
+
+    private void closeKafka() {
+        if (kafka != null) {
+            kafka.close(Duration.ofSeconds(1));
+            kafka = null;
+            writer = null;
+        }
+    }
+
     @Override
     public void close() {
         if (kafka != null) {
             kafka.close(Duration.ofSeconds(5));
+        }
+        try {
+            secretsClient.close();
+        } catch (Exception e) {
+            LOG.warn("Closing the Secrets Manager client failed: {}", e.toString());
         }
     }
 

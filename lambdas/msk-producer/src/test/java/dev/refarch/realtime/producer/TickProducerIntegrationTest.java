@@ -7,6 +7,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,11 +29,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.refarch.realtime.msk.testing.KafkaBroker;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -54,6 +63,10 @@ class TickProducerIntegrationTest {
     private static final String SCRAM_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:AmazonMSK_app-AbCdEf";
     private static final String WRONG_SCRAM_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:AmazonMSK_wrong-AbCdEf";
     private static final String API_KEY_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:quote-api-AbCdEf";
+    private static final String ROTATING_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:AmazonMSK_rotating-AbCdEf";
+    private static final String ROTATING_USER = "rotating";
+    private static final String PASSWORD_BEFORE = "before-rotation-5e1a";
+    private static final String PASSWORD_AFTER = "after-rotation-9b7c";
 
     private static KafkaBroker broker;
     private static WireMockServer aws;
@@ -78,6 +91,8 @@ class TickProducerIntegrationTest {
         try {
             logs.assertNoneContains(PASSWORD);
             logs.assertNoneContains(API_KEY);
+            logs.assertNoneContains(PASSWORD_BEFORE);
+            logs.assertNoneContains(PASSWORD_AFTER);
         } finally {
             logs.close();
             if (aws != null) {
@@ -125,6 +140,7 @@ class TickProducerIntegrationTest {
             assertEquals(1, records.stream().map(ConsumerRecord::partition).distinct().count(), "one partition per symbol");
             double previousVolume = 0;
             Instant previousTime = Instant.EPOCH;
+            long previousSequence = 0;
             for (ConsumerRecord<String, String> record : records) {
                 JsonNode tick = JSON.readTree(record.value());
                 assertEquals(entry.getKey(), tick.get("symbol").asText());
@@ -132,6 +148,10 @@ class TickProducerIntegrationTest {
                 Instant time = Instant.parse(tick.get("timestamp").asText());
                 assertFalse(time.isBefore(previousTime), "in order: time never goes back");
                 assertEquals(sameSeed.next(entry.getKey()).price(), tick.get("price").asDouble(), "deterministic for the seed");
+                long sequence = tick.get("sequence").asLong();
+                assertTrue(sequence > previousSequence, "sequence strictly increasing per symbol");
+                assertTrue(sequence >= time.toEpochMilli(), "sequence is at least the tick's epoch millis");
+                previousSequence = sequence;
                 previousVolume = tick.get("volume").asDouble();
                 previousTime = time;
             }
@@ -213,6 +233,56 @@ class TickProducerIntegrationTest {
         onDemand.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
         try (TickProducer producer = TickProducer.create(TickProducerConfig.fromEnv(onDemand), MetricsFactory.getMetricsInstance())) {
             assertTrue(producer.connected(), "created once, at init");
+        }
+    }
+
+    @Test
+    void rotatedScramPasswordIsReadAgainAfterTheAuthenticationFailureAndTheRunRecovers() throws Exception {
+        setScramPassword(ROTATING_USER, PASSWORD_BEFORE);
+        stubSecret(ROTATING_ARN, Map.of("username", ROTATING_USER, "password", PASSWORD_BEFORE));
+        String topic = newTopic();
+        Map<String, String> env = env(topic, ROTATING_ARN);
+        // Credentials read at init, the Kafka producer created at the first invocation: as in a snapshot.
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+        env.put("TICK_INTERVAL_MS", "200");
+        env.put("RUN_SECONDS", "2");
+        try (TickProducer producer = TickProducer.create(TickProducerConfig.fromEnv(env), MetricsFactory.getMetricsInstance())) {
+            // The password is rotated after the snapshot: the broker and the secret hold the new one.
+            setScramPassword(ROTATING_USER, PASSWORD_AFTER);
+            stubSecret(ROTATING_ARN, Map.of("username", ROTATING_USER, "password", PASSWORD_AFTER));
+
+            Map<String, Object> result = new TickProducerHandler(producer).handleRequest(Map.of(), new TestContext(11_500));
+
+            int sent = (Integer) result.get("ticksSent");
+            assertTrue(sent >= 2, "ticks published after the reconnect: " + result);
+            consume(topic, sent);
+        }
+        aws.verify(2, postRequestedFor(urlEqualTo("/"))
+                .withRequestBody(matchingJsonPath("$.SecretId", equalTo(ROTATING_ARN))));
+        assertTrue(logs.events().stream().anyMatch(e -> e.contains("holds new ones (rotated): reconnecting")));
+    }
+
+    /** Creates or changes a SCRAM user on the broker, as MSK does when the associated secret changes. */
+    private static void setScramPassword(String user, String password) throws Exception {
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password))).all().get(30, TimeUnit.SECONDS);
+        }
+        // The broker applies the change from its metadata log: wait until the password works.
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            Properties props = broker.clientProperties(user, password);
+            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
+            props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+            try (Admin admin = Admin.create(props)) {
+                admin.describeCluster().clusterId().get(5, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

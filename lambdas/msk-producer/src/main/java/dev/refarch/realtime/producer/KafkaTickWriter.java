@@ -14,22 +14,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Emits rounds of ticks, one per symbol, at a fixed interval, to one topic keyed by symbol (so a
- * symbol's ticks share a partition and stay in order). Sleeps between rounds, never between
- * records; flushes before returning; the first failed send fails the run.
+ * Writes rounds of ticks, one per symbol, at a fixed interval, to one Kafka topic keyed by symbol
+ * (so a symbol's ticks share a partition and stay in order), each with its per-symbol
+ * sequence. Sleeps between rounds, never between records; flushes before returning; the first
+ * failed send fails the run.
  */
-public final class TickPublisher {
+public final class KafkaTickWriter {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TickPublisher.class);
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaTickWriter.class);
 
     private final Producer<String, String> producer;
     private final QuoteSource quotes;
     private final String topic;
     private final List<String> symbols;
     private final Duration interval;
+    private final TickSequences sequences;
 
-    public TickPublisher(Producer<String, String> producer, QuoteSource quotes, String topic,
-                         List<String> symbols, Duration interval) {
+    KafkaTickWriter(Producer<String, String> producer, QuoteSource quotes, String topic,
+                    List<String> symbols, Duration interval, TickSequences sequences) {
         if (interval.isZero() || interval.isNegative()) {
             throw new IllegalArgumentException("interval must be positive");
         }
@@ -38,6 +40,7 @@ public final class TickPublisher {
         this.topic = topic;
         this.symbols = List.copyOf(symbols);
         this.interval = interval;
+        this.sequences = sequences;
     }
 
     /**
@@ -71,7 +74,8 @@ public final class TickPublisher {
                         LOG.warn("Skipped a tick: {}", e.getMessage());
                         continue;
                     }
-                    producer.send(new ProducerRecord<>(topic, symbol, tick.toJson()), (metadata, e) -> {
+                    String value = tick.toJson(sequences.next(symbol, tick.timestamp()));
+                    producer.send(new ProducerRecord<>(topic, symbol, value), (metadata, e) -> {
                         if (e != null) {
                             failure.compareAndSet(null, e);
                         } else {
@@ -99,7 +103,7 @@ public final class TickPublisher {
         if (e != null) {
             int sent = counts(acked).values().stream().mapToInt(Integer::intValue).sum();
             throw new TickPublishException("Publishing ticks to topic '" + topic + "' failed after " + sent
-                    + " acknowledged: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+                    + " acknowledged: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e, counts(acked));
         }
     }
 
