@@ -63,8 +63,11 @@ public final class MoviesStack extends Stack {
                 "dynamodb:DeleteItem");
         api.api().api().grantMutation(rotator.role(), "setCurrentMovie", "publishReview");
 
-        RotationSchedule schedule = new RotationSchedule(this, "RotationSchedule", rotator.alias(),
-                config.rotationSeconds(), config.stage());
+        RotationSchedule schedule = new RotationSchedule(this, "RotationSchedule", RotationSchedule.Props.builder()
+                .target(rotator.alias())
+                .rotationSeconds(config.rotationSeconds())
+                .stage(config.stage())
+                .build());
 
         CfnOutput.Builder.create(this, TMDB_SECRET_OUTPUT).value(tmdbSecret.getSecretArn())
                 .description("Put the TMDb key here: {\"" + TMDB_SECRET_KEY + "\": \"...\"}").build();

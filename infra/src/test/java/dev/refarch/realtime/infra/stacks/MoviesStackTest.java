@@ -1,11 +1,14 @@
 package dev.refarch.realtime.infra.stacks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refarch.realtime.infra.TestApps;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,14 +70,55 @@ class MoviesStackTest {
         JsonNode definition = definition(json);
         assertEquals(6, countStates(definition, "Task"));
         assertEquals(5, countStates(definition, "Wait"));
+        // JSONata 2.0.6 with all its built-in functions ($millis, $toMillis, $fromMillis, $floor) but $eval:
+        // https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+        assertEquals("JSONata", definition.path("QueryLanguage").asText());
+        // Express executions run at most five minutes: https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html
+        assertTrue(definition.path("TimeoutSeconds").asInt() <= 300, definition.path("TimeoutSeconds").toString());
         definition.path("States").forEach(state -> {
             if (state.path("Type").asText().equals("Wait")) {
-                assertEquals(10, state.path("Seconds").asInt());
+                // A timestamp from the execution's start, never a relative wait that chains the slots.
+                assertFalse(state.has("Seconds"), state.toString());
+                assertTrue(state.path("Timestamp").asText().contains("$states.context.Execution.StartTime"), state.toString());
             }
             if (state.path("Type").asText().equals("Task")) {
                 assertEquals("States.ALL", state.at("/Catch/0/ErrorEquals/0").asText(), "a failed rotation must not stop the minute");
             }
         });
+    }
+
+    @Test
+    void slotsStayAnchoredToTheExecutionStartWhateverTheInvokeTime() {
+        ScheduleSimulation schedule = new ScheduleSimulation(definition(json));
+        Instant start = Instant.parse("2026-12-01T08:00:00.750Z");
+
+        ScheduleSimulation.Run slow = schedule.run(start, n -> Duration.ofSeconds(3));
+        ScheduleSimulation.Run fast = schedule.run(start, n -> Duration.ofMillis(200));
+
+        // Chained 10 s waits would drift to 0.75, 13.75, 26.75, ... with 3 s invocations.
+        assertEquals(offsets(0.75, 10, 20, 30, 40, 50), seconds(slow.invocations()));
+        assertEquals(seconds(fast.invocations()), seconds(slow.invocations()));
+        assertTrue(slow.end().isBefore(start.plusSeconds(60)), "done before the next minute's execution: " + slow.end());
+    }
+
+    @Test
+    void slotWhoseTimePassedRunsAtOnceIfALittleLateAndIsSkippedIfLateByHalfAPeriodOrMore() {
+        ScheduleSimulation schedule = new ScheduleSimulation(definition(json));
+        Instant start = Instant.parse("2026-12-01T08:00:00.750Z");
+
+        // The second invocation takes 23 s: slot 20 is 13 s late (skipped), slot 30 3 s late (at once).
+        ScheduleSimulation.Run run = schedule.run(start, n -> n == 1 ? Duration.ofSeconds(23) : Duration.ofSeconds(3));
+
+        assertEquals(offsets(0.75, 10, 33, 40, 50), seconds(run.invocations()));
+    }
+
+    private static List<Double> offsets(double... seconds) {
+        return java.util.Arrays.stream(seconds).boxed().toList();
+    }
+
+    private static List<Double> seconds(List<Instant> times) {
+        Instant minute = Instant.parse("2026-12-01T08:00:00Z");
+        return times.stream().map(t -> Duration.between(minute, t).toMillis() / 1000.0).toList();
     }
 
     @Test
