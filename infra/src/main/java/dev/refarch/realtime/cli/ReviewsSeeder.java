@@ -86,7 +86,7 @@ public final class ReviewsSeeder {
     private Optional<Map<String, AttributeValue>> createIfMissing(String reaction) {
         try {
             dynamo.putItem(p -> p.tableName(tableName)
-                    .item(ReviewRows.initialItem(reaction))
+                    .item(InitialReviewRows.initialItem(reaction))
                     .conditionExpression("attribute_not_exists(#reaction)")
                     .expressionAttributeNames(Map.of("#reaction", Reviews.REACTION))
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));

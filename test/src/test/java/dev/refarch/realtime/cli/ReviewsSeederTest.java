@@ -121,14 +121,14 @@ class ReviewsSeederTest {
         assertEquals(List.of("reset LOVE (count 8 -> 0)", "created LIKE", "created MEH", "created UNKNOWN",
                 "created HATE"), lines(outcomes));
         Map<String, Map<String, AttributeValue>> rows = tables.rows(table);
-        assertEquals(ReviewRows.initialItem("HATE"), rows.get("HATE"));
+        assertEquals(InitialReviewRows.initialItem("HATE"), rows.get("HATE"));
         assertEquals(ReviewsTableFixture.votedRow("LOVE", 0), rows.get("LOVE"));
     }
 
     @Test
     void initialItemRejectsUnknownReaction() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ReviewRows.initialItem("WOW"));
+                () -> InitialReviewRows.initialItem("WOW"));
         assertFalse(e.getMessage().isBlank());
     }
 

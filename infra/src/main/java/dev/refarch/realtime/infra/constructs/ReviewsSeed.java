@@ -1,6 +1,6 @@
 package dev.refarch.realtime.infra.constructs;
 
-import dev.refarch.realtime.cli.ReviewRows;
+import dev.refarch.realtime.cli.InitialReviewRows;
 import dev.refarch.realtime.graphql.TableContract.Reviews;
 import dev.refarch.realtime.infra.config.Stage;
 import java.util.LinkedHashMap;
@@ -18,7 +18,7 @@ import software.constructs.Construct;
  * Creates the five Reviews rows at deploy, so the API works right after {@code cdk deploy}.
  * Each row is a conditional {@code PutItem} that only writes where the row is missing, so a
  * redeploy never resets counts or the leaderboard. The rows are the ones the seed CLI task
- * writes ({@link ReviewRows}).
+ * writes ({@link InitialReviewRows}).
  */
 public final class ReviewsSeed extends Construct {
 
@@ -37,7 +37,7 @@ public final class ReviewsSeed extends Construct {
                     .action("PutItem")
                     .parameters(Map.of(
                             "TableName", table.getTableName(),
-                            "Item", dynamoDbJson(ReviewRows.initialItem(reaction)),
+                            "Item", dynamoDbJson(InitialReviewRows.initialItem(reaction)),
                             "ConditionExpression", "attribute_not_exists(#reaction)",
                             "ExpressionAttributeNames", Map.of("#reaction", Reviews.REACTION)))
                     // The row already exists: exactly what a redeploy should leave alone.

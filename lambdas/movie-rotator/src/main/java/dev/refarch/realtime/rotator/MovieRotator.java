@@ -35,7 +35,7 @@ public final class MovieRotator {
     private final Catalog catalog;
     private final TmdbClient tmdb;
     private final TmdbKeySource keys;
-    private final ReviewRows rows;
+    private final ReviewRowMover rows;
     private final RotationBroadcast broadcast;
     private final RotatorMetrics metrics;
     private final IntUnaryOperator randomPage;
@@ -43,7 +43,7 @@ public final class MovieRotator {
     /**
      * @param randomPage given n >= 1, a page in 1..n (random in production)
      */
-    public MovieRotator(Catalog catalog, TmdbClient tmdb, TmdbKeySource keys, ReviewRows rows,
+    public MovieRotator(Catalog catalog, TmdbClient tmdb, TmdbKeySource keys, ReviewRowMover rows,
             RotationBroadcast broadcast, RotatorMetrics metrics, IntUnaryOperator randomPage) {
         this.catalog = catalog;
         this.tmdb = tmdb;

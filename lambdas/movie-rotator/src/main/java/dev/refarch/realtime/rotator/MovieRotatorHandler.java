@@ -33,7 +33,7 @@ public final class MovieRotatorHandler implements RequestHandler<Map<String, Obj
     public MovieRotatorHandler() {
         RotatorConfig config = RotatorConfig.fromEnvironment(System.getenv());
         AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
-        this.rotator = create(config, credentials, new PowertoolsMetrics(System.getenv("POWERTOOLS_METRICS_NAMESPACE")));
+        this.rotator = create(config, credentials, new PowertoolsMetrics(config.metricsNamespace()));
         Core.getGlobalContext().register(priming);
     }
 
@@ -79,7 +79,7 @@ public final class MovieRotatorHandler implements RequestHandler<Map<String, Obj
                 new TmdbClient(config.tmdbBaseUrl(), config.tmdbImageBaseUrl(), TmdbClient.CONNECT_TIMEOUT,
                         tmdbReadTimeout),
                 new TmdbKeySource(secrets, config.tmdbSecretArn()),
-                new ReviewRows(dynamo, config.reviewsTable(), metrics),
+                new ReviewRowMover(dynamo, config.reviewsTable(), metrics),
                 new RotationBroadcast(appSync),
                 metrics,
                 // A SecureRandom made per fetch (once per catalog refill): a generator seeded at init

@@ -6,19 +6,17 @@ import software.amazon.lambda.powertools.metrics.model.DimensionSet;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
- * Counters through Powertools metrics (EMF on stdout), namespace and service from
- * {@code POWERTOOLS_METRICS_NAMESPACE} / {@code POWERTOOLS_SERVICE_NAME}. Each count is flushed
+ * Counters through Powertools metrics (EMF on stdout), in the namespace of
+ * {@link RotatorConfig#metricsNamespace()}, service from {@code POWERTOOLS_SERVICE_NAME}. Each count is flushed
  * at once: a tick emits a handful, and a failed invocation must not lose them.
  */
 public final class PowertoolsMetrics implements RotatorMetrics {
-
-    private static final String DEFAULT_NAMESPACE = "RealtimeRefarch";
 
     private final Metrics metrics = MetricsFactory.getMetricsInstance();
     private final String namespace;
 
     public PowertoolsMetrics(String namespace) {
-        this.namespace = namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace;
+        this.namespace = java.util.Objects.requireNonNull(namespace, "namespace");
     }
 
     @Override

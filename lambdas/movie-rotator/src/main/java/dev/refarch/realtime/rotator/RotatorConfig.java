@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param region                 {@code AWS_REGION}
  * @param dynamoDbEndpoint       {@code AWS_ENDPOINT_URL_DYNAMODB}, only for local runs
  * @param secretsManagerEndpoint {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, only for local runs
+ * @param metricsNamespace       {@code POWERTOOLS_METRICS_NAMESPACE}, default {@value #DEFAULT_METRICS_NAMESPACE}
  */
 public record RotatorConfig(
         String reviewsTable,
@@ -26,8 +27,10 @@ public record RotatorConfig(
         String tmdbImageBaseUrl,
         String region,
         Optional<URI> dynamoDbEndpoint,
-        Optional<URI> secretsManagerEndpoint) {
+        Optional<URI> secretsManagerEndpoint,
+        String metricsNamespace) {
 
+    public static final String DEFAULT_METRICS_NAMESPACE = "RealtimeRefarch";
     public static final String DEFAULT_TMDB_BASE_URL = "https://api.themoviedb.org/3";
     public static final String DEFAULT_TMDB_IMAGE_BASE_URL = "https://image.tmdb.org/t/p/w500";
 
@@ -38,6 +41,7 @@ public record RotatorConfig(
         require("TMDB_SECRET_ARN", tmdbSecretArn);
         require("TMDB_IMAGE_BASE_URL", tmdbImageBaseUrl);
         require("AWS_REGION", region);
+        require("POWERTOOLS_METRICS_NAMESPACE", metricsNamespace);
         requireHttp("GRAPHQL_URL", graphqlUrl);
         requireHttp("TMDB_BASE_URL", tmdbBaseUrl);
         dynamoDbEndpoint.ifPresent(u -> requireHttp("AWS_ENDPOINT_URL_DYNAMODB", u));
@@ -55,7 +59,8 @@ public record RotatorConfig(
                 orDefault(env.get("TMDB_IMAGE_BASE_URL"), DEFAULT_TMDB_IMAGE_BASE_URL),
                 env.get("AWS_REGION"),
                 optionalUri("AWS_ENDPOINT_URL_DYNAMODB", env.get("AWS_ENDPOINT_URL_DYNAMODB")),
-                optionalUri("AWS_ENDPOINT_URL_SECRETS_MANAGER", env.get("AWS_ENDPOINT_URL_SECRETS_MANAGER")));
+                optionalUri("AWS_ENDPOINT_URL_SECRETS_MANAGER", env.get("AWS_ENDPOINT_URL_SECRETS_MANAGER")),
+                orDefault(env.get("POWERTOOLS_METRICS_NAMESPACE"), DEFAULT_METRICS_NAMESPACE));
     }
 
     private static String orDefault(String value, String fallback) {

@@ -40,7 +40,8 @@ final class LocalRotator implements AutoCloseable {
         }
         config = new RotatorConfig(LocalApi.REVIEWS_TABLE, LocalApi.MOVIES_TABLE, api.simulator().graphqlUrl(),
                 TmdbStub.SECRET_ARN, stubs.baseUrl(), TmdbStub.IMAGE_BASE, "us-east-1",
-                Optional.of(api.dynamoDbEndpoint()), Optional.of(stubs.secretsEndpoint()));
+                Optional.of(api.dynamoDbEndpoint()), Optional.of(stubs.secretsEndpoint()),
+                RotatorConfig.DEFAULT_METRICS_NAMESPACE);
         handler = newHandler();
     }
 
@@ -57,7 +58,7 @@ final class LocalRotator implements AutoCloseable {
     MovieRotator rotatorWithAppSyncAt(java.net.URI graphqlUrl) {
         RotatorConfig other = new RotatorConfig(config.reviewsTable(), config.moviesTable(), graphqlUrl,
                 config.tmdbSecretArn(), config.tmdbBaseUrl(), config.tmdbImageBaseUrl(), config.region(),
-                config.dynamoDbEndpoint(), config.secretsManagerEndpoint());
+                config.dynamoDbEndpoint(), config.secretsManagerEndpoint(), config.metricsNamespace());
         return MovieRotatorHandler.create(other,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCALTEST", "local-secret")),
                 metrics, TMDB_READ_TIMEOUT);
@@ -102,8 +103,8 @@ final class LocalRotator implements AutoCloseable {
         return new Catalog(api.dynamo(), LocalApi.MOVIES_TABLE);
     }
 
-    ReviewRows reviewRows() {
-        return new ReviewRows(api.dynamo(), LocalApi.REVIEWS_TABLE, metrics);
+    ReviewRowMover rowMover() {
+        return new ReviewRowMover(api.dynamo(), LocalApi.REVIEWS_TABLE, metrics);
     }
 
     @Override

@@ -282,7 +282,7 @@ class MovieRotatorTest {
         Movie from = catalog.current().orElseThrow();
         Catalog.Pending pending = new Catalog.Pending(next, Optional.of(from), state.rotation() + 1);
         assertTrue(catalog.startRotation(state, state.movies().subList(1, state.movies().size()), 1, pending));
-        ReviewRows rows = local.reviewRows();
+        ReviewRowMover rows = local.rowMover();
         assertEquals(4, rows.move("LOVE", Optional.of(from), next, pending.rotation()).finalCount().getAsLong());
         rows.move("LIKE", Optional.of(from), next, pending.rotation());
         vote("12", "LOVE", 1); // a vote for the next movie on a row already moved

@@ -31,6 +31,7 @@ class RotatorConfigTest {
         assertEquals(URI.create("https://api.themoviedb.org/3"), config.tmdbBaseUrl());
         assertEquals("https://image.tmdb.org/t/p/w500", config.tmdbImageBaseUrl());
         assertEquals(Optional.empty(), config.dynamoDbEndpoint());
+        assertEquals("RealtimeRefarch", config.metricsNamespace());
     }
 
     @Test
@@ -38,7 +39,9 @@ class RotatorConfigTest {
         Map<String, String> env = env();
         env.put("TMDB_BASE_URL", "http://127.0.0.1:9/3");
         env.put("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000");
+        env.put("POWERTOOLS_METRICS_NAMESPACE", "Refarch/prod");
         RotatorConfig config = RotatorConfig.fromEnvironment(env);
+        assertEquals("Refarch/prod", config.metricsNamespace());
         assertEquals(URI.create("http://127.0.0.1:9/3"), config.tmdbBaseUrl());
         assertEquals(Optional.of(URI.create("http://127.0.0.1:8000")), config.dynamoDbEndpoint());
     }

@@ -51,7 +51,8 @@ public record TickProducerConfig(
     public enum QuoteSourceType { SIMULATED, HTTP }
 
     private static final Pattern SYMBOL = Pattern.compile("[A-Z0-9.\\-]{1,12}");
-    private static final List<String> PROTOCOLS = List.of("SASL_SSL", "SASL_PLAINTEXT");
+    /** The Kafka security protocols allowed: SASL_SSL for MSK, SASL_PLAINTEXT for the local broker. */
+    static final List<String> PROTOCOLS = List.of("SASL_SSL", "SASL_PLAINTEXT");
 
     public TickProducerConfig {
         symbols = List.copyOf(symbols);

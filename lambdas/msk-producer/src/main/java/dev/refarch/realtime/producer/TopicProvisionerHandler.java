@@ -2,7 +2,6 @@ package dev.refarch.realtime.producer;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,19 +15,29 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilde
  * The {@code Custom::KafkaTopic} resource's handler, behind the CDK custom resource provider:
  * Create and Update make the topic exist ({@link TopicProvisioner}); Delete leaves it to go
  * with its cluster, so a stack update that renames the topic never drops ticks.
- * Environment: {@code BOOTSTRAP_SERVERS}, {@code SCRAM_SECRET_ARN}, optional
- * {@code KAFKA_SECURITY_PROTOCOL} (default SASL_SSL) and {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}.
+ * Configuration: {@link TopicProvisionerConfig}.
  */
 public final class TopicProvisionerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
-    private final Map<String, String> environment;
+    private final TopicProvisionerConfig config;
+    /** Why the environment is unusable; reported on Create and Update, never on Delete. */
+    private final RuntimeException configProblem;
 
     public TopicProvisionerHandler() {
         this(System.getenv());
     }
 
     TopicProvisionerHandler(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
+        TopicProvisionerConfig read = null;
+        RuntimeException problem = null;
+        try {
+            read = TopicProvisionerConfig.fromEnv(environment);
+        } catch (IllegalStateException e) {
+            // Kept, not thrown at init: a Delete must still succeed, or the stack could not be removed.
+            problem = e;
+        }
+        this.config = read;
+        this.configProblem = problem;
     }
 
     @Override
@@ -44,6 +53,9 @@ public final class TopicProvisionerHandler implements RequestHandler<Map<String,
         }
         int partitions = Integer.parseInt(required(properties, "Partitions"));
         int replicas = Integer.parseInt(required(properties, "ReplicationFactor"));
+        if (configProblem != null) {
+            throw configProblem;
+        }
         try (Admin admin = Admin.create(adminProperties())) {
             TopicProvisioner.Outcome outcome = new TopicProvisioner(admin).ensure(topic, partitions, replicas);
             response.put("Data", Map.of("Outcome", outcome.name()));
@@ -54,10 +66,10 @@ public final class TopicProvisionerHandler implements RequestHandler<Map<String,
     private java.util.Properties adminProperties() {
         ScramCredentials credentials;
         try (SecretsManagerClient secretsManager = secretsManager()) {
-            credentials = new Secrets(secretsManager).scramCredentials(env("SCRAM_SECRET_ARN"));
+            credentials = new Secrets(secretsManager).scramCredentials(config.scramSecretArn());
         }
-        java.util.Properties properties = MskProducerProperties.client(env("BOOTSTRAP_SERVERS"),
-                environment.getOrDefault("KAFKA_SECURITY_PROTOCOL", "SASL_SSL"), credentials, "topic-provisioner");
+        java.util.Properties properties = MskProducerProperties.client(config.bootstrapServers(),
+                config.securityProtocol(), credentials, "topic-provisioner");
         properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
         return properties;
     }
@@ -65,19 +77,8 @@ public final class TopicProvisionerHandler implements RequestHandler<Map<String,
     private SecretsManagerClient secretsManager() {
         SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
                 .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(5)).build());
-        String endpoint = environment.get("AWS_ENDPOINT_URL_SECRETS_MANAGER");
-        if (endpoint != null && !endpoint.isBlank()) {
-            builder.endpointOverride(URI.create(endpoint));
-        }
+        config.secretsManagerEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
-    }
-
-    private String env(String name) {
-        String value = environment.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("environment variable " + name + " is required");
-        }
-        return value;
     }
 
     private static String required(Map<String, Object> properties, String name) {

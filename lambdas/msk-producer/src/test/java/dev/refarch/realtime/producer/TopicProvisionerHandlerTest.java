@@ -116,5 +116,7 @@ class TopicProvisionerHandlerTest {
         IllegalStateException noBrokers = assertThrows(IllegalStateException.class,
                 () -> wrongBroker.handleRequest(event("Create", "ticks-d", 1), null));
         assertTrue(noBrokers.getMessage().contains("BOOTSTRAP_SERVERS"), noBrokers.getMessage());
+        // A Delete never depends on the environment, so a broken one cannot block removing the stack.
+        assertEquals("ticks-d", wrongBroker.handleRequest(event("Delete", "ticks-d", 1), null).get("PhysicalResourceId"));
     }
 }

@@ -9,9 +9,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * entry. The seed CLI task writes it, and the API stack's deploy-time seeding reuses it, so
  * both create the same five rows.
  */
-public final class ReviewRows {
+public final class InitialReviewRows {
 
-    private ReviewRows() {
+    private InitialReviewRows() {
     }
 
     /**

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * move a row back to its own movie (which would lose the newer movie's votes); it gets a
  * {@link StaleRotationException} and changes nothing.
  */
-public final class ReviewRows {
+public final class ReviewRowMover {
 
     /** Alternations of A and B before giving up; each failure means a vote won a race. */
     public static final int MAX_ATTEMPTS = 50;
@@ -47,7 +47,7 @@ public final class ReviewRows {
     private final String table;
     private final RotatorMetrics metrics;
 
-    public ReviewRows(DynamoDbClient dynamo, String reviewsTable, RotatorMetrics metrics) {
+    public ReviewRowMover(DynamoDbClient dynamo, String reviewsTable, RotatorMetrics metrics) {
         this.dynamo = dynamo;
         this.table = reviewsTable;
         this.metrics = metrics;

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * A row move whose attempts are raced by real votes (through the simulator's vote resolver)
  * at the worst moments: between attempt A's evaluation and attempt B's.
  */
-class ReviewRowsRaceTest {
+class ReviewRowMoverTest {
 
     @RegisterExtension
     static final LocalApiExtension LOCAL = new LocalApiExtension();
@@ -83,7 +83,7 @@ class ReviewRowsRaceTest {
         Movie to = new Movie("12", "Twelve", null, null, null);
         row("11", 3, "7", 5, 1);
         // A fails (3 <= 5); a vote of 4 lands; B fails (7 > 5); A succeeds with 7.
-        ReviewRows rows = new ReviewRows(new RacingVotes(api().dynamo(), "11", 4), LocalApi.REVIEWS_TABLE,
+        ReviewRowMover rows = new ReviewRowMover(new RacingVotes(api().dynamo(), "11", 4), LocalApi.REVIEWS_TABLE,
                 new RecordingMetrics());
 
         RowMove move = rows.move("LOVE", Optional.of(from), to, 2);
@@ -103,7 +103,7 @@ class ReviewRowsRaceTest {
         Movie from = new Movie("21", "Twenty-one", null, null, null);
         Movie to = new Movie("22", "Twenty-two", null, null, null);
         row("21", 5, "7", 5, 1);
-        ReviewRows rows = new ReviewRows(api().dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
+        ReviewRowMover rows = new ReviewRowMover(api().dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
 
         RowMove move = rows.move("LOVE", Optional.of(from), to, 2);
 
@@ -117,7 +117,7 @@ class ReviewRowsRaceTest {
         Movie from = new Movie("31", "Thirty-one", null, null, null);
         Movie to = new Movie("32", "Thirty-two", null, null, null);
         row("32", 2, "7", 5, 2);
-        ReviewRows rows = new ReviewRows(api().dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
+        ReviewRowMover rows = new ReviewRowMover(api().dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
 
         RowMove move = rows.move("LOVE", Optional.of(from), to, 2);
 
@@ -133,7 +133,7 @@ class ReviewRowsRaceTest {
         // Rotation 7 already moved the row to movie 44, which has 3 votes.
         row("44", 3, "7", 5, 7);
         Map<String, AttributeValue> before = api().reviewRow("LOVE");
-        ReviewRows rows = new ReviewRows(api().dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
+        ReviewRowMover rows = new ReviewRowMover(api().dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
 
         StaleRotationException stale = assertThrows(StaleRotationException.class,
                 () -> rows.move("LOVE", Optional.of(stalledFrom), stalledTo, 5));
@@ -151,7 +151,7 @@ class ReviewRowsRaceTest {
         Movie to = new Movie("52", "Fifty-two", null, null, null);
         // Left by an abandoned rotation 3; the fresh rotation 4 moves on from the current movie 51.
         row("50", 9, "7", 5, 3);
-        ReviewRows rows = new ReviewRows(api().dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
+        ReviewRowMover rows = new ReviewRowMover(api().dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
 
         RowMove move = rows.move("LOVE", Optional.of(from), to, 4);
 
