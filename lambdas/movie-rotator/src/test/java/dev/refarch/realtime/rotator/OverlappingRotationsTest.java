@@ -186,4 +186,24 @@ class OverlappingRotationsTest {
         assertEquals(0, local.metrics.occurrences(RotatorMetrics.ABANDONED_ROTATIONS));
         assertFalse(local.snapshot().get(Movies.CURRENT).isEmpty());
     }
+
+    @Test
+    void pendingRotationLeftByAVersionWithoutRotationNumbersIsFinishedAndNumberingStarts() {
+        // As the previous version left it: no rotation number on PENDING, CURRENT or the rows.
+        local.reset();
+        local.stubs.secretIs(TmdbStub.secretWithKey(LocalRotator.SECRET_KEY));
+        local.stubs.popularAnswers(200, TmdbStub.page(1, 1, "11", "12"));
+        local.api.dynamo().putItem(p -> p.tableName(dev.refarch.realtime.graphql.testing.LocalApi.MOVIES_TABLE)
+                .item(Map.of(Movies.PK, AttributeValue.fromS(Movies.PENDING),
+                        "to", AttributeValue.fromM(Map.of("id", AttributeValue.fromS("21"),
+                                "title", AttributeValue.fromS("Movie 21"))))));
+
+        assertEquals("21", local.invoke().get("movieId"));
+
+        assertTrue(local.snapshot().get(Movies.PENDING).isEmpty());
+        assertEquals("0", current().get(Movies.ROTATION).n());
+        assertEquals("11", local.invoke().get("movieId"));
+        assertEquals("1", current().get(Movies.ROTATION).n());
+        assertEquals("1", local.api.reviewRow("LOVE").get(Reviews.ROTATION).n());
+    }
 }
