@@ -71,8 +71,13 @@ public final class StreamingStack extends Stack {
                 .network(inVpc)
                 .build());
         msk.scramSecret().grantRead(provisioner.role());
-        KafkaTopic topic = new KafkaTopic(this, "TicksTopic", provisioner, config.topic(), config.topicPartitions(),
-                Math.min(3, config.brokerCount()), config.stage());
+        KafkaTopic topic = new KafkaTopic(this, "TicksTopic", KafkaTopic.Props.builder()
+                .provisioner(provisioner)
+                .topic(config.topic())
+                .partitions(config.topicPartitions())
+                .replicas(Math.min(3, config.brokerCount()))
+                .stage(config.stage())
+                .build());
         // The provisioner authenticates with SCRAM: the secret must be associated first.
         topic.getNode().addDependency(msk.scramAssociation());
         return topic;
