@@ -26,10 +26,11 @@ import software.constructs.Construct;
 /**
  * The network of the streaming half: a VPC over two availability zones with public and private
  * (egress) subnets, NAT gateways as configured, flow logs, interface endpoints for what the
- * MSK event source mapping and the functions call (STS, Secrets Manager, Lambda, SQS for the
- * poison records), and an S3 gateway endpoint, which the mapping's S3 on-failure destination
- * requires ("a VPC endpoint for your on-failure destination service inside your cluster VPC"),
- * so those calls never depend on the NAT alone.
+ * MSK event source mapping and the functions in the VPC call (STS, Secrets Manager, Lambda), and
+ * an S3 gateway endpoint, which the mapping's S3 on-failure destination requires ("a VPC endpoint
+ * for your on-failure destination service inside your cluster VPC"), so those calls never depend
+ * on the NAT alone. No SQS endpoint: the queue is no longer the mapping's destination, and the
+ * consumer that parks poison records in it runs outside the VPC.
  */
 public final class NetworkStack extends Stack {
 
@@ -63,8 +64,7 @@ public final class NetworkStack extends Stack {
         Map<String, InterfaceVpcEndpointAwsService> endpoints = Map.of(
                 "StsEndpoint", InterfaceVpcEndpointAwsService.STS,
                 "SecretsManagerEndpoint", InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
-                "LambdaEndpoint", InterfaceVpcEndpointAwsService.LAMBDA,
-                "SqsEndpoint", InterfaceVpcEndpointAwsService.SQS);
+                "LambdaEndpoint", InterfaceVpcEndpointAwsService.LAMBDA);
         endpoints.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             InterfaceVpcEndpoint endpoint = vpc.addInterfaceEndpoint(e.getKey(), InterfaceVpcEndpointOptions.builder()
                     .service(e.getValue())

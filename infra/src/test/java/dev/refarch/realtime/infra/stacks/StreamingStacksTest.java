@@ -44,7 +44,8 @@ class StreamingStacksTest {
         network.resourceCountIs("AWS::EC2::Subnet", 4);
         network.resourceCountIs("AWS::EC2::NatGateway", 1);
         network.resourceCountIs("AWS::EC2::FlowLog", 1);
-        for (String service : List.of("sts", "secretsmanager", "lambda", "sqs")) {
+        network.resourceCountIs("AWS::EC2::VPCEndpoint", 4);
+        for (String service : List.of("sts", "secretsmanager", "lambda")) {
             network.hasResourceProperties("AWS::EC2::VPCEndpoint", Match.objectLike(Map.of(
                     "VpcEndpointType", "Interface",
                     "PrivateDnsEnabled", true,
