@@ -82,14 +82,6 @@ public final class JavaFunction extends Construct {
             return new Builder();
         }
 
-        public String module() {
-            return module;
-        }
-
-        public String description() {
-            return description;
-        }
-
         /** Builds {@link Props}; module, handler, description, timeout and stage are required. */
         public static final class Builder {
             private String module;
