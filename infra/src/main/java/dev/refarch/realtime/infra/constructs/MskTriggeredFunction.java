@@ -223,7 +223,8 @@ public final class MskTriggeredFunction extends Construct {
                 .actions(List.of("kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"))
                 .resources(List.of(cluster.clusterArn()))
                 .build());
-        // The mapping's network interfaces are in the cluster's subnets with the brokers' group.
+        // The mapping's hyperplane ENIs use "the subnet and security group configuration of your MSK
+        // cluster, not your Lambda function" (https://docs.aws.amazon.com/lambda/latest/dg/msk-esm-create.html).
         statements.addAll(JavaFunction.networkInterfaceStatements(this, cluster.subnetIds(),
                 List.of(cluster.brokerSecurityGroup().getSecurityGroupId()),
                 List.of("ec2:DeleteNetworkInterface"),

@@ -151,6 +151,20 @@ class DeployPreflightTest {
                         problems.add(where + ": lacks " + action);
                     }
                 }
+                // The mapping's ENIs use the cluster's subnets and security groups (msk-esm-create.html).
+                JsonNode brokers = stack.referenced(cluster).map(c -> stack.properties(c).path("BrokerNodeGroupInfo"))
+                        .orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+                for (JsonNode subnet : brokers.path("ClientSubnets")) {
+                    if (!CfnModel.allows(statements, "ec2:CreateNetworkInterface", CfnModel.ec2Resource("subnet", subnet))) {
+                        problems.add(where + ": CreateNetworkInterface not allowed in the cluster's subnet " + subnet);
+                    }
+                }
+                for (JsonNode group : brokers.path("SecurityGroups")) {
+                    if (!CfnModel.allows(statements, "ec2:CreateNetworkInterface",
+                            CfnModel.ec2Resource("security-group", group))) {
+                        problems.add(where + ": CreateNetworkInterface not allowed with the cluster's group " + group);
+                    }
+                }
                 for (JsonNode access : props.path("SourceAccessConfigurations")) {
                     JsonNode secret = access.path("URI");
                     if (!CfnModel.allows(statements, "secretsmanager:GetSecretValue", CfnModel.exactly(secret))) {
