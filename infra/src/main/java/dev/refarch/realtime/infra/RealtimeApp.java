@@ -44,7 +44,7 @@ public final class RealtimeApp {
         AppConfig config = AppConfig.from(app.getNode()::tryGetContext);
         LocalDate synthDay = LocalDate.now(clock);
 
-        String prefix = config.appName() + "-" + config.stage().id();
+        String prefix = config.prefix();
         ApiStack api = new ApiStack(app, prefix + "-api", StackProps.builder()
                 .description("Realtime Refarch: AppSync GraphQL API, DynamoDB tables, resolvers, Reviews seeding")
                 .build(), config, synthDay);

@@ -28,7 +28,7 @@ class RealtimeAppTest {
 
     @Test
     void nagGateFailsSynthOnAnUnacknowledgedFinding(@TempDir Path outdir) throws Exception {
-        App app = TestApps.app(Map.of("outdir", outdir.toString()));
+        App app = TestApps.freshApp(Map.of("outdir", outdir.toString()));
         // A bucket without TLS enforcement or access logs is an AwsSolutions finding.
         new Bucket(TestApps.stack(app, "realtime-refarch-dev-api"), "NonCompliantBucket");
         RuntimeException e = assertThrows(RuntimeException.class, app::synth);

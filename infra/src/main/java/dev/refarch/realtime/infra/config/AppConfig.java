@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  * @param topic              Kafka topic of the ticks
  * @param topicPartitions    partitions of that topic
  * @param symbols            stock symbols the producer publishes
+ * @param failureRetentionDays days the failure bucket keeps the records the consumer's event
+ *                           source mapping gave up on (for {@code ticks replay})
  */
 public record AppConfig(
         String appName,
@@ -38,7 +40,8 @@ public record AppConfig(
         int brokerCount,
         String topic,
         int topicPartitions,
-        List<String> symbols) {
+        List<String> symbols,
+        int failureRetentionDays) {
 
     /** The availability zones the VPC spans; broker counts are multiples of it. */
     public static final int AVAILABILITY_ZONES = 2;
@@ -51,6 +54,11 @@ public record AppConfig(
 
     public AppConfig {
         symbols = List.copyOf(symbols);
+    }
+
+    /** {@code <appName>-<stage>}: the prefix of stack names and named resources, written here only. */
+    public String prefix() {
+        return appName + "-" + stage.id();
     }
 
     /** Reads and validates the configuration from a context lookup (e.g. {@code node::tryGetContext}). */
@@ -68,7 +76,8 @@ public record AppConfig(
                 r.brokerCount("brokerCount", 2),
                 r.matching("topic", "market-ticks", TOPIC, "1-249 of a-z, A-Z, 0-9, '.', '_', '-'"),
                 r.intIn("topicPartitions", 10, 1, 1000),
-                r.symbols("symbols", List.of("AMZN", "AAPL", "MSFT", "GOOGL", "NVDA")));
+                r.symbols("symbols", List.of("AMZN", "AAPL", "MSFT", "GOOGL", "NVDA")),
+                r.intIn("failureRetentionDays", 30, 1, 365));
         r.throwIfInvalid();
         return config;
     }

@@ -4,10 +4,17 @@ import dev.refarch.realtime.infra.config.CdkJson;
 import dev.refarch.realtime.infra.config.Stage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.IVpc;
@@ -26,104 +33,276 @@ import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
+import software.constructs.IConstruct;
 
 /**
  * A Java function as this project deploys every one: the newest Java runtime SnapStart supports
  * (java25) on ARM64, SnapStart on published versions, invoked through the {@code live} alias
  * (which always points at the current version, so callers get the snapshot), X-Ray active
- * tracing, Powertools service name, and a role of its own whose only built-in permission is
- * writing to the function's log group (retention by stage). Callers grant the rest.
+ * tracing, Powertools service name, and a role of its own whose only built-in permissions are
+ * writing to the function's log group (retention by stage) and, for a function in a VPC, the
+ * network-interface actions Lambda needs to create it there. Callers grant the rest.
  */
 public final class JavaFunction extends Construct {
 
     /** Default memory: Java start-up and SnapStart restore are faster with more CPU. */
     public static final int DEFAULT_MEMORY_MB = 1024;
+    /** The metrics namespace every function writes to. */
+    public static final String METRICS_NAMESPACE = "RealtimeRefarch";
 
     private final Function function;
     private final Alias alias;
     private final Role role;
 
-    /**
-     * @param module      the Maven module under {@code lambdas/}; its shaded jar is
-     *                    {@code lambdas/<module>/target/<module>.jar}
-     * @param handler     {@code package.Class::method}
-     * @param description what the function does
-     * @param timeout     the function timeout
-     * @param environment configuration (names and ARNs only, never secret values)
-     * @param stage       decides log retention and removal
-     * @param network     the VPC placement, or null for none
-     */
-    public record Props(String module, String handler, String description, Duration timeout,
-                        Map<String, String> environment, Stage stage, Network network) {
-        public Props {
-            environment = Map.copyOf(environment);
+    /** What a {@link JavaFunction} runs and how; build with {@link #builder()}. */
+    public static final class Props {
+        private final String module;
+        private final String handler;
+        private final String description;
+        private final Duration timeout;
+        private final Map<String, String> environment;
+        private final Stage stage;
+        private final Network network;
+        private final Integer reservedConcurrency;
+        private final AsyncInvocation asyncInvocation;
+
+        private Props(Builder b) {
+            module = Objects.requireNonNull(b.module, "module");
+            handler = Objects.requireNonNull(b.handler, "handler");
+            description = Objects.requireNonNull(b.description, "description");
+            timeout = Objects.requireNonNull(b.timeout, "timeout");
+            stage = Objects.requireNonNull(b.stage, "stage");
+            environment = Map.copyOf(b.environment);
+            network = b.network;
+            reservedConcurrency = b.reservedConcurrency;
+            asyncInvocation = b.asyncInvocation;
         }
 
-        /** A function outside any VPC. */
-        public Props(String module, String handler, String description, Duration timeout,
-                     Map<String, String> environment, Stage stage) {
-            this(module, handler, description, timeout, environment, stage, null);
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Builds {@link Props}; module, handler, description, timeout and stage are required. */
+        public static final class Builder {
+            private String module;
+            private String handler;
+            private String description;
+            private Duration timeout;
+            private final Map<String, String> environment = new LinkedHashMap<>();
+            private Stage stage;
+            private Network network;
+            private Integer reservedConcurrency;
+            private AsyncInvocation asyncInvocation;
+
+            private Builder() {
+            }
+
+            /** The Maven module under {@code lambdas/}; its jar is {@code lambdas/<module>/target/<module>.jar}. */
+            public Builder module(String module) {
+                this.module = module;
+                return this;
+            }
+
+            /** {@code package.Class::method}. */
+            public Builder handler(String handler) {
+                this.handler = handler;
+                return this;
+            }
+
+            public Builder description(String description) {
+                this.description = description;
+                return this;
+            }
+
+            public Builder timeout(Duration timeout) {
+                this.timeout = timeout;
+                return this;
+            }
+
+            /** Configuration: names and ARNs only, never secret values. */
+            public Builder environment(Map<String, String> environment) {
+                this.environment.putAll(environment);
+                return this;
+            }
+
+            /** Decides log retention and removal. */
+            public Builder stage(Stage stage) {
+                this.stage = stage;
+                return this;
+            }
+
+            /** Places the function in a VPC; without it the function runs outside any VPC. */
+            public Builder network(Network network) {
+                this.network = network;
+                return this;
+            }
+
+            /** Reserves (and so caps) the function's concurrency. */
+            public Builder reservedConcurrency(int reservedConcurrency) {
+                this.reservedConcurrency = reservedConcurrency;
+                return this;
+            }
+
+            /** How Lambda retries asynchronous invocations of the alias. */
+            public Builder asyncInvocation(AsyncInvocation asyncInvocation) {
+                this.asyncInvocation = asyncInvocation;
+                return this;
+            }
+
+            public Props build() {
+                return new Props(this);
+            }
         }
     }
 
-    /** Private subnets of {@code vpc}, in {@code securityGroup}. */
+    /** The private subnets of {@code vpc}, in {@code securityGroup}. */
     public record Network(IVpc vpc, ISecurityGroup securityGroup) {
+    }
+
+    /**
+     * Lambda's handling of asynchronous invocations of the alias: {@code retries} after a function
+     * error (0-2) and how long an event may wait (throttled, or between retries) before it is dropped.
+     */
+    public record AsyncInvocation(int retries, Duration maxEventAge) {
     }
 
     public JavaFunction(Construct scope, String id, Props props) {
         super(scope, id);
         LogGroup logGroup = LogGroup.Builder.create(this, "LogGroup")
-                .retention(props.stage().logRetention())
-                .removalPolicy(props.stage().removalPolicy())
+                .retention(props.stage.logRetention())
+                .removalPolicy(props.stage.removalPolicy())
                 .build();
+        Map<String, PolicyDocument> policies = new TreeMap<>();
+        policies.put("Logs", PolicyDocument.Builder.create().statements(List.of(
+                PolicyStatement.Builder.create()
+                        .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
+                        .resources(List.of(logGroup.getLogGroupArn()))
+                        .build())).build());
+        List<String> subnetIds = props.network == null ? List.of()
+                : props.network.vpc().selectSubnets(privateSubnets()).getSubnetIds();
+        if (props.network != null) {
+            // In the role itself, not a separate policy: Lambda creates the network interfaces when it
+            // creates the function, so the permissions must exist before the function does.
+            policies.put("VpcNetworkInterfaces", PolicyDocument.Builder.create()
+                    .statements(networkInterfaceStatements(this, subnetIds,
+                            List.of(props.network.securityGroup().getSecurityGroupId()),
+                            List.of("ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses",
+                                    "ec2:UnassignPrivateIpAddresses"),
+                            List.of("ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets")))
+                    .build());
+        }
         role = Role.Builder.create(this, "Role")
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description(props.description())
-                .inlinePolicies(Map.of("Logs", PolicyDocument.Builder.create().statements(List.of(
-                        PolicyStatement.Builder.create()
-                                .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
-                                .resources(List.of(logGroup.getLogGroupArn()))
-                                .build())).build()))
+                .description(props.description)
+                .inlinePolicies(policies)
                 .build();
 
-        Map<String, String> environment = new java.util.TreeMap<>(props.environment());
-        environment.put("POWERTOOLS_SERVICE_NAME", props.module());
-        environment.put("POWERTOOLS_METRICS_NAMESPACE", "RealtimeRefarch");
+        Map<String, String> environment = new TreeMap<>(props.environment);
+        environment.put("POWERTOOLS_SERVICE_NAME", props.module);
+        environment.put("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
         Function.Builder builder = Function.Builder.create(this, "Function");
-        if (props.network() != null) {
-            builder.vpc(props.network().vpc())
-                    .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
-                    .securityGroups(List.of(props.network().securityGroup()));
+        if (props.network != null) {
+            builder.vpc(props.network.vpc())
+                    .vpcSubnets(privateSubnets())
+                    .securityGroups(List.of(props.network.securityGroup()));
+        }
+        if (props.reservedConcurrency != null) {
+            builder.reservedConcurrentExecutions(props.reservedConcurrency);
         }
         function = builder
-                .description(props.description())
+                .description(props.description)
                 .runtime(Runtime.JAVA_25)
                 .architecture(Architecture.ARM_64)
-                .handler(props.handler())
-                .code(Code.fromAsset(jar(props.module()).toString()))
+                .handler(props.handler)
+                .code(Code.fromAsset(jar(props.module).toString()))
                 .memorySize(DEFAULT_MEMORY_MB)
-                .timeout(props.timeout())
+                .timeout(props.timeout)
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .tracing(Tracing.ACTIVE)
                 .environment(environment)
                 .role(role)
                 .logGroup(logGroup)
                 .build();
-        alias = Alias.Builder.create(this, "Live")
+        Alias.Builder aliasBuilder = Alias.Builder.create(this, "Live")
                 .aliasName("live")
-                .version(function.getCurrentVersion())
-                .build();
+                .version(function.getCurrentVersion());
+        if (props.asyncInvocation != null) {
+            aliasBuilder.retryAttempts(props.asyncInvocation.retries())
+                    .maxEventAge(props.asyncInvocation.maxEventAge());
+        }
+        alias = aliasBuilder.build();
 
         Validations.of(function).acknowledge(Acknowledgment.builder()
                 .id("Annotation::@aws-cdk/aws-lambda:snapStartRequirePublish")
                 .reason("Versions are published: the live alias points at currentVersion.")
                 .build());
-        // Tracing.ACTIVE adds xray:PutTraceSegments / xray:PutTelemetryRecords on "*".
         Validations.of(role).acknowledge(Acknowledgment.builder()
                 .id("AwsSolutions::AwsSolutions-IAM5[Resource::*]")
-                .reason("X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level "
-                        + "permissions; '*' is the only resource they accept.")
+                .reason(props.network == null
+                        ? "X-Ray's PutTraceSegments and PutTelemetryRecords (active tracing) support no "
+                                + "resource-level permissions; '*' is the only resource they accept."
+                        : "X-Ray's PutTraceSegments and PutTelemetryRecords (active tracing) and EC2's "
+                                + "DescribeNetworkInterfaces and DescribeSubnets (Lambda's VPC setup) support no "
+                                + "resource-level permissions; '*' is the only resource they accept.")
                 .build());
+        if (props.network != null) {
+            acknowledgeNetworkInterfaceWildcard(role);
+        }
+    }
+
+    /**
+     * The network-interface statements for Lambda's ENIs in {@code subnetIds} with
+     * {@code securityGroupIds}: CreateNetworkInterface on exactly those subnets and groups (and the
+     * new interface), the interface-only actions on the account's interfaces (EC2 picks their ids),
+     * and the Describe actions on "*", the only resource they accept.
+     */
+    static List<PolicyStatement> networkInterfaceStatements(Construct scope, List<String> subnetIds,
+                                                            List<String> securityGroupIds,
+                                                            List<String> interfaceActions,
+                                                            List<String> describeActions) {
+        Stack stack = Stack.of(scope);
+        String anyInterface = ec2Arn(stack, "network-interface", "*");
+        List<String> createOn = new ArrayList<>();
+        subnetIds.forEach(id -> createOn.add(ec2Arn(stack, "subnet", id)));
+        securityGroupIds.forEach(id -> createOn.add(ec2Arn(stack, "security-group", id)));
+        createOn.add(anyInterface);
+        return List.of(
+                PolicyStatement.Builder.create()
+                        .actions(List.of("ec2:CreateNetworkInterface"))
+                        .resources(createOn)
+                        .build(),
+                PolicyStatement.Builder.create()
+                        .actions(interfaceActions)
+                        .resources(List.of(anyInterface))
+                        .build(),
+                PolicyStatement.Builder.create()
+                        .actions(describeActions)
+                        .resources(List.of("*"))
+                        .build());
+    }
+
+    /** The acknowledgement of {@code network-interface/*} on {@code policyHolder}: an ENI id is unknowable. */
+    static void acknowledgeNetworkInterfaceWildcard(IConstruct policyHolder) {
+        Validations.of(policyHolder).acknowledge(Acknowledgment.builder()
+                .id("AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:"
+                        + "<AWS::AccountId>:network-interface/*]")
+                .reason("Lambda creates and deletes the network interfaces itself and EC2 assigns their ids, "
+                        + "so a policy can only name this account's and region's network-interface/*; "
+                        + "CreateNetworkInterface is also limited to the given subnets and security group.")
+                .build());
+    }
+
+    private static String ec2Arn(Stack stack, String type, String id) {
+        return stack.formatArn(ArnComponents.builder()
+                .service("ec2")
+                .resource(type)
+                .resourceName(id)
+                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                .build());
+    }
+
+    private static SubnetSelection privateSubnets() {
+        return SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build();
     }
 
     /** The shaded jar of a function module, which must be built before synth. */

@@ -25,15 +25,76 @@ public final class KafkaTopic extends Construct {
     /** Its handler. */
     public static final String HANDLER = "dev.refarch.realtime.producer.TopicProvisionerHandler::handleRequest";
 
-    /**
-     * @param provisioner the {@value #MODULE} function, in the VPC with access to the brokers
-     * @param topic       the topic name
-     * @param partitions  its partitions
-     * @param replicas    its replication factor
-     */
-    public KafkaTopic(Construct scope, String id, JavaFunction provisioner, String topic, int partitions,
-                      int replicas, Stage stage) {
+    /** The topic and who creates it; build with {@link #builder()}. */
+    public static final class Props {
+        private final JavaFunction provisioner;
+        private final String topic;
+        private final int partitions;
+        private final int replicas;
+        private final Stage stage;
+
+        private Props(Builder b) {
+            provisioner = java.util.Objects.requireNonNull(b.provisioner, "provisioner");
+            topic = java.util.Objects.requireNonNull(b.topic, "topic");
+            stage = java.util.Objects.requireNonNull(b.stage, "stage");
+            partitions = b.partitions;
+            replicas = b.replicas;
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Builds {@link Props}; provisioner, topic and stage are required, partitions and replicas default to 1. */
+        public static final class Builder {
+            private JavaFunction provisioner;
+            private String topic;
+            private int partitions = 1;
+            private int replicas = 1;
+            private Stage stage;
+
+            private Builder() {
+            }
+
+            /** The {@value KafkaTopic#MODULE} function, in the VPC with access to the brokers. */
+            public Builder provisioner(JavaFunction provisioner) {
+                this.provisioner = provisioner;
+                return this;
+            }
+
+            public Builder topic(String topic) {
+                this.topic = topic;
+                return this;
+            }
+
+            public Builder partitions(int partitions) {
+                this.partitions = partitions;
+                return this;
+            }
+
+            /** The replication factor. */
+            public Builder replicas(int replicas) {
+                this.replicas = replicas;
+                return this;
+            }
+
+            /** Decides log retention and removal of the provider's logs. */
+            public Builder stage(Stage stage) {
+                this.stage = stage;
+                return this;
+            }
+
+            public Props build() {
+                return new Props(this);
+            }
+        }
+    }
+
+    public KafkaTopic(Construct scope, String id, Props props) {
         super(scope, id);
+        JavaFunction provisioner = props.provisioner;
+        String topic = props.topic;
+        Stage stage = props.stage;
         LogGroup logGroup = LogGroup.Builder.create(this, "ProviderLogs")
                 .retention(stage.logRetention())
                 .removalPolicy(stage.removalPolicy())
@@ -57,8 +118,8 @@ public final class KafkaTopic extends Construct {
                 .serviceToken(provider.getServiceToken())
                 .properties(Map.of(
                         "Topic", topic,
-                        "Partitions", Integer.toString(partitions),
-                        "ReplicationFactor", Integer.toString(replicas)))
+                        "Partitions", Integer.toString(props.partitions),
+                        "ReplicationFactor", Integer.toString(props.replicas)))
                 .build();
     }
 

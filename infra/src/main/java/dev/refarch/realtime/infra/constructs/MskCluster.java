@@ -4,7 +4,9 @@ import dev.refarch.realtime.infra.config.AppConfig;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.customresources.AwsCustomResource;
 import software.amazon.awscdk.customresources.AwsSdkCall;
@@ -34,6 +36,11 @@ import software.constructs.IDependable;
  * subnets, reachable on the SASL/SCRAM TLS port only from {@link #clientSecurityGroup()}.
  * The bootstrap broker string is read at deploy (MSK's CloudFormation resource does not return
  * it) and handed on as {@link #bootstrapBrokers()}.
+ *
+ * <p>The cluster and the secret need physical names (MSK requires a cluster name, and the
+ * {@code AmazonMSK_} prefix on the secret). Both end in a suffix of the stack's id, which is new
+ * for every stack created, so a copy that {@code prod} retains after a destroy never blocks the
+ * next deploy with "already exists" (nor does a dev secret still in its deletion recovery window).
  */
 public final class MskCluster extends Construct {
 
@@ -48,10 +55,14 @@ public final class MskCluster extends Construct {
     private final SecurityGroup clientSecurityGroup;
     private final String bootstrapBrokers;
     private final CfnBatchScramSecret scramAssociation;
+    private final SecurityGroup brokerSecurityGroup;
+    private final List<String> subnetIds;
 
     public MskCluster(Construct scope, String id, IVpc vpc, AppConfig config) {
         super(scope, id);
-        String name = config.appName() + "-" + config.stage().id();
+        String name = config.prefix();
+        // The first group of the stack id's UUID: unique per stack creation, stable across updates.
+        String suffix = Fn.select(0, Fn.split("-", Fn.select(2, Fn.split("/", Aws.STACK_ID))));
         key = Key.Builder.create(this, "Key")
                 .description("Encrypts the MSK brokers' storage and the SCRAM secret of " + name)
                 .enableKeyRotation(true)
@@ -59,7 +70,7 @@ public final class MskCluster extends Construct {
                 .build();
         // MSK only associates secrets whose name starts with AmazonMSK_ and that use a customer key.
         scramSecret = Secret.Builder.create(this, "ScramSecret")
-                .secretName("AmazonMSK_" + config.appName() + "_" + config.stage().id())
+                .secretName("AmazonMSK_" + config.appName() + "_" + config.stage().id() + "_" + suffix)
                 .description("SASL/SCRAM credentials of the " + name + " functions")
                 .encryptionKey(key)
                 .generateSecretString(SecretStringGenerator.builder()
@@ -72,9 +83,11 @@ public final class MskCluster extends Construct {
                 .build();
         Validations.of(scramSecret).acknowledge(Acknowledgment.builder()
                 .id("AwsSolutions::AwsSolutions-SMG4")
-                .reason("MSK reads SCRAM credentials from this secret; rotating it needs a rotation "
-                        + "function that also updates every client, which this architecture does not run. "
-                        + "Rotate by putting a new password (the association picks it up).")
+                .reason("MSK reads the SCRAM credentials from this secret and AWS offers no rotation "
+                        + "function for an MSK SCRAM user, so rotation is an operator step: put a new password. "
+                        + "Clients must then re-read the secret: the topic provisioner reads it on every "
+                        + "invocation, and the producer, which caches it (also in its SnapStart snapshot), "
+                        + "re-reads it after an authentication failure; until then its runs fail to connect.")
                 .build());
 
         clientSecurityGroup = SecurityGroup.Builder.create(this, "ClientSecurityGroup")
@@ -84,7 +97,7 @@ public final class MskCluster extends Construct {
                 .build();
         // HTTPS: the VPC endpoints, and an HTTP quote provider through the NAT if one is configured.
         clientSecurityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), "HTTPS to AWS endpoints and the quote provider");
-        SecurityGroup brokerSecurityGroup = SecurityGroup.Builder.create(this, "BrokerSecurityGroup")
+        brokerSecurityGroup = SecurityGroup.Builder.create(this, "BrokerSecurityGroup")
                 .vpc(vpc)
                 .description("The " + name + " brokers: SASL/SCRAM over TLS from clients only")
                 .allowAllOutbound(false)
@@ -97,22 +110,24 @@ public final class MskCluster extends Construct {
                 "SASL/SCRAM over TLS from the event source mapping's pollers");
         brokerSecurityGroup.addEgressRule(brokerSecurityGroup, Port.tcp(SCRAM_TLS_PORT),
                 "pollers to brokers");
-        brokerSecurityGroup.addEgressRule(Peer.ipv4(vpc.getVpcCidrBlock()), Port.tcp(443),
-                "pollers to the VPC endpoints (STS, Secrets Manager, Lambda)");
+        // HTTPS anywhere, not just the VPC range: the on-failure destination is S3, reached through the
+        // gateway endpoint at S3's public addresses (a prefix list the template cannot name offline).
+        brokerSecurityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443),
+                "pollers to the VPC endpoints (STS, Secrets Manager, Lambda) and to S3 via its gateway endpoint");
 
         LogGroup brokerLogs = LogGroup.Builder.create(this, "BrokerLogs")
                 .retention(config.stage().logRetention())
                 .removalPolicy(config.stage().removalPolicy())
                 .build();
-        List<String> subnets = vpc.selectSubnets(SubnetSelection.builder()
+        subnetIds = vpc.selectSubnets(SubnetSelection.builder()
                 .subnetType(SubnetType.PRIVATE_WITH_EGRESS).build()).getSubnetIds();
         cluster = CfnCluster.Builder.create(this, "Cluster")
-                .clusterName(name)
+                .clusterName(name + "-" + suffix)
                 .kafkaVersion(config.kafkaVersion())
                 .numberOfBrokerNodes(config.brokerCount())
                 .brokerNodeGroupInfo(CfnCluster.BrokerNodeGroupInfoProperty.builder()
                         .instanceType(config.brokerInstanceType())
-                        .clientSubnets(subnets)
+                        .clientSubnets(subnetIds)
                         .securityGroups(List.of(brokerSecurityGroup.getSecurityGroupId()))
                         .storageInfo(CfnCluster.StorageInfoProperty.builder()
                                 .ebsStorageInfo(CfnCluster.EBSStorageInfoProperty.builder().volumeSize(20).build())
@@ -191,6 +206,16 @@ public final class MskCluster extends Construct {
     /** Clients can authenticate once this exists: depend on it before connecting at deploy. */
     public IDependable scramAssociation() {
         return scramAssociation;
+    }
+
+    /** The brokers' group, which the event source mapping's network interfaces also use. */
+    public ISecurityGroup brokerSecurityGroup() {
+        return brokerSecurityGroup;
+    }
+
+    /** The subnets of the brokers (and of the event source mapping's network interfaces). */
+    public List<String> subnetIds() {
+        return subnetIds;
     }
 
     /** Put clients (functions) in this group to reach the brokers. */

@@ -45,17 +45,18 @@ public final class MoviesStack extends Stack {
                         + "a rotation Lambda to do; rotate it by issuing a key at TMDb and putting it in.")
                 .build());
 
-        rotator = new JavaFunction(this, "MovieRotator", new JavaFunction.Props(
-                "movie-rotator",
-                "dev.refarch.realtime.rotator.MovieRotatorHandler::handleRequest",
-                "Makes the next TMDb movie current, updates the leaderboard, broadcasts the change",
-                Duration.seconds(30),
-                Map.of(
+        rotator = new JavaFunction(this, "MovieRotator", JavaFunction.Props.builder()
+                .module("movie-rotator")
+                .handler("dev.refarch.realtime.rotator.MovieRotatorHandler::handleRequest")
+                .description("Makes the next TMDb movie current, updates the leaderboard, broadcasts the change")
+                .timeout(Duration.seconds(30))
+                .environment(Map.of(
                         "REVIEWS_TABLE", api.reviewsTable().getTableName(),
                         "MOVIES_TABLE", api.moviesTable().getTableName(),
                         "GRAPHQL_URL", api.api().api().getGraphqlUrl(),
-                        "TMDB_SECRET_ARN", tmdbSecret.getSecretArn()),
-                config.stage()));
+                        "TMDB_SECRET_ARN", tmdbSecret.getSecretArn()))
+                .stage(config.stage())
+                .build());
         tmdbSecret.grantRead(rotator.role());
         api.reviewsTable().grant(rotator.role(), "dynamodb:UpdateItem");
         // UpdateItem: the attempt count of a pending rotation.

@@ -8,6 +8,8 @@ import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
 import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpoint;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
 import software.amazon.awscdk.services.ec2.Peer;
@@ -23,9 +25,12 @@ import software.constructs.Construct;
 
 /**
  * The network of the streaming half: a VPC over two availability zones with public and private
- * (egress) subnets, NAT gateways as configured, flow logs, and interface endpoints for what the
- * MSK event source mapping and the functions call (STS, Secrets Manager, Lambda, SQS for the
- * failure destination), so those calls never depend on the NAT alone.
+ * (egress) subnets, NAT gateways as configured, flow logs, interface endpoints for what the
+ * MSK event source mapping and the functions in the VPC call (STS, Secrets Manager, Lambda), and
+ * an S3 gateway endpoint, which the mapping's S3 on-failure destination requires ("a VPC endpoint
+ * for your on-failure destination service inside your cluster VPC"), so those calls never depend
+ * on the NAT alone. No SQS endpoint: the queue is no longer the mapping's destination, and the
+ * consumer that parks poison records in it runs outside the VPC.
  */
 public final class NetworkStack extends Stack {
 
@@ -59,8 +64,7 @@ public final class NetworkStack extends Stack {
         Map<String, InterfaceVpcEndpointAwsService> endpoints = Map.of(
                 "StsEndpoint", InterfaceVpcEndpointAwsService.STS,
                 "SecretsManagerEndpoint", InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
-                "LambdaEndpoint", InterfaceVpcEndpointAwsService.LAMBDA,
-                "SqsEndpoint", InterfaceVpcEndpointAwsService.SQS);
+                "LambdaEndpoint", InterfaceVpcEndpointAwsService.LAMBDA);
         endpoints.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             InterfaceVpcEndpoint endpoint = vpc.addInterfaceEndpoint(e.getKey(), InterfaceVpcEndpointOptions.builder()
                     .service(e.getValue())
@@ -70,6 +74,11 @@ public final class NetworkStack extends Stack {
                     .build());
             endpoint.getConnections().allowFrom(Peer.ipv4(CIDR), Port.tcp(443), "HTTPS from inside the VPC");
         });
+        // Gateway endpoints are free and route by prefix list in the private subnets' route tables.
+        vpc.addGatewayEndpoint("S3Endpoint", GatewayVpcEndpointOptions.builder()
+                .service(GatewayVpcEndpointAwsService.S3)
+                .subnets(List.of(privateSubnets))
+                .build());
     }
 
     public Vpc vpc() {

@@ -21,6 +21,8 @@ class AppConfigTest {
         assertEquals(365, config.apiKeyExpiryDays());
         assertEquals(10, config.rotationSeconds());
         assertEquals(List.of("AMZN", "AAPL", "MSFT", "GOOGL", "NVDA"), config.symbols());
+        assertEquals(30, config.failureRetentionDays());
+        assertEquals("realtime-refarch-dev", config.prefix());
     }
 
     @Test
@@ -57,6 +59,7 @@ class AppConfigTest {
         "brokerInstanceType|t3.small|an MSK broker type",
         "topic|ticks topic|1-249 of",
         "topicPartitions|0|an integer from 1 to 1000",
+        "failureRetentionDays|0|an integer from 1 to 365",
         "symbols|amzn|distinct symbols",
         "symbols|AMZN,AMZN|distinct symbols",
         "appName|Realtime_Refarch|2-24 of a-z",

@@ -44,7 +44,8 @@ class StreamingStacksTest {
         network.resourceCountIs("AWS::EC2::Subnet", 4);
         network.resourceCountIs("AWS::EC2::NatGateway", 1);
         network.resourceCountIs("AWS::EC2::FlowLog", 1);
-        for (String service : List.of("sts", "secretsmanager", "lambda", "sqs")) {
+        network.resourceCountIs("AWS::EC2::VPCEndpoint", 4);
+        for (String service : List.of("sts", "secretsmanager", "lambda")) {
             network.hasResourceProperties("AWS::EC2::VPCEndpoint", Match.objectLike(Map.of(
                     "VpcEndpointType", "Interface",
                     "PrivateDnsEnabled", true,
@@ -76,7 +77,7 @@ class StreamingStacksTest {
     @Test
     void scramSecretIsNamedForMskEncryptedWithTheKeyAndAssociated() {
         streaming.hasResourceProperties("AWS::SecretsManager::Secret", Match.objectLike(Map.of(
-                "Name", "AmazonMSK_realtime-refarch_dev",
+                "Name", Map.of("Fn::Join", List.of("", Match.arrayWith(List.of("AmazonMSK_realtime-refarch_dev_")))),
                 "KmsKeyId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("MskKey.*"), "Arn")),
                 "GenerateSecretString", Match.objectLike(Map.of(
                         "SecretStringTemplate", "{\"username\":\"realtime\"}",
@@ -144,8 +145,116 @@ class StreamingStacksTest {
                 "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
                 "MaximumRetryAttempts", 10,
                 "DestinationConfig", Map.of("OnFailure", Map.of("Destination",
-                        Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("FailureQueue.*"), "Arn")))))));
+                        Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("TickConsumerFailureBucket.*"), "Arn")))))));
+        // The poison queue stays: the consumer parks records there itself.
         streaming.hasResourceProperties("AWS::SQS::Queue", Match.objectLike(Map.of("SqsManagedSseEnabled", true)));
+        streaming.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "FAILURE_QUEUE_URL", Map.of("Ref", Match.stringLikeRegexp("FailureQueue.*"))))))));
+        streaming.hasOutput(StreamingStack.FAILURE_QUEUE_OUTPUT, Match.anyValue());
+    }
+
+    @Test
+    void consumerTimeoutLetsElevenInvocationsOutlastAThirtyMinuteOutage() {
+        JsonNode consumer = function("dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest");
+        assertEquals(300, consumer.path("Timeout").asInt());
+        int retries = streamingJson.at("/Resources/" + logicalId("AWS::Lambda::EventSourceMapping")
+                + "/Properties/MaximumRetryAttempts").asInt();
+        // The mapping invokes a failing batch 1 + retries times; each invocation retries AppSync until
+        // close to its deadline. Even stopping a minute early, the budget must outlast 30 minutes.
+        assertEquals(10, retries);
+        assertTrue((1 + retries) * (consumer.path("Timeout").asInt() - 60) >= 30 * 60,
+                "11 invocations of about 5 minutes must cover a 30-minute outage");
+    }
+
+    @Test
+    void failureBucketKeepsWholeBatchesEncryptedPrivateAndExpiring() {
+        streaming.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of(
+                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Match.objectLike(Map.of(
+                        "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256"))))),
+                "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
+                        "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
+                "LifecycleConfiguration", Map.of("Rules", List.of(Match.objectLike(Map.of(
+                        "ExpirationInDays", 30, "Status", "Enabled")))))));
+        streaming.hasResourceProperties("AWS::S3::BucketPolicy", Match.objectLike(Map.of(
+                "PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))))));
+        streaming.hasOutput(StreamingStack.FAILURE_BUCKET_OUTPUT, Match.objectLike(Map.of(
+                "Value", Map.of("Ref", Match.stringLikeRegexp("TickConsumerFailureBucket.*")))));
+        // dev: deleted with its objects; prod: retained.
+        streaming.hasResource("AWS::S3::Bucket", Match.objectLike(Map.of("DeletionPolicy", "Delete")));
+        streaming.resourceCountIs("Custom::S3AutoDeleteObjects", 1);
+        Template prod = Template.fromStack(TestApps.stack(TestApps.app(Map.of("stage", "prod", "failureRetentionDays", 7)),
+                "realtime-refarch-prod-streaming"));
+        prod.hasResource("AWS::S3::Bucket", Match.objectLike(Map.of("DeletionPolicy", "Retain")));
+        prod.resourceCountIs("Custom::S3AutoDeleteObjects", 0);
+        prod.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of(
+                "LifecycleConfiguration", Map.of("Rules", List.of(Match.objectLike(Map.of("ExpirationInDays", 7)))))));
+    }
+
+    @Test
+    void onlyTheMappingMayWriteTheFailureBucketAndThroughAnS3GatewayEndpoint() {
+        List<String> s3Actions = new ArrayList<>();
+        streamingJson.path("Resources").forEach(r -> {
+            if (r.path("Type").asText().equals("AWS::IAM::Policy")) {
+                r.at("/Properties/PolicyDocument/Statement").forEach(st -> CfnModel.list(st.path("Action")).forEach(a -> {
+                    if (a.asText().startsWith("s3:")) {
+                        s3Actions.add(a.asText());
+                    }
+                }));
+            }
+        });
+        assertEquals(List.of("s3:PutObject", "s3:ListBucket"), s3Actions);
+        network.hasResourceProperties("AWS::EC2::VPCEndpoint", Match.objectLike(Map.of(
+                "VpcEndpointType", "Gateway",
+                "ServiceName", Match.objectLike(Map.of("Fn::Join", Match.arrayWith(List.of(
+                        Match.arrayWith(List.of(".s3")))))))));
+    }
+
+    @Test
+    void producerRunsAtMostOnceAtATime() {
+        JsonNode producer = function("dev.refarch.realtime.producer.TickProducerHandler::handleRequest");
+        assertEquals(1, producer.path("ReservedConcurrentExecutions").asInt());
+        streaming.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
+                "FunctionName", Map.of("Ref", Match.stringLikeRegexp("TickProducerFunction.*")),
+                "Qualifier", Match.anyValue(),
+                "MaximumRetryAttempts", 0,
+                "MaximumEventAgeInSeconds", 60));
+        streaming.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", Map.of("Ref", Match.stringLikeRegexp("TickProducerLive.*")),
+                        "RetryPolicy", Map.of("MaximumRetryAttempts", 0)))))));
+    }
+
+    @Test
+    void networkInterfaceActionsNameTheSubnetsAndGroupWhereAwsAllows() {
+        // Identity policies only: a key policy's Resource is always "*" (the key itself).
+        streamingJson.path("Resources").forEach(r -> (r.path("Type").asText().startsWith("AWS::IAM::")
+                ? r.findValues("Statement") : List.<JsonNode>of()).forEach(list -> list.forEach(st -> {
+            List<String> actions = CfnModel.list(st.path("Action")).stream().map(JsonNode::asText).toList();
+            boolean onStar = CfnModel.list(st.path("Resource")).stream().anyMatch(CfnModel::isStar);
+            if (onStar) {
+                // Only actions with no resource-level permissions (Describe*, X-Ray) may name "*".
+                actions.forEach(a -> assertTrue(a.startsWith("ec2:Describe") || a.startsWith("xray:"), a));
+            }
+            if (actions.contains("ec2:CreateNetworkInterface")) {
+                String resources = st.path("Resource").toString();
+                assertTrue(resources.contains(":subnet/") && resources.contains(":security-group/")
+                        && resources.contains(":network-interface/*"), resources);
+            }
+        })));
+    }
+
+    private static JsonNode function(String handler) {
+        for (JsonNode r : streamingJson.path("Resources")) {
+            if (r.path("Type").asText().equals("AWS::Lambda::Function")
+                    && r.at("/Properties/Handler").asText().equals(handler)) {
+                return r.path("Properties");
+            }
+        }
+        throw new AssertionError("no function " + handler);
     }
 
     @Test
@@ -158,9 +267,11 @@ class StreamingStacksTest {
         }));
         assertEquals(1, graphqlResources.size(), graphqlResources.toString());
         assertTrue(graphqlResources.get(0).contains("/types/Mutation/fields/publishTick\""));
-        streamingJson.path("Resources").forEach(r -> {
-            if (r.path("Type").asText().equals("AWS::IAM::Role")) {
-                assertTrue(r.at("/Properties/ManagedPolicyArns").isMissingNode(), r.toString());
+        streamingJson.path("Resources").fields().forEachRemaining(e -> {
+            // CDK's auto-delete provider (dev's failure bucket) is CDK's own role with Lambda's basic policy.
+            if (e.getValue().path("Type").asText().equals("AWS::IAM::Role")
+                    && !e.getKey().startsWith(IamAssertions.AUTO_DELETE_ROLE)) {
+                assertTrue(e.getValue().at("/Properties/ManagedPolicyArns").isMissingNode(), e.toString());
             }
         });
     }
