@@ -34,6 +34,8 @@ public final class SqsFailureQueue implements FailureQueue {
 
     /** Below this, a call is not even tried: the records are reported instead. */
     static final Duration MIN_CALL_TIME = Duration.ofMillis(50);
+    /** One call (its SDK retries included) never takes longer than this, however much time is left. */
+    static final Duration MAX_CALL_TIME = Duration.ofSeconds(10);
     /** SendMessageBatch takes at most 10 entries. */
     private static final int MAX_ENTRIES = 10;
     /** Stay under SQS's 256 KiB per batch (the older, lower limit) with room for the envelope. */
@@ -84,8 +86,9 @@ public final class SqsFailureQueue implements FailureQueue {
         }
         try {
             // The call, its retries included, ends within the invocation's remaining time.
+            Duration timeout = left.compareTo(MAX_CALL_TIME) < 0 ? left : MAX_CALL_TIME;
             SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)
-                    .overrideConfiguration(o -> o.apiCallTimeout(left)));
+                    .overrideConfiguration(o -> o.apiCallTimeout(timeout)));
             Set<String> ok = new HashSet<>();
             response.successful().forEach(entry -> ok.add(entry.id()));
             List<Poison> failed = new ArrayList<>();

@@ -154,9 +154,11 @@ public final class TickConsumer implements AutoCloseable {
         List<KafkaRecord> failed = new ArrayList<>();
         Map<String, Integer> counts = new LinkedHashMap<>(Map.of("RecordsDelivered", 0, "StaleTicks", 0,
                 "PoisonRecords", 0, "PartitionsFailed", 0, "DuplicateRecords", duplicates));
+        // One deadline for all the waits: partitions still running then are stopped together.
+        long waitUntil = System.nanoTime() + Math.max(0, timeLeft.get().toNanos()) + STRAGGLER_WAIT.toNanos();
         for (Map.Entry<String, Future<?>> partition : running.entrySet()) {
             Progress p = progress.get(partition.getKey());
-            await(partition.getKey(), partition.getValue(), timeLeft);
+            await(partition.getKey(), partition.getValue(), waitUntil);
             Progress.Snapshot result = p.snapshot();
             counts.merge("RecordsDelivered", result.delivered(), Integer::sum);
             counts.merge("StaleTicks", result.stale(), Integer::sum);
@@ -186,12 +188,10 @@ public final class TickConsumer implements AutoCloseable {
         return unique;
     }
 
-    /** Waits for a partition task until {@code timeLeft} (plus the straggler wait); then stops it. */
-    private static void await(String partition, Future<?> task, Supplier<Duration> timeLeft) {
-        Duration left = timeLeft.get();
-        long waitMillis = Math.max(0, left.toMillis()) + STRAGGLER_WAIT.toMillis();
+    /** Waits for a partition task until {@code waitUntil} ({@link System#nanoTime()}); then stops it. */
+    private static void await(String partition, Future<?> task, long waitUntil) {
         try {
-            task.get(waitMillis, TimeUnit.MILLISECONDS);
+            task.get(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             task.cancel(true);
             LOG.warn("partition still running at the deadline", entry("partition", partition));
@@ -297,7 +297,11 @@ public final class TickConsumer implements AutoCloseable {
                 entry("offset", record.offset()), entry("cause", why));
     }
 
-    /** Parks poison records that the partition has reached; false (and the partition stops) if one was not stored. */
+    /**
+     * Parks poison records that the partition has reached (consecutive ones in one call); false,
+     * and the partition stops at it, if one was not stored. If SQS refuses one message of a
+     * batch but stores later ones, those later ones are stored again when the retry reaches them.
+     */
     private boolean park(List<Poison> poison, Supplier<Duration> timeLeft, Progress progress) {
         for (Poison p : poison) {
             // Never the detail: the failure queue message keeps it, with the value.

@@ -553,21 +553,26 @@ class TickConsumerTest {
             }
             return records;
         };
-        MskEvents events = new MskEvents()
-                .add(0, 0, "AMZN", MskEvents.tick("AMZN", 0))
-                .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1))
-                .add(0, 2, "AMZN", "not json")
-                .add(0, 3, "AMZN", MskEvents.tick("AMZN", 3));
+        // Four partitions (the pool's size) stuck at once: all are cut off at the same deadline.
+        MskEvents events = new MskEvents();
+        for (int p = 0; p < 4; p++) {
+            events.add(p, 0, "S" + p, MskEvents.tick("S" + p, 0))
+                    .add(p, 1, "S" + p, MskEvents.tick("S" + p, 1))
+                    .add(p, 2, "S" + p, "not json")
+                    .add(p, 3, "S" + p, MskEvents.tick("S" + p, 3));
+        }
         try {
             long start = System.nanoTime();
             BatchResponse response = consumer(appSync.endpoint(), stuck)
                     .consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofMillis(800)));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-            assertEquals(List.of(failure(0, 2)), response.batchItemFailures());
+            assertEquals(List.of(failure(0, 2), failure(1, 2), failure(2, 2), failure(3, 2)), response.batchItemFailures());
             assertTrue(took.compareTo(Duration.ofMillis(800).plus(TickConsumer.STRAGGLER_WAIT).plusMillis(200)) < 0,
-                    "waited for the task no longer than the time left plus the straggler wait: " + took);
-            assertEquals(List.of(0L, 1L), broadcastVolumes(appSync, "AMZN"));
+                    "waited for the tasks no longer than the time left plus the straggler wait: " + took);
+            for (int p = 0; p < 4; p++) {
+                assertEquals(List.of(0L, 1L), broadcastVolumes(appSync, "S" + p));
+            }
         } finally {
             release.countDown();
         }
