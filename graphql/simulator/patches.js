@@ -14,6 +14,11 @@ const { withFilter } = require(require.resolve('graphql-subscriptions', { paths:
 // Java-like values VTL templates see (the simulator's own mapper and string type).
 const { JavaString } = require(path.join(SIMULATOR_DIR, 'lib/velocity/value-mapper/string'));
 const { VelocityTemplate } = require(path.join(SIMULATOR_DIR, 'lib/velocity'));
+const { map: toJavaValue } = require(path.join(SIMULATOR_DIR, 'lib/velocity/value-mapper/mapper'));
+const { JavaMap } = require(path.join(SIMULATOR_DIR, 'lib/velocity/value-mapper/map'));
+const { DynamoDBDataLoader } = require(path.join(SIMULATOR_DIR, 'lib/data-loader/dynamo-db'));
+// The DynamoDB client as the simulator itself resolves it, so commands match its client.
+const { BatchGetItemCommand } = require(require.resolve('@aws-sdk/client-dynamodb', { paths: [SIMULATOR_DIR] }));
 
 const LOOPBACK = '127.0.0.1';
 const REALTIME_PATH = '/graphql/realtime';
@@ -160,7 +165,111 @@ function errorFieldsAsJavaStrings() {
   proto.buildRenderContext = patched;
 }
 
+/**
+ * Gap: AppSync gives every template the API's environment variables as $ctx.env (set on the
+ * GraphQL API; see https://docs.aws.amazon.com/appsync/latest/devguide/environment-variables.html);
+ * the simulator has no $ctx.env. This adds the given variables, as Java-like values, to every
+ * template's context. Patched on the prototype, once per process.
+ */
+function environmentVariables(variables) {
+  const proto = VelocityTemplate && VelocityTemplate.prototype;
+  expect(proto && typeof proto.buildRenderContext === 'function', 'VelocityTemplate.buildRenderContext');
+  expect(typeof toJavaValue === 'function', 'value-mapper map');
+  const original = proto.buildRenderContext;
+  const frozen = Object.freeze({ ...variables });
+  proto.buildRenderContext = function buildRenderContext(...args) {
+    const context = original.apply(this, args);
+    // ctx and context are the same object in the simulator.
+    context.ctx.env = toJavaValue({ ...frozen });
+    context.context.env = context.ctx.env;
+    return context;
+  };
+  proto.buildRenderContext.patchedErrorFields = original.patchedErrorFields;
+}
+
+/**
+ * Gap: the simulator's DynamoDB data source throws "not implemented" for BatchGetItem. This
+ * implements it as AppSync documents it
+ * (https://docs.aws.amazon.com/appsync/latest/devguide/aws-appsync-resolver-mapping-template-reference-dynamodb-batch-get-item.html):
+ * $ctx.result.data.<table> lists one item per requested key, in key order, null where there is
+ * none; unprocessedKeys.<table> lists the keys DynamoDB did not process. As a data source role
+ * does on AppSync, it refuses a table other than the data source's own.
+ */
+function batchGetItem() {
+  const proto = DynamoDBDataLoader && DynamoDBDataLoader.prototype;
+  expect(proto && typeof proto.load === 'function', 'DynamoDBDataLoader.load');
+  expect(typeof BatchGetItemCommand === 'function', '@aws-sdk/client-dynamodb BatchGetItemCommand');
+  if (proto.load.patchedBatchGetItem) return;
+  const { unmarshall } = require(path.join(SIMULATOR_DIR, 'lib/data-loader/dynamo-db/utils'));
+  const original = proto.load;
+  const patched = async function load(payload) {
+    if (!payload || payload.operation !== 'BatchGetItem') {
+      return original.call(this, payload);
+    }
+    const tables = payload.tables || {};
+    const names = Object.keys(tables);
+    const foreign = names.filter((name) => name !== this.tableName);
+    if (!names.length || foreign.length) {
+      const error = new Error(`BatchGetItem may read only table ${this.tableName}, got ${names.join(', ') || 'none'}`);
+      error.extensions = { errorType: 'DynamoDB:AccessDeniedException' };
+      throw error;
+    }
+    const requestItems = {};
+    for (const name of names) {
+      const { keys = [], consistentRead = false } = tables[name];
+      requestItems[name] = { Keys: keys, ConsistentRead: consistentRead };
+    }
+    let response;
+    try {
+      response = await this.client.send(new BatchGetItemCommand({ RequestItems: requestItems }));
+    } catch (e) {
+      e.extensions = { errorType: 'DynamoDB:' + e.name };
+      throw e;
+    }
+    const sameKey = (item, key) => Object.entries(key).every(([attribute, value]) =>
+      JSON.stringify(item[attribute]) === JSON.stringify(value));
+    const data = {};
+    const unprocessedKeys = {};
+    for (const name of names) {
+      const items = (response.Responses && response.Responses[name]) || [];
+      data[name] = requestItems[name].Keys.map((key) => {
+        const found = items.find((item) => sameKey(item, key));
+        return found ? unmarshall(found) : null;
+      });
+      const unprocessed = response.UnprocessedKeys && response.UnprocessedKeys[name];
+      unprocessedKeys[name] = unprocessed ? unprocessed.Keys.map((key) => unmarshall(key)) : [];
+    }
+    return { data, unprocessedKeys };
+  };
+  patched.patchedBatchGetItem = true;
+  proto.load = patched;
+}
+
+/**
+ * Gap: a template's map ({} in VTL) keys entries by the key object in the simulator: put($s)
+ * with a string from the arguments (a JavaString wrapper) and a later containsKey($s) with
+ * another wrapper of the same text miss each other, while get() compares the text. On AppSync
+ * keys are java.lang.String, equal by value (Query.latestTicks.request.vtl drops duplicate
+ * symbols that way). This keys put, containsKey and remove by the text of a string key too.
+ */
+function javaMapKeysByValue() {
+  const proto = JavaMap && JavaMap.prototype;
+  expect(proto && ['put', 'containsKey', 'remove'].every((m) => typeof proto[m] === 'function'), 'JavaMap put/containsKey/remove');
+  if (proto.put.patchedKeys) return;
+  const textOf = (key) => (key instanceof JavaString ? key.toString() : key);
+  for (const method of ['put', 'containsKey', 'remove']) {
+    const original = proto[method];
+    proto[method] = function byValue(key, ...rest) {
+      return original.call(this, textOf(key), ...rest);
+    };
+    proto[method].patchedKeys = true;
+  }
+}
+
 module.exports = {
+  batchGetItem,
+  javaMapKeysByValue,
+  environmentVariables,
   errorFieldsAsJavaStrings,
   LOOPBACK,
   REALTIME_PATH,

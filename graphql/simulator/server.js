@@ -134,7 +134,14 @@ function loadConfig(options) {
     responseMappingTemplateLocation: r.response,
   }));
   const schemaPath = path.join(GRAPHQL_DIR, 'schema.graphql');
+  // AppSync environment variables: TABLE_<LOGICAL> holds each logical table's real name (the
+  // CDK stack sets the same ones; ApiDefinition.tableVariable in Java).
+  const environment = {};
+  for (const table of logicalTables) {
+    environment[`TABLE_${table.toUpperCase()}`] = options.tables[table];
+  }
   return {
+    environment,
     schema: { path: schemaPath, content: fs.readFileSync(schemaPath, 'utf8') },
     dataSources,
     mappingTemplates,
@@ -161,7 +168,11 @@ async function main() {
   const { AmplifyAppSyncSimulator } = require('@aws-amplify/amplify-appsync-simulator');
   const simulator = new AmplifyAppSyncSimulator({ port: options.port });
   patches.errorFieldsAsJavaStrings();
-  simulator.init(config);
+  patches.environmentVariables(config.environment);
+  patches.batchGetItem();
+  patches.javaMapKeysByValue();
+  const { environment, ...simulatorConfig } = config;
+  simulator.init(simulatorConfig);
   patches.bindLoopbackOnly(simulator, options.port);
   patches.filterSubscriptionsByArguments(simulator);
   patches.guardRealtimeMessages(simulator, log);

@@ -6,8 +6,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The GraphQL API as shipped in this jar: the schema, the data sources and which VTL templates
@@ -17,6 +22,8 @@ import java.util.Objects;
 public final class ApiDefinition {
 
     private static final String ROOT = "graphql/";
+    /** How a template reads an API environment variable: {@code $ctx.env.NAME} (or {@code $context.env}). */
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$(?:ctx|context)\\.env\\.(\\w+)");
 
     private final String schema;
     private final List<DataSource> dataSources;
@@ -47,7 +54,51 @@ public final class ApiDefinition {
             return new Resolver(r.type(), r.field(), r.dataSource(),
                     text("resolvers/" + r.request()), text("resolvers/" + r.response()));
         }).toList();
-        return new ApiDefinition(text("schema.graphql"), manifest.dataSources(), resolvers);
+        ApiDefinition definition = new ApiDefinition(text("schema.graphql"), manifest.dataSources(), resolvers);
+        for (Resolver r : resolvers) {
+            for (String variable : definition.environmentVariablesOf(r)) {
+                if (!definition.tableVariables().containsKey(variable)) {
+                    throw new IllegalStateException("resolver " + r.type() + "." + r.field()
+                            + " reads unknown environment variable " + variable + "; known: "
+                            + definition.tableVariables().keySet());
+                }
+            }
+        }
+        return definition;
+    }
+
+    /**
+     * The API environment variable that holds the real name of a logical table, e.g.
+     * {@code TABLE_TICKS} for {@code ticks}. Templates that must name a table (BatchGetItem) read
+     * it as {@code $ctx.env.TABLE_TICKS}; the CDK stack and the simulator set every one of them.
+     */
+    public static String tableVariable(String logicalTable) {
+        return "TABLE_" + logicalTable.toUpperCase(Locale.ROOT);
+    }
+
+    /** Every table variable ({@link #tableVariable}) and its logical table, one per DynamoDB data source. */
+    public Map<String, String> tableVariables() {
+        Map<String, String> variables = new LinkedHashMap<>();
+        for (DataSource source : dataSources) {
+            if (source.type() == DataSourceType.AMAZON_DYNAMODB) {
+                variables.put(tableVariable(source.table()), source.table());
+            }
+        }
+        return variables;
+    }
+
+    /** The environment variables a resolver's templates read, in order of appearance. */
+    public List<String> environmentVariablesOf(Resolver resolver) {
+        List<String> names = new java.util.ArrayList<>();
+        for (String template : List.of(resolver.requestTemplate(), resolver.responseTemplate())) {
+            Matcher m = ENV_REFERENCE.matcher(template);
+            while (m.find()) {
+                if (!names.contains(m.group(1))) {
+                    names.add(m.group(1));
+                }
+            }
+        }
+        return names;
     }
 
     /** The schema in GraphQL SDL, AppSync directives included. */

@@ -59,4 +59,17 @@ public final class TableContract {
         private Movies() {
         }
     }
+
+    /** The latest tick of each symbol; the {@code publishTick} resolver writes it conditionally. */
+    public static final class Ticks {
+        /** Partition key (String): the tick's symbol. */
+        public static final String SYMBOL = "symbol";
+        /** Number: only a tick with a higher sequence replaces the stored one. */
+        public static final String SEQUENCE = "sequence";
+        /** A fresh id per write, so no write ever equals the stored item (see the resolver). */
+        public static final String WRITE_ID = "writeId";
+
+        private Ticks() {
+        }
+    }
 }

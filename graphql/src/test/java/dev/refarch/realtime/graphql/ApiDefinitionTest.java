@@ -69,4 +69,14 @@ class ApiDefinitionTest {
                 : List.of();
         assertEquals(TableContract.Reviews.REACTIONS, schemaReactions);
     }
+
+    @Test
+    void templatesReadOnlyTheTableVariablesEveryRuntimeSets() {
+        assertEquals(java.util.Map.of("TABLE_REVIEWS", "reviews", "TABLE_MOVIES", "movies", "TABLE_TICKS", "ticks"),
+                api.tableVariables());
+        ApiDefinition.Resolver latestTicks = api.resolvers().stream()
+                .filter(r -> r.field().equals("latestTicks")).findFirst().orElseThrow();
+        assertEquals(List.of("TABLE_TICKS"), api.environmentVariablesOf(latestTicks));
+        assertEquals("TicksTable", latestTicks.dataSource());
+    }
 }

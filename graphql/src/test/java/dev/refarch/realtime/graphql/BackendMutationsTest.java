@@ -23,8 +23,11 @@ class BackendMutationsTest {
     private static final Map<String, Object> MOVIE = movie();
     private static final Map<String, Object> REVIEW = Map.of("reaction", "LOVE", "movieId", "603", "count", 42,
             "topMovieId", "603", "topMovieTitle", "The Matrix", "topCount", 42);
-    private static final Map<String, Object> TICK = Map.of("symbol", "AMZN", "price", 181.5, "open", 180.0,
-            "high", 182.25, "low", 179.75, "volume", 12000.0, "timestamp", "2026-01-05T14:30:00Z");
+    /** A symbol of this class alone: the ticks table is shared by every class of the run. */
+    private static final String TICK_SYMBOL = "BKND";
+    private static final Map<String, Object> TICK = Map.of("symbol", TICK_SYMBOL, "price", 181.5, "open", 180.0,
+            "high", 182.25, "low", 179.75, "volume", 12000.0, "timestamp", "2026-01-05T14:30:00Z",
+            "sequence", 1_767_623_400_000L);
 
     @RegisterExtension
     static final LocalApiExtension LOCAL = new LocalApiExtension();
@@ -64,7 +67,7 @@ class BackendMutationsTest {
         try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
             subscriber.subscribe(Operations.ON_CURRENT_MOVIE);
             subscriber.subscribe(Operations.ON_REVIEW);
-            subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", "AMZN"));
+            subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", TICK_SYMBOL));
             api().apiKeyClient().execute(Operations.SET_CURRENT_MOVIE, Map.of("movie", MOVIE)).assertErrorType("Unauthorized");
             api().apiKeyClient().execute(Operations.PUBLISH_REVIEW, Map.of("review", REVIEW)).assertErrorType("Unauthorized");
             api().apiKeyClient().execute(Operations.PUBLISH_TICK, Map.of("tick", TICK)).assertErrorType("Unauthorized");
@@ -83,7 +86,7 @@ class BackendMutationsTest {
         assertEquals("The Matrix", review.path("topMovieTitle").asText());
         assertEquals(42, review.path("topCount").asInt());
         JsonNode tick = backend.execute(Operations.PUBLISH_TICK, Map.of("tick", TICK)).assertSucceeded().data("publishTick");
-        assertEquals("AMZN", tick.path("symbol").asText());
+        assertEquals(TICK_SYMBOL, tick.path("symbol").asText());
         assertEquals(181.5, tick.path("price").asDouble());
     }
 

@@ -1,19 +1,35 @@
 package dev.refarch.realtime.graphql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.refarch.realtime.graphql.TableContract.Ticks;
+import dev.refarch.realtime.graphql.testing.GraphqlClient;
 import dev.refarch.realtime.graphql.testing.LocalApi;
 import dev.refarch.realtime.graphql.testing.LocalApiExtension;
 import dev.refarch.realtime.graphql.testing.Operations;
 import dev.refarch.realtime.graphql.testing.RealtimeSubscriber;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** publishTick and onTick(symbol): validation and per-symbol delivery over the real-time protocol. */
+/**
+ * publishTick, latestTicks and onTick(symbol) on the simulator with the real resolvers and
+ * DynamoDB Local: validation, the conditional write that fences stale ticks, per-symbol
+ * delivery over the real-time protocol. Each test uses symbols of its own (the tables are
+ * shared by every class of the run).
+ */
 class TickResolverTest {
+
+    /** 2^53: the first double above which not every whole number is exact. */
+    private static final double TWO_POW_53 = 9007199254740992.0;
+    private static final AtomicInteger SYMBOLS = new AtomicInteger();
 
     @RegisterExtension
     static final LocalApiExtension LOCAL = new LocalApiExtension();
@@ -22,32 +38,50 @@ class TickResolverTest {
         return LOCAL.api();
     }
 
-    private static Map<String, Object> tick(String symbol, double price) {
-        return Map.of("symbol", symbol, "price", price, "open", price, "high", price + 1, "low", price - 1,
-                "volume", 100.0, "timestamp", "2026-01-05T14:30:00Z");
+    /** A symbol no other test uses. */
+    private static String freshSymbol() {
+        return "TR" + SYMBOLS.incrementAndGet();
+    }
+
+    private static Map<String, Object> tick(String symbol, double price, double sequence) {
+        Map<String, Object> tick = new HashMap<>(Map.of("symbol", symbol, "price", price, "open", price,
+                "high", price + 1, "low", price - 1, "volume", 100.0, "timestamp", "2026-01-05T14:30:00Z"));
+        tick.put("sequence", sequence);
+        return tick;
+    }
+
+    private static GraphqlClient.Response publish(Map<String, Object> tick) {
+        return api().iamClient().execute(Operations.PUBLISH_TICK, Map.of("tick", tick));
+    }
+
+    private static JsonNode nextTick(RealtimeSubscriber subscriber) {
+        return subscriber.awaitNext(Duration.ofSeconds(5)).at("/payload/data/onTick");
     }
 
     @Test
     void tickSubscriberGetsOnlyTheTicksOfItsSymbolFromABatchedRequest() {
-        try (RealtimeSubscriber amzn = api().apiKeySubscriber(); RealtimeSubscriber msft = api().apiKeySubscriber()) {
-            amzn.subscribe(Operations.ON_TICK, Map.of("symbol", "AMZN"));
-            msft.subscribe(Operations.ON_TICK, Map.of("symbol", "MSFT"));
+        String amzn = freshSymbol();
+        String msft = freshSymbol();
+        try (RealtimeSubscriber amznSubscriber = api().apiKeySubscriber();
+             RealtimeSubscriber msftSubscriber = api().apiKeySubscriber()) {
+            amznSubscriber.subscribe(Operations.ON_TICK, Map.of("symbol", amzn));
+            msftSubscriber.subscribe(Operations.ON_TICK, Map.of("symbol", msft));
             api().iamClient().execute(Operations.PUBLISH_FOUR_TICKS, Map.of(
-                    "t0", tick("AMZN", 181.0), "t1", tick("MSFT", 410.0),
-                    "t2", tick("MSFT", 411.0), "t3", tick("AMZN", 182.0))).assertSucceeded();
+                    "t0", tick(amzn, 181.0, 1), "t1", tick(msft, 410.0, 1),
+                    "t2", tick(msft, 411.0, 2), "t3", tick(amzn, 182.0, 2))).assertSucceeded();
 
             for (double expected : new double[] {181.0, 182.0}) {
-                JsonNode tick = amzn.awaitNext(Duration.ofSeconds(5)).at("/payload/data/onTick");
-                assertEquals("AMZN", tick.path("symbol").asText(), tick.toString());
+                JsonNode tick = nextTick(amznSubscriber);
+                assertEquals(amzn, tick.path("symbol").asText(), tick.toString());
                 assertEquals(expected, tick.path("price").asDouble());
             }
-            amzn.assertNothingWithin(Duration.ofMillis(500));
+            amznSubscriber.assertNothingWithin(Duration.ofMillis(500));
             for (double expected : new double[] {410.0, 411.0}) {
-                JsonNode tick = msft.awaitNext(Duration.ofSeconds(5)).at("/payload/data/onTick");
-                assertEquals("MSFT", tick.path("symbol").asText(), tick.toString());
+                JsonNode tick = nextTick(msftSubscriber);
+                assertEquals(msft, tick.path("symbol").asText(), tick.toString());
                 assertEquals(expected, tick.path("price").asDouble());
             }
-            msft.assertNothingWithin(Duration.ofMillis(100));
+            msftSubscriber.assertNothingWithin(Duration.ofMillis(100));
         }
     }
 
@@ -56,8 +90,7 @@ class TickResolverTest {
         try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
             subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", "amzn"));
             for (String symbol : new String[] {"amzn", "", "TOOLONGSYMBOL", "1ABC", "AM ZN", "AMZN\"}"}) {
-                api().iamClient().execute(Operations.PUBLISH_TICK, Map.of("tick", tick(symbol, 10.0)))
-                        .assertErrorType("InvalidTick");
+                publish(tick(symbol, 10.0, 1)).assertErrorType("InvalidTick");
             }
             subscriber.assertNothingWithin(Duration.ofMillis(300));
         }
@@ -65,10 +98,129 @@ class TickResolverTest {
 
     @Test
     void tickWithANonPositivePriceOrLowAboveHighIsRejected() {
-        api().iamClient().execute(Operations.PUBLISH_TICK, Map.of("tick", tick("AMZN", 0.0))).assertErrorType("InvalidTick");
-        Map<String, Object> inverted = new java.util.HashMap<>(tick("AMZN", 10.0));
+        String symbol = freshSymbol();
+        publish(tick(symbol, 0.0, 1)).assertErrorType("InvalidTick");
+        Map<String, Object> inverted = tick(symbol, 10.0, 2);
         inverted.put("low", 12.0);
         inverted.put("high", 11.0);
-        api().iamClient().execute(Operations.PUBLISH_TICK, Map.of("tick", inverted)).assertErrorType("InvalidTick");
+        publish(inverted).assertErrorType("InvalidTick");
+        assertTrue(api().tickItem(symbol).isEmpty(), "a rejected tick was stored");
+    }
+
+    @Test
+    void sequenceThatIsNotAWholeNumberFromOneToBelowTwoPow53IsInvalidAndNothingIsStoredOrBroadcast() {
+        String symbol = freshSymbol();
+        try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
+            subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", symbol));
+            for (double sequence : new double[] {0, -1, 0.5, 1.5, TWO_POW_53, 1e300}) {
+                publish(tick(symbol, 10.0, sequence)).assertErrorType("InvalidTick");
+            }
+            subscriber.assertNothingWithin(Duration.ofMillis(300));
+        }
+        assertTrue(api().tickItem(symbol).isEmpty(), "an invalid tick was stored");
+    }
+
+    @Test
+    void largestSequenceBelowTwoPow53IsAcceptedAndStoredExactly() {
+        String symbol = freshSymbol();
+        long largest = (1L << 53) - 1;
+        JsonNode stored = publish(tick(symbol, 10.0, largest)).assertSucceeded().data("publishTick");
+        assertEquals(largest, stored.path("sequence").asLong(), stored.toString());
+        assertEquals(Long.toString(largest), api().tickItem(symbol).get(Ticks.SEQUENCE).n());
+    }
+
+    @Test
+    void duplicateOrOlderTickIsStaleAndBroadcastToNoOneAndANewerOneIs() {
+        String symbol = freshSymbol();
+        try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
+            subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", symbol));
+            Map<String, Object> first = tick(symbol, 10.0, 1_767_623_400_010L);
+            publish(first).assertSucceeded();
+            assertEquals(10.0, nextTick(subscriber).path("price").asDouble());
+
+            // The exact same tick again (a retry), and an older one.
+            GraphqlClient.Response duplicate = publish(first).assertErrorType("StaleTick");
+            assertTrue(duplicate.data("publishTick").isNull(), duplicate.body().toString());
+            publish(tick(symbol, 9.0, 1_767_623_400_009L)).assertErrorType("StaleTick");
+            subscriber.assertNothingWithin(Duration.ofMillis(500));
+            assertEquals("1767623400010", api().tickItem(symbol).get(Ticks.SEQUENCE).n());
+            assertEquals("10", api().tickItem(symbol).get("price").n());
+
+            publish(tick(symbol, 11.0, 1_767_623_400_011L)).assertSucceeded();
+            JsonNode newer = nextTick(subscriber);
+            assertEquals(11.0, newer.path("price").asDouble());
+            assertEquals(1_767_623_400_011L, newer.path("sequence").asLong());
+        }
+    }
+
+    @Test
+    void inOneBatchedRequestOnlyTheTicksAboveTheStoredSequenceAreBroadcastAndTheOthersAreStaleByAlias() {
+        String symbol = freshSymbol();
+        try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
+            subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", symbol));
+            GraphqlClient.Response response = api().iamClient().execute(Operations.PUBLISH_FOUR_TICKS, Map.of(
+                    "t0", tick(symbol, 5.0, 5), "t1", tick(symbol, 5.0, 5),
+                    "t2", tick(symbol, 4.0, 4), "t3", tick(symbol, 6.0, 6)));
+
+            List<String> staleAliases = new ArrayList<>();
+            for (JsonNode error : response.errors()) {
+                assertEquals("StaleTick", error.path("errorType").asText(), response.body().toString());
+                staleAliases.add(error.at("/path/0").asText());
+            }
+            assertEquals(List.of("t1", "t2"), staleAliases);
+            assertEquals(5, response.data("t0").path("sequence").asLong());
+            assertEquals(6, response.data("t3").path("sequence").asLong());
+            assertEquals(5, nextTick(subscriber).path("sequence").asLong());
+            assertEquals(6, nextTick(subscriber).path("sequence").asLong());
+            subscriber.assertNothingWithin(Duration.ofMillis(500));
+        }
+    }
+
+    @Test
+    void latestTicksReturnsTheStoredTickOfEachSymbolInRequestOrderAndLeavesOutSymbolsWithoutOne() {
+        String a = freshSymbol();
+        String b = freshSymbol();
+        String none = freshSymbol();
+        publish(tick(a, 10.0, 1)).assertSucceeded();
+        publish(tick(a, 12.0, 2)).assertSucceeded();
+        publish(tick(b, 20.0, 7)).assertSucceeded();
+        publish(tick(b, 19.0, 6)).assertErrorType("StaleTick");
+
+        // A browser (API key) may read them; a duplicate symbol is answered once.
+        JsonNode latest = api().apiKeyClient().execute(Operations.LATEST_TICKS,
+                Map.of("symbols", List.of(b, none, a, b))).assertSucceeded().data("latestTicks");
+
+        assertEquals(2, latest.size(), latest.toString());
+        assertEquals(b, latest.get(0).path("symbol").asText());
+        assertEquals(20.0, latest.get(0).path("price").asDouble());
+        assertEquals(7, latest.get(0).path("sequence").asLong());
+        assertEquals(a, latest.get(1).path("symbol").asText());
+        assertEquals(12.0, latest.get(1).path("price").asDouble());
+        assertEquals("2026-01-05T14:30:00Z", latest.get(1).path("timestamp").asText());
+    }
+
+    @Test
+    void latestTicksTakesOneToTwentyFiveValidSymbols() {
+        List<String> twentySix = new ArrayList<>();
+        for (int i = 0; i < 26; i++) {
+            twentySix.add("S" + i);
+        }
+        GraphqlClient client = api().apiKeyClient();
+        assertRefused(client.execute(Operations.LATEST_TICKS, Map.of("symbols", List.of())), "SymbolCountOutOfRange");
+        assertRefused(client.execute(Operations.LATEST_TICKS, Map.of("symbols", twentySix)), "SymbolCountOutOfRange");
+        assertRefused(client.execute(Operations.LATEST_TICKS, Map.of("symbols", List.of("AMZN", "not a symbol"))),
+                "InvalidSymbol");
+        assertEquals(0, client.execute(Operations.LATEST_TICKS, Map.of("symbols", twentySix.subList(0, 25)))
+                .assertSucceeded().data("latestTicks").size());
+    }
+
+    /**
+     * latestTicks is non-null, so a resolver error nulls {@code data}; GraphQL may add its own
+     * "cannot return null" error beside the resolver's, which must be the only typed one.
+     */
+    private static void assertRefused(GraphqlClient.Response response, String errorType) {
+        assertEquals(List.of(errorType), response.errorTypes().stream().filter(t -> !t.isEmpty()).toList(),
+                response.body().toString());
+        assertTrue(response.data().isNull() || response.data("latestTicks").isNull(), response.body().toString());
     }
 }

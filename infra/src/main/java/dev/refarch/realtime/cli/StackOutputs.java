@@ -5,7 +5,7 @@ import software.amazon.awssdk.services.cloudformation.model.CloudFormationExcept
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 
-/** Reads the Reviews table's name from the API stack's CloudFormation outputs. */
+/** Reads the CLI tasks' resource names (the Reviews table, the failure bucket...) from CloudFormation outputs. */
 public final class StackOutputs {
 
     /** The API stack's output that holds the Reviews table's name. */
@@ -23,6 +23,15 @@ public final class StackOutputs {
      * @throws SeedFailure with {@link ReviewsCli#UNKNOWN_STACK} or {@link ReviewsCli#MISSING_OUTPUT}
      */
     public String reviewsTableName(String stackName) {
+        return value(stackName, REVIEWS_TABLE_NAME);
+    }
+
+    /**
+     * The value of one output of a stack.
+     *
+     * @throws SeedFailure with {@link ReviewsCli#UNKNOWN_STACK} or {@link ReviewsCli#MISSING_OUTPUT}
+     */
+    public String value(String stackName, String outputKey) {
         Stack stack;
         try {
             stack = cloudFormation.describeStacks(d -> d.stackName(stackName)).stacks().get(0);
@@ -37,11 +46,11 @@ public final class StackOutputs {
             throw e;
         }
         return stack.outputs().stream()
-                .filter(output -> REVIEWS_TABLE_NAME.equals(output.outputKey()))
+                .filter(output -> outputKey.equals(output.outputKey()))
                 .map(Output::outputValue)
                 .findFirst()
                 .orElseThrow(() -> new SeedFailure(ReviewsCli.MISSING_OUTPUT,
-                        "stack " + stackName + " has no output " + REVIEWS_TABLE_NAME
-                                + "; is it the API stack, and is its deployment complete?", null));
+                        "stack " + stackName + " has no output " + outputKey
+                                + "; is it the right stack, and is its deployment complete?", null));
     }
 }

@@ -67,11 +67,12 @@ public final class DynamoDbLocal implements AutoCloseable {
                 .build();
     }
 
-    /** Creates the Reviews and Movies tables, keyed as {@link TableContract} says. */
-    public void createApiTables(String reviewsTable, String moviesTable) {
+    /** Creates the Reviews, Movies and Ticks tables, keyed as {@link TableContract} says. */
+    public void createApiTables(String reviewsTable, String moviesTable, String ticksTable) {
         try (DynamoDbClient dynamo = client()) {
             createTable(dynamo, reviewsTable, TableContract.Reviews.REACTION);
             createTable(dynamo, moviesTable, TableContract.Movies.PK);
+            createTable(dynamo, ticksTable, TableContract.Ticks.SYMBOL);
         }
     }
 

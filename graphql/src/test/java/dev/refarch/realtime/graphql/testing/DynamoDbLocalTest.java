@@ -15,8 +15,8 @@ class DynamoDbLocalTest {
     @Test
     void servesOnLoopbackOnlyAndCreatesTheApiTables() throws Exception {
         try (DynamoDbLocal local = DynamoDbLocal.start(); DynamoDbClient dynamo = local.client()) {
-            local.createApiTables("Reviews", "Movies");
-            assertEquals(List.of("Movies", "Reviews"), dynamo.listTables().tableNames());
+            local.createApiTables("Reviews", "Movies", "Ticks");
+            assertEquals(List.of("Movies", "Reviews", "Ticks"), dynamo.listTables().tableNames());
             assertEquals("127.0.0.1", local.endpoint().getHost());
             String lanAddress = java.net.InetAddress.getLocalHost().getHostAddress();
             if (!lanAddress.startsWith("127.")) {

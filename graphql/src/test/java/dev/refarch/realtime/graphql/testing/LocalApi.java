@@ -9,12 +9,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The GraphQL API running locally for a test class: DynamoDB Local with the API's tables and
- * the AppSync simulator in front of it. Start once per class, close after.
+ * the AppSync simulator in front of it. Tests get one shared instance through
+ * {@link LocalApiExtension}; other modules may start their own and close it after.
  */
 public final class LocalApi implements AutoCloseable {
 
     public static final String REVIEWS_TABLE = "Reviews";
     public static final String MOVIES_TABLE = "Movies";
+    public static final String TICKS_TABLE = "Ticks";
 
     private final DynamoDbLocal dynamo;
     private final DynamoDbClient client;
@@ -30,11 +32,11 @@ public final class LocalApi implements AutoCloseable {
     public static LocalApi start() {
         DynamoDbLocal dynamo = DynamoDbLocal.start();
         try {
-            dynamo.createApiTables(REVIEWS_TABLE, MOVIES_TABLE);
+            dynamo.createApiTables(REVIEWS_TABLE, MOVIES_TABLE, TICKS_TABLE);
             DynamoDbClient client = dynamo.client();
             try {
                 AppSyncSimulator simulator = AppSyncSimulator.start(dynamo.endpoint(),
-                        Map.of("reviews", REVIEWS_TABLE, "movies", MOVIES_TABLE));
+                        Map.of("reviews", REVIEWS_TABLE, "movies", MOVIES_TABLE, "ticks", TICKS_TABLE));
                 return new LocalApi(dynamo, client, simulator);
             } catch (RuntimeException e) {
                 client.close();
@@ -101,6 +103,12 @@ public final class LocalApi implements AutoCloseable {
     public Map<String, AttributeValue> currentMovieItem() {
         return client.getItem(g -> g.tableName(MOVIES_TABLE).consistentRead(true)
                 .key(Map.of(TableContract.Movies.PK, AttributeValue.fromS(TableContract.Movies.CURRENT)))).item();
+    }
+
+    /** The stored latest tick of a symbol, or an empty map. */
+    public Map<String, AttributeValue> tickItem(String symbol) {
+        return client.getItem(g -> g.tableName(TICKS_TABLE).consistentRead(true)
+                .key(Map.of(TableContract.Ticks.SYMBOL, AttributeValue.fromS(symbol)))).item();
     }
 
     @Override

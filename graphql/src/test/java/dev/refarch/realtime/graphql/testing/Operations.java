@@ -13,11 +13,16 @@ public final class Operations {
     public static final String MOVIE_FIELDS = "id title overview posterUrl releaseDate startedAt rotation";
     public static final String REVIEW_FIELDS = "reaction movieId count topMovieId topMovieTitle topCount";
     public static final String MESSAGE_FIELDS = "id author text sentAt";
-    public static final String TICK_FIELDS = "symbol price open high low volume timestamp";
+    public static final String TICK_FIELDS = "symbol price open high low volume timestamp sequence";
 
     public static final String CURRENT_MOVIE = "query CurrentMovie { currentMovie { " + MOVIE_FIELDS + " } }";
 
     public static final String REVIEWS = "query Reviews { reviews { " + REVIEW_FIELDS + " } }";
+
+    public static final String LATEST_TICKS = """
+            query LatestTicks($symbols: [String!]!) {
+              latestTicks(symbols: $symbols) { %s }
+            }""".formatted(TICK_FIELDS);
 
     public static final String VOTE = """
             mutation Vote($movieId: ID!, $reaction: Reaction!, $count: Int!) {

@@ -42,7 +42,9 @@ import software.constructs.Construct;
  * resolvers exactly as the local simulator runs them. API key by default, IAM as an additional
  * mode; X-Ray on; errors logged to a log group this construct owns (retention by stage).
  * Each DynamoDB data source's role allows only the operations its templates perform, on its
- * table alone.
+ * table alone. Templates that must name a table (BatchGetItem) read its real name from the
+ * API's environment variable {@link ApiDefinition#tableVariable} ({@code $ctx.env.TABLE_TICKS}),
+ * which this construct sets for every DynamoDB data source, as the local simulator does.
  */
 public final class RealtimeApi extends Construct {
 
@@ -87,6 +89,7 @@ public final class RealtimeApi extends Construct {
                                 .build()))
                         .build())
                 .xrayEnabled(true)
+                .environmentVariables(tableVariables(definition, props.tables()))
                 .build();
 
         // Logging is set on the L1: the L2's logConfig always adds a log-retention custom
@@ -181,16 +184,37 @@ public final class RealtimeApi extends Construct {
         }
     }
 
-    /** {@code dynamodb:<Operation>} for every operation the data source's request templates run. */
+    /** The real name of every logical table, under its {@link ApiDefinition#tableVariable}. */
+    private static Map<String, String> tableVariables(ApiDefinition definition, Map<String, ITable> tables) {
+        Map<String, String> variables = new java.util.LinkedHashMap<>();
+        definition.tableVariables().forEach((variable, logical) -> variables.put(variable,
+                Objects.requireNonNull(tables.get(logical), () -> "no table given for logical table '" + logical + "'")
+                        .getTableName()));
+        return variables;
+    }
+
+    /**
+     * {@code dynamodb:<Operation>} for every operation the data source's request templates run.
+     * The role is scoped to the data source's own table, so a template that names a table
+     * itself (BatchGetItem) must name that one, through its table variable and no other.
+     */
     static List<String> dynamoDbActions(ApiDefinition.DataSource source, ApiDefinition definition) {
         TreeSet<String> actions = new TreeSet<>();
+        String ownTable = ApiDefinition.tableVariable(source.table());
         for (ApiDefinition.Resolver r : definition.resolvers()) {
             if (r.dataSource().equals(source.name())) {
                 Matcher m = OPERATION.matcher(r.requestTemplate());
                 if (!m.find()) {
                     throw new IllegalStateException(r.type() + "." + r.field() + ": no \"operation\" in its request template");
                 }
-                actions.add("dynamodb:" + m.group(1));
+                String operation = m.group(1);
+                List<String> tablesNamed = definition.environmentVariablesOf(r);
+                if (operation.startsWith("Batch") && !tablesNamed.equals(List.of(ownTable))) {
+                    throw new IllegalStateException(r.type() + "." + r.field() + ": " + operation
+                            + " must name its data source's table through $ctx.env." + ownTable + " alone, names "
+                            + tablesNamed);
+                }
+                actions.add("dynamodb:" + operation);
             }
         }
         return List.copyOf(actions);

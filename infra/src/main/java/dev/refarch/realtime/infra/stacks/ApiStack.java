@@ -22,8 +22,8 @@ import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.constructs.Construct;
 
 /**
- * The GraphQL API both experiences use: the AppSync API with its resolvers, the Reviews and
- * Movies tables, and the Reviews rows seeded at deploy.
+ * The GraphQL API both experiences use: the AppSync API with its resolvers, the Reviews,
+ * Movies and Ticks tables, and the Reviews rows seeded at deploy.
  */
 public final class ApiStack extends Stack {
 
@@ -34,22 +34,26 @@ public final class ApiStack extends Stack {
     public static final String API_KEY_OUTPUT = "ApiKey";
     public static final String REVIEWS_TABLE_OUTPUT = StackOutputs.REVIEWS_TABLE_NAME;
     public static final String MOVIES_TABLE_OUTPUT = "MoviesTableName";
+    public static final String TICKS_TABLE_OUTPUT = "TicksTableName";
 
     private final Table reviewsTable;
     private final Table moviesTable;
+    private final Table ticksTable;
     private final RealtimeApi api;
 
     public ApiStack(Construct scope, String id, StackProps props, AppConfig config, LocalDate synthDay) {
         super(scope, id, props);
         reviewsTable = table("ReviewsTable", TableContract.Reviews.REACTION, config.stage());
         moviesTable = table("MoviesTable", TableContract.Movies.PK, config.stage());
+        // The latest tick of each symbol: publishTick writes it only for a higher sequence.
+        ticksTable = table("TicksTable", TableContract.Ticks.SYMBOL, config.stage());
 
         // Counted from the start of the synth day, so a day's templates are identical.
         long expiresAt = synthDay.plusDays(config.apiKeyExpiryDays()).atStartOfDay(ZoneOffset.UTC)
                 .toInstant().toEpochMilli();
         api = new RealtimeApi(this, "Api", new RealtimeApi.Props(
                 config.appName() + "-" + config.stage().id(),
-                Map.of("reviews", reviewsTable, "movies", moviesTable),
+                Map.of("reviews", reviewsTable, "movies", moviesTable, "ticks", ticksTable),
                 Expiration.atTimestamp(expiresAt),
                 config.stage()));
 
@@ -61,6 +65,7 @@ public final class ApiStack extends Stack {
         output(API_KEY_OUTPUT, api.api().getApiKey(), "Public API key for web clients (not a secret: it ships in the page)");
         output(REVIEWS_TABLE_OUTPUT, reviewsTable.getTableName(), "Reviews table: live counts and leaderboard");
         output(MOVIES_TABLE_OUTPUT, moviesTable.getTableName(), "Movies table: the current movie");
+        output(TICKS_TABLE_OUTPUT, ticksTable.getTableName(), "Ticks table: the latest tick of each symbol");
     }
 
     private Table table(String id, String partitionKey, Stage stage) {
@@ -85,6 +90,10 @@ public final class ApiStack extends Stack {
 
     public Table moviesTable() {
         return moviesTable;
+    }
+
+    public Table ticksTable() {
+        return ticksTable;
     }
 
     public RealtimeApi api() {

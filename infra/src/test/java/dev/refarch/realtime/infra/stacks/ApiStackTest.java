@@ -52,8 +52,8 @@ class ApiStackTest {
 
     @Test
     void tablesAreOnDemandEncryptedWithPointInTimeRecoveryAndDestroyedInDev() {
-        template.resourceCountIs("AWS::DynamoDB::Table", 2);
-        for (String key : List.of("reaction", "pk")) {
+        template.resourceCountIs("AWS::DynamoDB::Table", 3);
+        for (String key : List.of("reaction", "pk", "symbol")) {
             template.hasResource("AWS::DynamoDB::Table", Map.of(
                     "Properties", Match.objectLike(Map.of(
                             "KeySchema", List.of(Map.of("AttributeName", key, "KeyType", "HASH")),
@@ -106,6 +106,28 @@ class ApiStackTest {
                                 "Action", List.of("dynamodb:GetItem", "dynamodb:PutItem"),
                                 "Effect", "Allow",
                                 "Resource", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("MoviesTable.*"), "Arn")))))))))));
+        // publishTick: a conditional PutItem; latestTicks: BatchGetItem. Nothing else, on the ticks table alone.
+        template.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of(
+                "Policies", List.of(Map.of("PolicyName", "Resolvers", "PolicyDocument", Match.objectLike(Map.of(
+                        "Statement", List.of(Map.of(
+                                "Action", List.of("dynamodb:BatchGetItem", "dynamodb:PutItem"),
+                                "Effect", "Allow",
+                                "Resource", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("TicksTable.*"), "Arn")))))))))));
+    }
+
+    @Test
+    void apiEnvironmentVariablesNameEveryTableForTheTemplatesThatMustNameOne() {
+        // BatchGetItem templates name their table; AppSync gives templates the API's variables as $ctx.env
+        // (https://docs.aws.amazon.com/appsync/latest/devguide/environment-variables.html).
+        JsonNode variables = json.findParents("EnvironmentVariables").get(0).get("EnvironmentVariables");
+        assertEquals(3, variables.size(), variables.toString());
+        for (Map.Entry<String, String> table : Map.of("TABLE_REVIEWS", "ReviewsTable", "TABLE_MOVIES", "MoviesTable",
+                "TABLE_TICKS", "TicksTable").entrySet()) {
+            assertTrue(variables.at("/" + table.getKey() + "/Ref").asText().startsWith(table.getValue()), variables.toString());
+        }
+        template.hasResourceProperties("AWS::AppSync::Resolver", Match.objectLike(Map.of(
+                "FieldName", "latestTicks",
+                "RequestMappingTemplate", Match.stringLikeRegexp(".*\\$util\\.toJson\\(\\$ctx\\.env\\.TABLE_TICKS\\).*"))));
     }
 
     @Test
@@ -138,10 +160,12 @@ class ApiStackTest {
     @Test
     void outputsNameTheEndpointsKeyAndTables() {
         for (String key : List.of(ApiStack.GRAPHQL_URL_OUTPUT, ApiStack.REALTIME_URL_OUTPUT, ApiStack.API_ID_OUTPUT,
-                ApiStack.API_KEY_OUTPUT, ApiStack.REVIEWS_TABLE_OUTPUT, ApiStack.MOVIES_TABLE_OUTPUT)) {
+                ApiStack.API_KEY_OUTPUT, ApiStack.REVIEWS_TABLE_OUTPUT, ApiStack.MOVIES_TABLE_OUTPUT,
+                ApiStack.TICKS_TABLE_OUTPUT)) {
             template.hasOutput(key, Match.anyValue());
         }
         assertEquals("RealtimeUrl", json.at("/Outputs/RealtimeUrl/Value/Fn::GetAtt/1").asText());
         assertTrue(json.at("/Outputs/ReviewsTableName/Value/Ref").asText().startsWith("ReviewsTable"));
+        assertTrue(json.at("/Outputs/TicksTableName/Value/Ref").asText().startsWith("TicksTable"));
     }
 }

@@ -39,7 +39,8 @@ import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
  *
  * <p>Throttling (429), server errors (5xx) and I/O errors are retried with exponential
  * backoff and full jitter, within both {@link AppSyncClientConfig#maxAttempts()} and the
- * caller's remaining time. Other statuses fail at once with
+ * caller's remaining time (or the remaining time alone, with
+ * {@link AppSyncClientConfig#UNTIL_DEADLINE}). Other statuses fail at once with
  * {@link AppSyncRequestFailedException}; GraphQL {@code errors} become
  * {@link GraphqlErrorsException}.
  */
@@ -224,6 +225,10 @@ public final class AppSyncClient {
 
     /** Sends a body with retries; returns the parsed JSON of a 2xx response. */
     private JsonNode send(byte[] body, Supplier<Duration> remainingTime) {
+        if (config.retriesUntilDeadline() && remainingTime == NO_DEADLINE) {
+            // Attempts bounded by nothing would retry an outage forever.
+            throw new IllegalArgumentException("retries until the deadline need a real deadline, not NO_DEADLINE");
+        }
         int attempts = 0;
         Integer lastStatus = null;
         String lastBody = null;
@@ -257,7 +262,7 @@ public final class AppSyncClient {
                 Thread.currentThread().interrupt();
                 throw new AppSyncRequestFailedException(Reason.INTERRUPTED, attempts, lastStatus, null, e);
             }
-            if (attempts >= config.maxAttempts()) {
+            if (!config.retriesUntilDeadline() && attempts >= config.maxAttempts()) {
                 throw new AppSyncRequestFailedException(Reason.ATTEMPTS_EXHAUSTED, attempts, lastStatus,
                         excerpt(lastBody).strip(), lastError);
             }

@@ -12,7 +12,8 @@ import software.amazon.awssdk.regions.Region;
  * @param region              the region requests are signed for
  * @param connectTimeout      TCP/TLS connect timeout
  * @param requestTimeout      timeout of one HTTP attempt (capped by the caller's remaining time)
- * @param maxAttempts         attempts per request, the first one included
+ * @param maxAttempts         attempts per request, the first one included; {@link #UNTIL_DEADLINE}
+ *                            for attempts bounded only by the caller's remaining time
  * @param baseDelay           backoff cap before the second attempt; doubles per attempt
  * @param maxDelay            upper bound of any single backoff
  * @param maxFieldsPerRequest aliased mutation fields sent in one batched request
@@ -28,6 +29,12 @@ public record AppSyncClientConfig(
         Duration maxDelay,
         int maxFieldsPerRequest,
         int maxRequestBytes) {
+
+    /**
+     * {@code maxAttempts} meaning "retry until the caller's remaining time runs out": for callers
+     * with a real deadline (a Lambda invocation), so a long outage uses the whole invocation.
+     */
+    public static final int UNTIL_DEADLINE = Integer.MAX_VALUE;
 
     /** Validates every value so a bad configuration fails at init, not on the first publish. */
     public AppSyncClientConfig {
@@ -70,6 +77,19 @@ public record AppSyncClientConfig(
     public AppSyncClientConfig withRetries(int attempts, Duration base, Duration max) {
         return new AppSyncClientConfig(endpoint, region, connectTimeout, requestTimeout, attempts, base, max,
                 maxFieldsPerRequest, maxRequestBytes);
+    }
+
+    /**
+     * A copy whose attempts are bounded only by the caller's remaining time, with exponential
+     * backoff from {@code base}, each single backoff capped at {@code max}.
+     */
+    public AppSyncClientConfig withRetriesUntilDeadline(Duration base, Duration max) {
+        return withRetries(UNTIL_DEADLINE, base, max);
+    }
+
+    /** Whether attempts are bounded only by the caller's remaining time. */
+    public boolean retriesUntilDeadline() {
+        return maxAttempts == UNTIL_DEADLINE;
     }
 
     /** A copy with other timeouts. */

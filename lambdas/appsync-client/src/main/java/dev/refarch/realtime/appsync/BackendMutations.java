@@ -10,7 +10,7 @@ public final class BackendMutations {
 
     /** {@code publishTick(tick: TickInput!): Tick}, sent by the MSK consumer. */
     public static final AliasedMutation PUBLISH_TICK = new AliasedMutation("publishTick", "tick", "TickInput!",
-            "symbol price open high low volume timestamp");
+            "symbol price open high low volume timestamp sequence");
 
     /** {@code publishReview(review: ReviewInput!): Review}, sent by the movie rotator (five per rotation). */
     public static final AliasedMutation PUBLISH_REVIEW = new AliasedMutation("publishReview", "review",

@@ -227,6 +227,52 @@ class AppSyncClientTest {
         assertEquals(2, requestCount());
     }
 
+    @Test
+    void untilDeadlineRetriesPastTheDefaultAttemptCountWithCappedBackoffsUntilTheServiceRecovers() {
+        // 12 failures (3 times the default 4 attempts), then an answer.
+        for (int i = 0; i < 12; i++) {
+            appSync.server.stubFor(post("/graphql").inScenario("outage").whenScenarioStateIs(i == 0 ? STARTED : "f" + i)
+                    .willReturn(status(i % 2 == 0 ? 503 : 429)).willSetStateTo("f" + (i + 1)));
+        }
+        appSync.server.stubFor(post("/graphql").inScenario("outage").whenScenarioStateIs("f12")
+                .willReturn(okJson("{\"data\":{\"ok\":true}}")));
+        AppSyncClient client = appSync.client(appSync.config()
+                .withRetriesUntilDeadline(Duration.ofMillis(100), Duration.ofSeconds(5)));
+
+        JsonNode data = client.execute(QUERY, null, () -> Duration.ofMinutes(5));
+
+        assertTrue(data.path("ok").asBoolean());
+        assertEquals(13, requestCount());
+        // Full jitter at 0.5 of min(5 s, 100 ms * 2^(n-1)): doubling, then capped at 2.5 s.
+        assertEquals(Duration.ofMillis(50), appSync.sleeps.get(0));
+        assertEquals(Duration.ofMillis(1600), appSync.sleeps.get(5));
+        assertEquals(Duration.ofMillis(2500), appSync.sleeps.get(6));
+        assertEquals(Duration.ofMillis(2500), appSync.sleeps.get(11));
+    }
+
+    @Test
+    void untilDeadlineStopsOnlyWhenTheRemainingTimeRunsOut() {
+        appSync.server.stubFor(post("/graphql").willReturn(status(503)));
+        AppSyncClient client = appSync.client(appSync.config()
+                .withRetriesUntilDeadline(Duration.ofMillis(100), Duration.ofMillis(100)));
+        // Each backoff (50 ms, not slept) uses 50 ms of a 1 s budget.
+        long[] left = {1_000};
+        AppSyncRequestFailedException e = assertThrows(AppSyncRequestFailedException.class,
+                () -> client.execute(QUERY, null, () -> Duration.ofMillis(left[0] - 50L * appSync.sleeps.size())));
+
+        assertEquals(Reason.DEADLINE_REACHED, e.reason());
+        assertEquals(20, e.attempts());
+        assertEquals(503, e.lastStatus().orElseThrow());
+    }
+
+    @Test
+    void untilDeadlineRefusesACallWithoutADeadline() {
+        AppSyncClient client = appSync.client(appSync.config()
+                .withRetriesUntilDeadline(Duration.ofMillis(100), Duration.ofSeconds(5)));
+        assertThrows(IllegalArgumentException.class, () -> client.execute(QUERY, null, AppSyncClient.NO_DEADLINE));
+        assertEquals(0, requestCount());
+    }
+
     private void failOnceThenSucceed(int status) {
         appSync.server.stubFor(post("/graphql").inScenario("retry").whenScenarioStateIs(STARTED)
                 .willReturn(status(status)).willSetStateTo("recovered"));

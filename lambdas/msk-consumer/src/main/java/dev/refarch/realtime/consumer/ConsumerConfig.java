@@ -15,13 +15,16 @@ import software.amazon.awssdk.regions.Region;
  * @param partitionThreads   partitions published in parallel ({@code PARTITION_THREADS}, default 10)
  * @param region             signing region ({@code AWS_REGION}, set by Lambda)
  * @param sqsEndpoint        SQS endpoint override ({@code AWS_ENDPOINT_URL_SQS}); null for the regional endpoint
+ * @param metricsNamespace   CloudWatch namespace of the batch metrics ({@code POWERTOOLS_METRICS_NAMESPACE},
+ *                           default {@code RealtimeRefarch})
  */
 public record ConsumerConfig(URI graphqlUrl, String failureQueueUrl, int maxTicksPerRequest, int maxRecordBytes,
-        int partitionThreads, Region region, URI sqsEndpoint) {
+        int partitionThreads, Region region, URI sqsEndpoint, String metricsNamespace) {
 
     static final int DEFAULT_MAX_TICKS_PER_REQUEST = 25;
     static final int DEFAULT_MAX_RECORD_BYTES = 4096;
     static final int DEFAULT_PARTITION_THREADS = 10;
+    static final String DEFAULT_METRICS_NAMESPACE = "RealtimeRefarch";
 
     /** Validates every value, so a bad setting fails the init phase with a message naming it. */
     public ConsumerConfig {
@@ -34,6 +37,9 @@ public record ConsumerConfig(URI graphqlUrl, String failureQueueUrl, int maxTick
         requireRange("MAX_TICKS_PER_REQUEST", maxTicksPerRequest, 1, 100);
         requireRange("MAX_RECORD_BYTES", maxRecordBytes, 64, 1024 * 1024);
         requireRange("PARTITION_THREADS", partitionThreads, 1, 64);
+        if (metricsNamespace == null || metricsNamespace.isBlank()) {
+            throw new IllegalArgumentException("POWERTOOLS_METRICS_NAMESPACE must not be blank");
+        }
     }
 
     /** Reads the configuration from environment variables (pass {@code System.getenv()}). */
@@ -45,7 +51,9 @@ public record ConsumerConfig(URI graphqlUrl, String failureQueueUrl, int maxTick
                 integer(env, "MAX_RECORD_BYTES", DEFAULT_MAX_RECORD_BYTES),
                 integer(env, "PARTITION_THREADS", DEFAULT_PARTITION_THREADS),
                 region(env),
-                uri(env, "AWS_ENDPOINT_URL_SQS", false));
+                uri(env, "AWS_ENDPOINT_URL_SQS", false),
+                env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "").isBlank() ? DEFAULT_METRICS_NAMESPACE
+                        : env.get("POWERTOOLS_METRICS_NAMESPACE").strip());
     }
 
     private static Region region(Map<String, String> env) {

@@ -1,5 +1,6 @@
 package dev.refarch.realtime.consumer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -15,6 +16,8 @@ import java.util.Map;
  * Reads Lambda's Kafka event JSON: {@code records} keyed {@code "<topic>-<partition>"}, base64
  * {@code key}/{@code value}, {@code headers} as a list of {@code {name: [byte, ...]}}.
  * A malformed event is a platform problem, not a bad record: it throws, and the whole batch is retried.
+ * Its messages name where (partition key, position, line and column) but never quote the event:
+ * they become the function error and a log line, and the event holds the records' values.
  */
 public final class MskEventParser {
 
@@ -27,7 +30,14 @@ public final class MskEventParser {
 
     /** Parses one event. */
     public MskEvent parse(InputStream event) throws IOException {
-        JsonNode root = json.readTree(event);
+        JsonNode root;
+        try {
+            root = json.readTree(event);
+        } catch (JsonProcessingException e) {
+            // Jackson's message quotes the offending token, which may be part of a record.
+            throw new IOException("event is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")");
+        }
         if (root == null || !root.isObject()) {
             throw new IOException("event is not a JSON object");
         }
@@ -36,8 +46,9 @@ public final class MskEventParser {
         while (partitions.hasNext()) {
             Map.Entry<String, JsonNode> partition = partitions.next();
             List<KafkaRecord> list = new ArrayList<>(partition.getValue().size());
+            int position = 0;
             for (JsonNode record : partition.getValue()) {
-                list.add(record(record));
+                list.add(record(record, partition.getKey(), position++));
             }
             // Lambda sends them in offset order; sorting makes the ordering guarantee ours.
             list.sort(Comparator.comparingLong(KafkaRecord::offset));
@@ -46,10 +57,10 @@ public final class MskEventParser {
         return new MskEvent(text(root.get("eventSourceArn")), records);
     }
 
-    private static KafkaRecord record(JsonNode node) throws IOException {
+    private static KafkaRecord record(JsonNode node, String partitionKey, int position) throws IOException {
         for (String field : List.of("topic", "partition", "offset")) {
             if (!node.hasNonNull(field)) {
-                throw new IOException("record without " + field + ": " + node);
+                throw new IOException("record " + position + " of " + partitionKey + " has no " + field);
             }
         }
         List<Map<String, byte[]>> headers = new ArrayList<>();

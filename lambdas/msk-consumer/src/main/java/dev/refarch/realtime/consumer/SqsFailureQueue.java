@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.refarch.realtime.consumer.Validation.Poison;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -30,6 +32,10 @@ public final class SqsFailureQueue implements FailureQueue {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsFailureQueue.class);
 
+    /** Below this, a call is not even tried: the records are reported instead. */
+    static final Duration MIN_CALL_TIME = Duration.ofMillis(50);
+    /** One call (its SDK retries included) never takes longer than this, however much time is left. */
+    static final Duration MAX_CALL_TIME = Duration.ofSeconds(10);
     /** SendMessageBatch takes at most 10 entries. */
     private static final int MAX_ENTRIES = 10;
     /** Stay under SQS's 256 KiB per batch (the older, lower limit) with room for the envelope. */
@@ -49,7 +55,7 @@ public final class SqsFailureQueue implements FailureQueue {
     }
 
     @Override
-    public List<Poison> park(List<Poison> records) {
+    public List<Poison> park(List<Poison> records, Supplier<Duration> timeLeft) {
         List<Poison> notParked = new ArrayList<>();
         int start = 0;
         while (start < records.size()) {
@@ -67,15 +73,22 @@ public final class SqsFailureQueue implements FailureQueue {
                 bytes += size;
                 end++;
             }
-            notParked.addAll(send(records.subList(start, end), entries));
+            notParked.addAll(send(records.subList(start, end), entries, timeLeft.get()));
             start = end;
         }
         return notParked;
     }
 
-    private List<Poison> send(List<Poison> records, List<SendMessageBatchRequestEntry> entries) {
+    private List<Poison> send(List<Poison> records, List<SendMessageBatchRequestEntry> entries, Duration left) {
+        if (left.compareTo(MIN_CALL_TIME) < 0) {
+            LOG.warn("no time left to park", entry("records", records.size()));
+            return records;
+        }
         try {
-            SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+            // The call, its retries included, ends within the invocation's remaining time.
+            Duration timeout = left.compareTo(MAX_CALL_TIME) < 0 ? left : MAX_CALL_TIME;
+            SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)
+                    .overrideConfiguration(o -> o.apiCallTimeout(timeout)));
             Set<String> ok = new HashSet<>();
             response.successful().forEach(entry -> ok.add(entry.id()));
             List<Poison> failed = new ArrayList<>();
@@ -86,11 +99,13 @@ public final class SqsFailureQueue implements FailureQueue {
             }
             for (BatchResultErrorEntry error : response.failed()) {
                 LOG.warn("failure queue refused a message", entry("id", error.id()),
-                        entry("code", String.valueOf(error.code())), entry("sqsMessage", String.valueOf(error.message())));
+                        entry("code", String.valueOf(error.code())));
             }
             return failed;
         } catch (RuntimeException e) {
-            LOG.warn("failure queue unreachable", entry("records", records.size()), entry("cause", e.toString()));
+            // The exception's class only: SDK messages can carry the request (the record's value).
+            LOG.warn("failure queue unreachable", entry("records", records.size()),
+                    entry("cause", e.getClass().getSimpleName()));
             return records;
         }
     }

@@ -5,7 +5,7 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refarch.realtime.appsync.AppSyncClient;
 import dev.refarch.realtime.appsync.AppSyncClientConfig;
-import dev.refarch.realtime.consumer.TickPublisher.Outcome;
+import dev.refarch.realtime.consumer.AppSyncTickPublisher.Outcome;
 import dev.refarch.realtime.consumer.Validation.Poison;
 import dev.refarch.realtime.consumer.Validation.Valid;
 import java.time.Duration;
@@ -13,11 +13,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -30,33 +31,55 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /**
  * Handles one MSK batch: every valid tick published in offset order per partition (partitions
- * in parallel), every poison record parked in the failure queue, and for each partition that
- * could not be finished, the first record not handled reported back so Lambda retries from it.
+ * in parallel), every poison record parked in the failure queue when the partition reaches it,
+ * and for each partition that could not be finished, the first record not handled reported back
+ * so Lambda retries from it.
  *
- * <p>A record is acknowledged (not reported) only when it was delivered to AppSync or stored in
- * the failure queue. Within a partition nothing after the first undelivered tick is published,
- * so a retry cannot reorder a symbol's ticks.
+ * <p>A record is acknowledged (not reported) only when AppSync took it (or answered
+ * {@code StaleTick}: its symbol already has it or a newer tick) or the failure queue stored it.
+ * Per tick: a deterministic rejection is parked and the partition goes on; a transient error on
+ * its alias is retried for that tick alone, with backoff, before the partition moves on; a
+ * request that fails as a whole stops the partition there. AppSync retries are bounded only by
+ * {@code timeLeft}, so an outage uses the whole invocation before anything is reported. Every
+ * wait (AppSync, the failure queue, the partition tasks) ends within {@code timeLeft}; a task
+ * still running then is reported from where it got to. Records repeated within one event (the
+ * same offset twice) are handled once.
  */
 public final class TickConsumer implements AutoCloseable {
+
+    /** Connect timeout of the AppSync and SQS clients: below the handler's response margin. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /** One AppSync attempt at most (capped by the time left). */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /** AppSync backoff: from 100 ms, each wait at most 5 s, attempts until the deadline. */
+    static final Duration RETRY_BASE = Duration.ofMillis(100);
+    static final Duration RETRY_MAX = Duration.ofSeconds(5);
+    /**
+     * How long past {@code timeLeft} the invocation still waits for a partition task, whose own
+     * waits all end by then; part of the handler's margin.
+     */
+    static final Duration STRAGGLER_WAIT = Duration.ofMillis(300);
 
     private static final Logger LOG = LoggerFactory.getLogger(TickConsumer.class);
 
     private final TickValidator validator;
-    private final TickPublisher publisher;
+    private final AppSyncTickPublisher publisher;
     private final FailureQueue failureQueue;
-    private final ExecutorService partitions;
     private final ConsumerMetrics metrics;
+    private final TickRetry tickRetry;
+    private final ExecutorService partitions;
 
     /**
      * A consumer running partitions on a fixed pool of {@code partitionThreads} daemon threads,
-     * created here once and reused by every invocation; its counters go to the Powertools metrics.
+     * created here once and reused by every invocation.
      */
-    public TickConsumer(TickValidator validator, TickPublisher publisher, FailureQueue failureQueue,
-            int partitionThreads) {
-        this.metrics = ConsumerMetrics.fromEnv();
+    public TickConsumer(TickValidator validator, AppSyncTickPublisher publisher, FailureQueue failureQueue,
+            ConsumerMetrics metrics, TickRetry tickRetry, int partitionThreads) {
         this.validator = validator;
         this.publisher = publisher;
         this.failureQueue = failureQueue;
+        this.metrics = metrics;
+        this.tickRetry = tickRetry;
         AtomicInteger count = new AtomicInteger();
         this.partitions = Executors.newFixedThreadPool(partitionThreads, task -> {
             Thread thread = new Thread(task, "partition-" + count.incrementAndGet());
@@ -66,60 +89,84 @@ public final class TickConsumer implements AutoCloseable {
     }
 
     /**
-     * The production wiring: the shared AppSync client (IAM) and an SQS failure queue, both signed
-     * with {@code credentials} (Lambda: the default chain, i.e. the function's role).
+     * The production wiring: the shared AppSync client (IAM; retries until the deadline) and an
+     * SQS failure queue, both signed with {@code credentials} (Lambda: the function's role), and
+     * the Powertools metrics.
      */
     public static TickConsumer fromConfig(ConsumerConfig config, AwsCredentialsProvider credentials) {
         ObjectMapper json = new ObjectMapper();
-        AppSyncClient appSync = AppSyncClient.builder(AppSyncClientConfig.defaults(config.graphqlUrl(), config.region())
-                        .withBatchLimits(config.maxTicksPerRequest(), 256 * 1024))
-                .credentialsProvider(credentials)
-                .build();
+        AppSyncClient appSync = AppSyncClient.builder(appSyncConfig(config)).credentialsProvider(credentials).build();
         SqsClientBuilder sqs = SqsClient.builder()
                 .region(config.region())
                 .credentialsProvider(credentials)
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(2))
+                        .connectionTimeout(CONNECT_TIMEOUT)
                         .socketTimeout(Duration.ofSeconds(3)))
+                // Each call also gets the invocation's remaining time as its apiCallTimeout.
                 .overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofSeconds(3))
                         .apiCallTimeout(Duration.ofSeconds(10)));
         if (config.sqsEndpoint() != null) {
             sqs.endpointOverride(config.sqsEndpoint());
         }
         return new TickConsumer(new TickValidator(config.maxRecordBytes()),
-                new TickPublisher(appSync, config.maxTicksPerRequest()),
+                new AppSyncTickPublisher(appSync, config.maxTicksPerRequest()),
                 new SqsFailureQueue(sqs.build(), config.failureQueueUrl(), json),
+                ConsumerMetrics.powertools(config.metricsNamespace()),
+                TickRetry.standard(),
                 config.partitionThreads());
     }
 
-    /** Consumes one batch; {@code timeLeft} bounds AppSync retries (the invocation's remaining time minus a margin). */
+    /** The AppSync client settings of the production wiring. */
+    static AppSyncClientConfig appSyncConfig(ConsumerConfig config) {
+        return AppSyncClientConfig.defaults(config.graphqlUrl(), config.region())
+                .withTimeouts(CONNECT_TIMEOUT, REQUEST_TIMEOUT)
+                .withRetriesUntilDeadline(RETRY_BASE, RETRY_MAX)
+                .withBatchLimits(config.maxTicksPerRequest(), 256 * 1024);
+    }
+
+    /**
+     * Consumes one batch; {@code timeLeft} (the invocation's remaining time minus a margin)
+     * bounds every wait.
+     */
     public BatchResponse consume(MskEvent event, Supplier<Duration> timeLeft) {
-        Map<String, Future<PartitionResult>> running = new LinkedHashMap<>();
+        Map<String, Future<?>> running = new LinkedHashMap<>();
+        Map<String, Progress> progress = new LinkedHashMap<>();
+        int duplicates = 0;
         // The invocation's log fields (request id, function...) on the partition threads' lines too.
         Map<String, String> logContext = MDC.getCopyOfContextMap();
-        event.records().forEach((key, records) -> {
-            if (!records.isEmpty()) {
-                running.put(key, partitions.submit(() -> {
-                    MDC.setContextMap(logContext == null ? Map.of() : logContext);
-                    try {
-                        return consumePartition(records, timeLeft);
-                    } finally {
-                        MDC.clear();
-                    }
-                }));
+        for (Map.Entry<String, List<KafkaRecord>> partition : event.records().entrySet()) {
+            List<KafkaRecord> records = onePerOffset(partition.getValue());
+            duplicates += partition.getValue().size() - records.size();
+            if (records.isEmpty()) {
+                continue;
             }
-        });
+            Progress p = new Progress(records);
+            progress.put(partition.getKey(), p);
+            running.put(partition.getKey(), partitions.submit(() -> {
+                MDC.setContextMap(logContext == null ? Map.of() : logContext);
+                try {
+                    consumePartition(records, timeLeft, p);
+                } finally {
+                    MDC.clear();
+                }
+            }));
+        }
         List<KafkaRecord> failed = new ArrayList<>();
-        Map<String, Integer> counts = new LinkedHashMap<>(Map.of("RecordsDelivered", 0, "PoisonRecords", 0,
-                "PartitionsFailed", 0));
-        for (Map.Entry<String, Future<PartitionResult>> partition : running.entrySet()) {
-            PartitionResult result = await(partition.getValue(), event.records().get(partition.getKey()));
+        Map<String, Integer> counts = new LinkedHashMap<>(Map.of("RecordsDelivered", 0, "StaleTicks", 0,
+                "PoisonRecords", 0, "PartitionsFailed", 0, "DuplicateRecords", duplicates));
+        // One deadline for all the waits: partitions still running then are stopped together.
+        long waitUntil = System.nanoTime() + Math.max(0, timeLeft.get().toNanos()) + STRAGGLER_WAIT.toNanos();
+        for (Map.Entry<String, Future<?>> partition : running.entrySet()) {
+            Progress p = progress.get(partition.getKey());
+            await(partition.getKey(), partition.getValue(), waitUntil);
+            Progress.Snapshot result = p.snapshot();
             counts.merge("RecordsDelivered", result.delivered(), Integer::sum);
+            counts.merge("StaleTicks", result.stale(), Integer::sum);
             counts.merge("PoisonRecords", result.parked(), Integer::sum);
-            result.firstUnhandled().ifPresent(record -> {
-                failed.add(record);
+            if (result.firstUnhandled() != null) {
+                failed.add(result.firstUnhandled());
                 counts.merge("PartitionsFailed", 1, Integer::sum);
-            });
+            }
         }
         metrics.flush(counts);
         if (!failed.isEmpty()) {
@@ -128,105 +175,215 @@ public final class TickConsumer implements AutoCloseable {
         return BatchResponse.failures(failed);
     }
 
-    private static PartitionResult await(Future<PartitionResult> future, List<KafkaRecord> records) {
+    /** Lambda may repeat a record within one event; the first of each offset is kept, in offset order. */
+    private static List<KafkaRecord> onePerOffset(List<KafkaRecord> records) {
+        List<KafkaRecord> unique = new ArrayList<>(records.size());
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (KafkaRecord record : records) {
+            if (seen.add(record.offset())) {
+                unique.add(record);
+            }
+        }
+        unique.sort(java.util.Comparator.comparingLong(KafkaRecord::offset));
+        return unique;
+    }
+
+    /** Waits for a partition task until {@code waitUntil} ({@link System#nanoTime()}); then stops it. */
+    private static void await(String partition, Future<?> task, long waitUntil) {
         try {
-            return future.get();
+            task.get(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            task.cancel(true);
+            LOG.warn("partition still running at the deadline", entry("partition", partition));
         } catch (ExecutionException e) {
-            // A bug, not a bad record: retry the whole partition rather than lose it.
-            LOG.warn("partition failed unexpectedly", entry("partition", records.get(0).partitionKey()),
-                    entry("cause", String.valueOf(e.getCause())));
-            return new PartitionResult(0, 0, Optional.of(records.get(0)));
+            // A bug, not a bad record: retry from where the partition got to rather than lose it.
+            // The cause's class only: an exception message may quote a record.
+            LOG.warn("partition failed unexpectedly", entry("partition", partition),
+                    entry("cause", e.getCause().getClass().getName()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new PartitionResult(0, 0, Optional.of(records.get(0)));
+            task.cancel(true);
         }
     }
 
-    /** What happened in one partition; {@code firstUnhandled} is what Lambda must retry from. */
-    private record PartitionResult(int delivered, int parked, Optional<KafkaRecord> firstUnhandled) {
-    }
-
-    private PartitionResult consumePartition(List<KafkaRecord> records, Supplier<Duration> timeLeft) {
-        List<Valid> valid = new ArrayList<>();
-        List<Poison> poison = new ArrayList<>();
+    private void consumePartition(List<KafkaRecord> records, Supplier<Duration> timeLeft, Progress progress) {
+        List<Validation> validations = new ArrayList<>(records.size());
         for (KafkaRecord record : records) {
-            Validation validation = validator.validate(record);
-            if (validation instanceof Valid v) {
-                valid.add(v);
-            } else {
-                poison.add((Poison) validation);
-            }
+            validations.add(validator.validate(record));
         }
-        // Park first: the offset of a record the queue refused bounds what may be published after it.
-        long stop = Long.MAX_VALUE;
-        KafkaRecord stopRecord = null;
-        List<Poison> notParked = park(poison);
-        int parked = poison.size() - notParked.size();
-        for (Poison p : notParked) {
-            if (p.record().offset() < stop) {
-                stop = p.record().offset();
-                stopRecord = p.record();
-            }
-        }
-        int delivered = 0;
         int next = 0;
-        while (next < valid.size() && valid.get(next).record().offset() < stop) {
+        while (next < validations.size()) {
+            if (expired(timeLeft)) {
+                progress.stopAt(records.get(next));
+                return;
+            }
+            if (validations.get(next) instanceof Poison) {
+                // Parked only now that the partition reached it: a retried batch never parks it again.
+                int end = next;
+                List<Poison> run = new ArrayList<>();
+                while (end < validations.size() && run.size() < 10 && validations.get(end) instanceof Poison p) {
+                    run.add(p);
+                    end++;
+                }
+                if (!park(run, timeLeft, progress)) {
+                    return;
+                }
+                next = end;
+                continue;
+            }
             int end = next;
-            while (end < valid.size() && end - next < publisher.maxTicksPerRequest()
-                    && valid.get(end).record().offset() < stop) {
+            List<Valid> chunk = new ArrayList<>();
+            while (end < validations.size() && chunk.size() < publisher.maxTicksPerRequest()
+                    && validations.get(end) instanceof Valid v) {
+                chunk.add(v);
                 end++;
             }
-            List<Valid> chunk = valid.subList(next, end);
             List<Outcome> outcomes = publisher.publish(chunk.stream().map(Valid::tick).toList(), timeLeft);
-            List<Poison> rejected = new ArrayList<>();
-            KafkaRecord undelivered = null;
             for (int i = 0; i < chunk.size(); i++) {
-                Outcome outcome = outcomes.get(i);
-                if (outcome instanceof Outcome.Delivered) {
-                    delivered++;
-                } else if (outcome instanceof Outcome.Rejected r) {
-                    rejected.add(new Poison(chunk.get(i).record(), PoisonReason.REJECTED_BY_API, r.errors()));
-                } else if (outcome instanceof Outcome.Undelivered u) {
-                    undelivered = chunk.get(i).record();
-                    LOG.warn("tick not delivered", entry("record", undelivered.toString()), entry("cause", u.why()));
-                    break;
+                if (!settle(chunk.get(i), outcomes.get(i), timeLeft, progress)) {
+                    return;
                 }
-            }
-            List<Poison> rejectedNotParked = park(rejected);
-            parked += rejected.size() - rejectedNotParked.size();
-            for (Poison p : rejectedNotParked) {
-                if (p.record().offset() < stop) {
-                    stop = p.record().offset();
-                    stopRecord = p.record();
-                }
-            }
-            if (undelivered != null && undelivered.offset() < stop) {
-                stop = undelivered.offset();
-                stopRecord = undelivered;
-            }
-            if (stopRecord != null) {
-                break;
             }
             next = end;
         }
-        return new PartitionResult(delivered, parked, Optional.ofNullable(stopRecord));
     }
 
-    private List<Poison> park(List<Poison> poison) {
-        if (poison.isEmpty()) {
-            return List.of();
+    /**
+     * Brings one tick to a final state in offset order: delivered, stale or parked (true), or
+     * reported (false, the partition stops at it). A transient error is retried for this tick
+     * alone until it resolves or the time runs out.
+     */
+    private boolean settle(Valid tick, Outcome first, Supplier<Duration> timeLeft, Progress progress) {
+        Outcome outcome = first;
+        int retries = 0;
+        while (true) {
+            if (outcome instanceof Outcome.Delivered) {
+                progress.delivered();
+                return true;
+            }
+            if (outcome instanceof Outcome.Stale) {
+                progress.stale();
+                return true;
+            }
+            if (outcome instanceof Outcome.Rejected r) {
+                return park(List.of(new Poison(tick.record(), PoisonReason.REJECTED_BY_API, r.reason())),
+                        timeLeft, progress);
+            }
+            if (outcome instanceof Outcome.RequestFailed f) {
+                notDelivered(tick.record(), f.why());
+                progress.stopAt(tick.record());
+                return false;
+            }
+            String why = ((Outcome.Retry) outcome).why();
+            Duration delay = tickRetry.delay(++retries);
+            if (delay.compareTo(timeLeft.get()) >= 0) {
+                notDelivered(tick.record(), why + "; no time left to retry it");
+                progress.stopAt(tick.record());
+                return false;
+            }
+            try {
+                tickRetry.sleeper().sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                progress.stopAt(tick.record());
+                return false;
+            }
+            outcome = publisher.publish(List.of(tick.tick()), timeLeft).get(0);
         }
+    }
+
+    private static void notDelivered(KafkaRecord record, String why) {
+        LOG.warn("tick not delivered", entry("topic", record.topic()), entry("partition", record.partition()),
+                entry("offset", record.offset()), entry("cause", why));
+    }
+
+    /**
+     * Parks poison records that the partition has reached (consecutive ones in one call); false,
+     * and the partition stops at it, if one was not stored. If SQS refuses one message of a
+     * batch but stores later ones, those later ones are stored again when the retry reaches them.
+     */
+    private boolean park(List<Poison> poison, Supplier<Duration> timeLeft, Progress progress) {
         for (Poison p : poison) {
-            // Never the detail: it may quote part of the value (the failure queue message keeps it).
+            // Never the detail: the failure queue message keeps it, with the value.
             LOG.warn("poison record", entry("reason", p.reason().name()), entry("topic", p.record().topic()),
                     entry("partition", p.record().partition()), entry("offset", p.record().offset()));
         }
-        return failureQueue.park(poison);
+        List<Poison> notParked = failureQueue.park(poison, timeLeft);
+        for (Poison p : poison) {
+            if (notParked.contains(p)) {
+                progress.stopAt(p.record());
+                return false;
+            }
+            progress.parked();
+        }
+        return true;
+    }
+
+    private static boolean expired(Supplier<Duration> timeLeft) {
+        Duration left = timeLeft.get();
+        return left.isNegative() || left.isZero();
     }
 
     /** Stops the partition threads (tests and the benchmark; Lambda just freezes the process). */
     @Override
     public void close() {
         partitions.shutdownNow();
+    }
+
+    /**
+     * Where one partition got to, updated by its task as each record is settled (records are
+     * settled strictly in offset order), so the invocation can report it even when the task is
+     * still running at the deadline. Once read, later updates are ignored.
+     */
+    private static final class Progress {
+        private final List<KafkaRecord> records;
+        private int settled;
+        private int delivered;
+        private int stale;
+        private int parked;
+        private KafkaRecord stoppedAt;
+        private boolean frozen;
+
+        Progress(List<KafkaRecord> records) {
+            this.records = records;
+        }
+
+        synchronized void delivered() {
+            if (!frozen) {
+                delivered++;
+                settled++;
+            }
+        }
+
+        synchronized void stale() {
+            if (!frozen) {
+                stale++;
+                settled++;
+            }
+        }
+
+        synchronized void parked() {
+            if (!frozen) {
+                parked++;
+                settled++;
+            }
+        }
+
+        /** The partition stops here: this record is reported. */
+        synchronized void stopAt(KafkaRecord record) {
+            if (!frozen) {
+                stoppedAt = record;
+                frozen = true;
+            }
+        }
+
+        synchronized Snapshot snapshot() {
+            frozen = true;
+            KafkaRecord first = stoppedAt != null ? stoppedAt : settled < records.size() ? records.get(settled) : null;
+            return new Snapshot(delivered, stale, parked, first);
+        }
+
+        record Snapshot(int delivered, int stale, int parked, KafkaRecord firstUnhandled) {
+        }
     }
 }

@@ -20,7 +20,11 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  */
 public final class TickConsumerHandler implements RequestStreamHandler {
 
-    /** Kept back from the invocation's remaining time to write the response after the last attempt. */
+    /**
+     * Kept back from the invocation's remaining time: the partition tasks' straggler wait, then
+     * writing the response. Every AppSync and SQS wait ends before it (their connect timeout is
+     * shorter, each call's timeout is capped by the time left).
+     */
     static final Duration DEADLINE_MARGIN = Duration.ofMillis(1500);
 
     private final ObjectMapper json = new ObjectMapper();

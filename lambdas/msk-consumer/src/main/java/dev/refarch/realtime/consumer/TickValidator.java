@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
 
 /**
  * Decodes a record's value and checks it is a tick the {@code publishTick} resolver accepts,
- * with the same rules (symbol pattern, price positive, low not above high), so a bad record is
- * parked here instead of costing an AppSync call.
+ * with the same rules (symbol pattern, price positive, low not above high, a whole sequence from
+ * 1 to 2^53 - 1), so a bad record is parked here instead of costing an AppSync call. Details
+ * never quote the value: they go to logs through {@link Poison#toString()} as well as to the
+ * failure queue.
  */
 public final class TickValidator {
 
@@ -25,6 +27,8 @@ public final class TickValidator {
     static final Pattern SYMBOL = Pattern.compile("^[A-Z][A-Z0-9.-]{0,9}$");
 
     private static final String[] NUMBERS = {"price", "open", "high", "low", "volume"};
+    /** 2^53: sequences below it are exact in the schema's Float (a double); the resolver's rule. */
+    static final long MAX_SEQUENCE = 1L << 53;
 
     private final int maxRecordBytes;
     private final ObjectMapper json = JsonMapper.builder()
@@ -63,13 +67,14 @@ public final class TickValidator {
                 return new Poison(record, PoisonReason.NOT_JSON, "value is not one JSON object");
             }
         } catch (IOException e) {
-            return new Poison(record, PoisonReason.NOT_JSON, "value is not JSON: " + firstLine(e.getMessage()));
+            // Jackson's message quotes the offending token, i.e. part of the value.
+            return new Poison(record, PoisonReason.NOT_JSON, "value is not JSON");
         }
         return check(record, tick);
     }
 
     private static Validation check(KafkaRecord record, JsonNode tick) {
-        for (String field : new String[] {"symbol", "price", "open", "high", "low", "volume", "timestamp"}) {
+        for (String field : new String[] {"symbol", "price", "open", "high", "low", "volume", "timestamp", "sequence"}) {
             if (!tick.hasNonNull(field)) {
                 return new Poison(record, PoisonReason.MISSING_FIELD, field + " is missing");
             }
@@ -91,10 +96,16 @@ public final class TickValidator {
                 return new Poison(record, PoisonReason.OUT_OF_RANGE, NUMBERS[i] + " is not finite");
             }
         }
+        JsonNode sequenceNode = tick.get("sequence");
+        if (!sequenceNode.isIntegralNumber()) {
+            return new Poison(record, PoisonReason.WRONG_TYPE, "sequence must be a JSON integer");
+        }
+        if (!sequenceNode.canConvertToLong() || sequenceNode.longValue() < 1 || sequenceNode.longValue() >= MAX_SEQUENCE) {
+            return new Poison(record, PoisonReason.OUT_OF_RANGE, "sequence must be from 1 to 2^53 - 1");
+        }
         String symbol = tick.get("symbol").asText();
         if (!SYMBOL.matcher(symbol).matches()) {
-            return new Poison(record, PoisonReason.BAD_SYMBOL, "symbol " + quoted(symbol) + " does not match "
-                    + SYMBOL.pattern());
+            return new Poison(record, PoisonReason.BAD_SYMBOL, "symbol does not match " + SYMBOL.pattern());
         }
         double price = numbers[0];
         double open = numbers[1];
@@ -105,31 +116,17 @@ public final class TickValidator {
             return new Poison(record, PoisonReason.OUT_OF_RANGE, "price, open, high and low must be positive");
         }
         if (low > high) {
-            return new Poison(record, PoisonReason.OUT_OF_RANGE, "low " + low + " is above high " + high);
+            return new Poison(record, PoisonReason.OUT_OF_RANGE, "low is above high");
         }
         if (volume < 0) {
-            return new Poison(record, PoisonReason.OUT_OF_RANGE, "volume " + volume + " is negative");
+            return new Poison(record, PoisonReason.OUT_OF_RANGE, "volume is negative");
         }
         String timestamp = tick.get("timestamp").asText();
         try {
             OffsetDateTime.parse(timestamp, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         } catch (DateTimeParseException e) {
-            return new Poison(record, PoisonReason.BAD_TIMESTAMP, "timestamp " + quoted(timestamp)
-                    + " is not an ISO-8601 date-time with offset");
+            return new Poison(record, PoisonReason.BAD_TIMESTAMP, "timestamp is not an ISO-8601 date-time with offset");
         }
-        return new Valid(record, new Tick(symbol, price, open, high, low, volume, timestamp));
-    }
-
-    private static String quoted(String value) {
-        String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
-        return "\"" + shown + "\"";
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        return new Valid(record, new TickInput(symbol, price, open, high, low, volume, timestamp, sequenceNode.longValue()));
     }
 }

@@ -7,7 +7,7 @@ public sealed interface Validation {
     KafkaRecord record();
 
     /** A record that maps to a publishable tick. */
-    record Valid(KafkaRecord record, Tick tick) implements Validation {
+    record Valid(KafkaRecord record, TickInput tick) implements Validation {
     }
 
     /** A record that can never be published. */

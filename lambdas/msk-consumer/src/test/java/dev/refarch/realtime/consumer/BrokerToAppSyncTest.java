@@ -81,8 +81,9 @@ class BrokerToAppSyncTest {
                      .endpointOverride(sqs.endpoint()).httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
             AppSyncClient client = AppSyncClient.builder(AppSyncClientConfig.defaults(appSync.endpoint(), Region.EU_WEST_1))
                     .credentialsProvider(CREDENTIALS).build();
-            try (TickConsumer consumer = new TickConsumer(new TickValidator(4096), new TickPublisher(client, 25),
-                    new SqsFailureQueue(sqsClient, sqs.queueUrl(), JSON), PARTITIONS)) {
+            try (TickConsumer consumer = new TickConsumer(new TickValidator(4096), new AppSyncTickPublisher(client, 25),
+                    new SqsFailureQueue(sqsClient, sqs.queueUrl(), JSON), TestConsumers.metrics(), TickRetry.standard(),
+                    PARTITIONS)) {
                 MskEvent parsed = new MskEventParser(JSON)
                         .parse(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)));
                 BatchResponse response = consumer.consume(parsed, () -> Duration.ofSeconds(30));

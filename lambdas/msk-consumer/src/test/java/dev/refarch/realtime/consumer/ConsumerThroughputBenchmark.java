@@ -66,11 +66,11 @@ public final class ConsumerThroughputBenchmark {
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")))
                 .build();
-        FailureQueue none = poison -> {
+        FailureQueue none = (poison, timeLeft) -> {
             throw new IllegalStateException("the benchmark has no poison records: " + poison);
         };
-        try (TickConsumer consumer = new TickConsumer(new TickValidator(4096), new TickPublisher(client, 25), none,
-                PARTITIONS)) {
+        try (TickConsumer consumer = new TickConsumer(new TickValidator(4096), new AppSyncTickPublisher(client, 25), none,
+                TestConsumers.metrics(), TickRetry.standard(), PARTITIONS)) {
             // First batch in a fresh JVM (what a cold start without SnapStart priming sees), then
             // warm batches (JIT done, connections open): the median of three after two warm-ups.
             MskEvent event = event(records);
@@ -140,7 +140,7 @@ public final class ConsumerThroughputBenchmark {
         String operation = BackendMutations.PUBLISH_TICK.operation(1);
         for (List<KafkaRecord> partition : event.records().values()) {
             for (KafkaRecord record : partition) {
-                Tick tick = ((Validation.Valid) validator.validate(record)).tick();
+                TickInput tick = ((Validation.Valid) validator.validate(record)).tick();
                 client.execute(operation, Map.of("tick0", tick), AppSyncClient.NO_DEADLINE);
             }
         }

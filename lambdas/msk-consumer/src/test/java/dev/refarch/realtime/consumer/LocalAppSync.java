@@ -26,7 +26,12 @@ import java.util.regex.Pattern;
 /**
  * WireMock as AppSync on 127.0.0.1: answers each aliased {@code publishTick} with the tick, or
  * with a per-field {@code InvalidTick} error for symbols listed in {@link #rejectSymbols}, the way
- * the resolver does. Every answered body is kept, in arrival order.
+ * the resolver does; a per-field transient error for the next {@link #transientFailures} ticks of
+ * a symbol; a request-level validation error naming the variable of a tick whose symbol is in
+ * {@link #invalidVariableSymbols}, as AppSync does for a value that does not fit the schema
+ * (no path, no errorType, nothing executed); 503/429 to everything during {@link #outageFor}.
+ * Every answered body is kept, in arrival order, and every tick answered with data in
+ * {@link #broadcast}.
  */
 final class LocalAppSync implements AutoCloseable {
 
@@ -37,6 +42,15 @@ final class LocalAppSync implements AutoCloseable {
     final Set<String> rejectSymbols = ConcurrentHashMap.newKeySet();
     /** The errorType of those per-field errors. */
     volatile String rejectErrorType = "InvalidTick";
+    /** Per symbol: how many of its next ticks get a per-field transient error. */
+    final Map<String, java.util.concurrent.atomic.AtomicInteger> transientFailures = new ConcurrentHashMap<>();
+    /** Symbols whose ticks fail request-level validation. */
+    final Set<String> invalidVariableSymbols = ConcurrentHashMap.newKeySet();
+    /** Ticks answered with data (what subscribers would get), in order. */
+    final List<JsonNode> broadcast = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Requests answered 503/429 during an outage. */
+    final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long outageEndsNanos = Long.MIN_VALUE;
     /** Bodies of requests answered with 200, in arrival order. */
     final List<JsonNode> delivered = java.util.Collections.synchronizedList(new ArrayList<>());
     final WireMockServer server;
@@ -49,6 +63,22 @@ final class LocalAppSync implements AutoCloseable {
 
     static ResponseDefinitionBuilder echo() {
         return WireMock.aResponse().withTransformers(ECHO);
+    }
+
+    /** Answers every request 503 or 429 (alternating) for this long from now. */
+    void outageFor(java.time.Duration duration) {
+        outageEndsNanos = System.nanoTime() + duration.toNanos();
+    }
+
+    /** The ticks broadcast, per symbol, in order. */
+    Map<String, List<JsonNode>> broadcastBySymbol() {
+        Map<String, List<JsonNode>> bySymbol = new java.util.LinkedHashMap<>();
+        synchronized (broadcast) {
+            for (JsonNode tick : broadcast) {
+                bySymbol.computeIfAbsent(tick.get("symbol").asText(), s -> new ArrayList<>()).add(tick);
+            }
+        }
+        return bySymbol;
     }
 
     URI endpoint() {
@@ -92,12 +122,37 @@ final class LocalAppSync implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            if (System.nanoTime() < outageEndsNanos) {
+                int n = refused.incrementAndGet();
+                return new ResponseDefinitionBuilder().withStatus(n % 2 == 0 ? 429 : 503)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(n % 2 == 0 ? "{\"errors\":[{\"errorType\":\"TooManyRequestsException\"}]}" : "")
+                        .build();
+            }
             ObjectNode response = JSON.createObjectNode();
+            Matcher invalid = FIELD.matcher(body.get("query").asText());
+            while (invalid.find()) {
+                if (invalidVariableSymbols.contains(body.at("/variables/" + invalid.group(2) + "/symbol").asText())) {
+                    response.putNull("data");
+                    response.putArray("errors").addObject().putNull("path").putNull("locations")
+                            .put("message", "Variable '" + invalid.group(2) + "' has coerced Null value for NonNull type 'Float!'");
+                    return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", "application/json")
+                            .withBody(response.toString()).build();
+                }
+            }
             ObjectNode data = response.putObject("data");
             Matcher fields = FIELD.matcher(body.get("query").asText());
             while (fields.find()) {
                 JsonNode tick = body.at("/variables/" + fields.group(2));
-                if (rejectSymbols.contains(tick.path("symbol").asText())) {
+                java.util.concurrent.atomic.AtomicInteger failures = transientFailures.get(tick.path("symbol").asText());
+                if (failures != null && failures.getAndDecrement() > 0) {
+                    data.putNull(fields.group(1));
+                    ObjectNode error = (response.has("errors") ? (com.fasterxml.jackson.databind.node.ArrayNode)
+                            response.get("errors") : response.putArray("errors")).addObject();
+                    error.put("errorType", "DynamoDB:ProvisionedThroughputExceededException")
+                            .put("message", "throughput exceeded");
+                    error.putArray("path").add(fields.group(1));
+                } else if (rejectSymbols.contains(tick.path("symbol").asText())) {
                     data.putNull(fields.group(1));
                     ObjectNode error = (response.has("errors") ? (com.fasterxml.jackson.databind.node.ArrayNode)
                             response.get("errors") : response.putArray("errors")).addObject();
@@ -105,6 +160,7 @@ final class LocalAppSync implements AutoCloseable {
                     error.putArray("path").add(fields.group(1));
                 } else {
                     data.set(fields.group(1), tick);
+                    broadcast.add(tick);
                 }
             }
             delivered.add(body);

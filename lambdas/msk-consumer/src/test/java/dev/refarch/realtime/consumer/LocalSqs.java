@@ -39,6 +39,8 @@ final class LocalSqs implements AutoCloseable {
     final List<String> targets = Collections.synchronizedList(new ArrayList<>());
     /** Offsets whose messages SQS reports in {@code Failed} (the rest of the batch is stored). */
     final java.util.Set<Long> refuseOffsets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** How long every answer takes (a slow or overloaded queue). */
+    volatile int delayMillis;
     final WireMockServer server;
 
     LocalSqs() {
@@ -82,6 +84,7 @@ final class LocalSqs implements AutoCloseable {
                 }
                 return new ResponseDefinitionBuilder().withStatus(200)
                         .withHeader("Content-Type", "application/x-amz-json-1.0")
+                        .withFixedDelay(delayMillis)
                         .withBody(response.toString()).build();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

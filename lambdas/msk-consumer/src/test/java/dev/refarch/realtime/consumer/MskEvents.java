@@ -57,11 +57,14 @@ final class MskEvents {
         return this;
     }
 
-    /** A valid tick record value: symbol, and the offset as volume so order can be checked. */
+    /**
+     * A valid tick record value: symbol, the offset as volume so order can be checked, and
+     * offset + 1 as its sequence (the producer's contract: a JSON integer that only grows).
+     */
     static String tick(String symbol, long offset) {
         return String.format(Locale.ROOT, "{\"symbol\":\"%s\",\"price\":%d.5,\"open\":100.0,\"high\":%d.0,"
-                + "\"low\":99.0,\"volume\":%d,\"timestamp\":\"2026-01-05T14:30:00Z\"}", symbol, 100 + offset % 50,
-                200 + offset % 50, offset);
+                + "\"low\":99.0,\"volume\":%d,\"timestamp\":\"2026-01-05T14:30:00Z\",\"sequence\":%d}", symbol,
+                100 + offset % 50, 200 + offset % 50, offset, offset + 1);
     }
 
     String json() {

@@ -122,5 +122,23 @@ class TickConsumerHandlerTest {
         assertEquals(List.of(25, 4096, 10), List.of(defaults.maxTicksPerRequest(), defaults.maxRecordBytes(),
                 defaults.partitionThreads()));
         assertEquals(null, defaults.sqsEndpoint());
+        assertEquals("RealtimeRefarch", defaults.metricsNamespace());
+    }
+
+    @Test
+    void aMalformedEventFailsTheInvocationWithoutQuotingAnyRecord() {
+        String value = java.util.Base64.getEncoder().encodeToString(
+                "{\"symbol\":\"SECRETSYM\"}".getBytes(StandardCharsets.UTF_8));
+        String withoutOffset = "{\"records\":{\"ticks-0\":[{\"topic\":\"ticks\",\"partition\":0,\"key\":\"S0VZ\","
+                + "\"value\":\"" + value + "\"}]}}";
+        String truncated = "{\"records\":{\"ticks-0\":[{\"topic\":\"ticks\",\"value\":\"" + value + "\" SECRETTOKEN";
+        for (String event : List.of(withoutOffset, truncated)) {
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> new TickConsumerHandler(null)
+                    .handleRequest(new java.io.ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+                            new ByteArrayOutputStream(), context(60_000)));
+            for (String secret : List.of(value, "SECRET", "S0VZ")) {
+                org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains(secret), e.getMessage());
+            }
+        }
     }
 }

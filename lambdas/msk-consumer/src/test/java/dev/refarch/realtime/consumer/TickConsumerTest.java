@@ -52,22 +52,33 @@ class TickConsumerTest {
         sqs.close();
     }
 
+    /** Backoffs are recorded and really slept (they are short), so a deadline is reached in real time. */
+    private void sleep(Duration d) throws InterruptedException {
+        synchronized (backoffs) {
+            backoffs.add(d);
+        }
+        Thread.sleep(d.toMillis());
+    }
+
     private TickConsumer consumer(URI graphql, URI sqsEndpoint) {
-        AppSyncClient client = AppSyncClient.builder(AppSyncClientConfig.defaults(graphql, REGION)
-                        .withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(2))
-                        .withBatchLimits(MAX_TICKS, 256 * 1024))
-                .credentialsProvider(CREDENTIALS)
-                .sleeper(d -> {
-                    synchronized (backoffs) {
-                        backoffs.add(d);
-                    }
-                })
-                .build();
         SqsClient sqsClient = SqsClient.builder().region(REGION).credentialsProvider(CREDENTIALS)
                 .endpointOverride(sqsEndpoint).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
         toClose.add(sqsClient);
-        TickConsumer consumer = new TickConsumer(new TickValidator(4096), new TickPublisher(client, MAX_TICKS),
-                new SqsFailureQueue(sqsClient, sqs.queueUrl(), JSON), 4);
+        return consumer(graphql, new SqsFailureQueue(sqsClient, sqs.queueUrl(), JSON));
+    }
+
+    private TickConsumer consumer(URI graphql, FailureQueue failureQueue) {
+        AppSyncClient client = AppSyncClient.builder(AppSyncClientConfig.defaults(graphql, REGION)
+                        .withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(2))
+                        .withRetriesUntilDeadline(Duration.ofMillis(10), Duration.ofMillis(40))
+                        .withBatchLimits(MAX_TICKS, 256 * 1024))
+                .credentialsProvider(CREDENTIALS)
+                .jitter(() -> 0.5)
+                .sleeper(this::sleep)
+                .build();
+        TickConsumer consumer = new TickConsumer(new TickValidator(4096), new AppSyncTickPublisher(client, MAX_TICKS),
+                failureQueue, TestConsumers.metrics(),
+                new TickRetry(Duration.ofMillis(10), Duration.ofMillis(40), this::sleep, () -> 0.5), 4);
         toClose.add(consumer);
         return consumer;
     }
@@ -190,7 +201,7 @@ class TickConsumerTest {
     }
 
     @Test
-    void whenAppSyncIsDownTheFirstRecordOfEachPartitionIsReportedAndNothingIsAcknowledged() throws Exception {
+    void whenAppSyncStaysDownEachPartitionRetriesUntilTheDeadlineThenReportsItsFirstRecord() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
@@ -202,11 +213,16 @@ class TickConsumerTest {
             }
         }
 
-        BatchResponse response = consume(consumer(URI.create("http://127.0.0.1:" + closedPort + "/graphql"),
-                sqs.endpoint()), events);
+        long start = System.nanoTime();
+        BatchResponse response = consumer(URI.create("http://127.0.0.1:" + closedPort + "/graphql"), sqs.endpoint())
+                .consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofSeconds(1)));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertEquals(List.of(failure(0, 500), failure(1, 500), failure(2, 500)), response.batchItemFailures());
-        assertEquals(3 * 3, backoffs.size(), "3 backoffs per partition: 4 attempts of its first request");
+        // Not 4 attempts (3 backoffs) per partition as before: attempts until the deadline.
+        assertTrue(backoffs.size() > 3 * 10, "backoffs: " + backoffs.size());
+        assertTrue(took.compareTo(Duration.ofMillis(900)) > 0 && took.compareTo(Duration.ofMillis(1800)) < 0,
+                "used the time it had, and no more: " + took);
     }
 
     @Test
@@ -220,12 +236,13 @@ class TickConsumerTest {
             events.add(0, o, "AMZN", MskEvents.tick("AMZN", o));
         }
 
-        BatchResponse response = consume(consumer(), events);
+        BatchResponse response = consumer().consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofMillis(700)));
 
         assertEquals(List.of(failure(0, 25)), response.batchItemFailures());
         assertEquals(range(0, 25), volumes(appSync.ticksBySymbol().get("AMZN")));
-        // The second request was tried 4 times, the third never sent.
-        assertEquals(1 + 4, appSync.server.getAllServeEvents().size());
+        // The second request was tried until the deadline (far more than 4 times), the third never sent.
+        assertTrue(appSync.server.getAllServeEvents().size() > 1 + 10, "requests: " + appSync.server.getAllServeEvents().size());
+        assertEquals(25, appSync.delivered.stream().mapToInt(b -> LocalAppSync.ticks(b).size()).sum());
     }
 
     @Test
@@ -255,10 +272,11 @@ class TickConsumerTest {
                 .add(0, 0, "AMZN", MskEvents.tick("AMZN", 0))
                 .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1));
 
-        BatchResponse response = consume(consumer(), events);
+        BatchResponse response = consumer().consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofMillis(500)));
 
         assertEquals(List.of(failure(0, 0)), response.batchItemFailures());
         assertEquals(List.of(), sqs.messages);
+        assertTrue(appSync.server.getAllServeEvents().size() > 2, "the tick was retried alone");
     }
 
     @Test
@@ -286,6 +304,7 @@ class TickConsumerTest {
             logs.assertNoneContains("'not'");
             logs.assertNoneContains("msft");
             logs.assertNoneContains("AKIDEXAMPLE");
+            logs.assertNoneContains("eyJ");
         }
         List<JsonNode> lines = new ArrayList<>();
         for (String line : emf.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
@@ -309,7 +328,7 @@ class TickConsumerTest {
     }
 
     @Test
-    void aMessageTheFailureQueueRefusesIsReportedAndTheOthersAreParked() {
+    void aMessageTheFailureQueueRefusesStopsThePartitionThereAndNothingAfterItIsParkedOrPublished() {
         sqs.refuseOffsets.add(3L);
         MskEvents events = new MskEvents()
                 .add(0, 1, "AMZN", "bad 1")
@@ -322,7 +341,8 @@ class TickConsumerTest {
 
         assertEquals(List.of(failure(0, 3)), response.batchItemFailures());
         assertEquals(List.of(2L), volumes(appSync.ticksBySymbol().get("AMZN")));
-        assertEquals(List.of(1L, 5L), sqs.messages.stream().map(m -> m.get("offset").asLong()).sorted().toList());
+        // 5 is parked only when the retry from 3 reaches it, so never twice.
+        assertEquals(List.of(1L), sqs.messages.stream().map(m -> m.get("offset").asLong()).sorted().toList());
     }
 
     @Test
@@ -352,5 +372,240 @@ class TickConsumerTest {
         assertEquals(List.of(failure(0, 1)), response.batchItemFailures());
         assertEquals(List.of(0L), volumes(appSync.ticksBySymbol().get("AMZN")));
         assertEquals(List.of(7L), volumes(appSync.ticksBySymbol().get("MSFT")));
+    }
+
+    private static List<Long> broadcastVolumes(LocalAppSync appSync, String symbol) {
+        return volumes(appSync.broadcastBySymbol().getOrDefault(symbol, List.of()));
+    }
+
+    @Test
+    void aTransientErrorOnOneAliasIsRetriedForThatTickAloneBeforeThePartitionMovesOn() {
+        appSync.transientFailures.put("MSFT", new java.util.concurrent.atomic.AtomicInteger(2));
+        MskEvents events = new MskEvents();
+        for (long o = 0; o < 30; o++) {
+            String symbol = o == 12 ? "MSFT" : "AMZN";
+            events.add(0, o, symbol, MskEvents.tick(symbol, o));
+        }
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        // 0..24 in one request (AppSync ran every alias: 13..24 went out while 12 failed), then 12
+        // alone until it passed (failed once more), and only then 25..29: nothing sent twice.
+        assertEquals(List.of(25, 1, 1, 5), appSync.delivered.stream().map(b -> LocalAppSync.ticks(b).size()).toList());
+        assertEquals(List.of(12L), broadcastVolumes(appSync, "MSFT"));
+        List<Long> amzn = new ArrayList<>(range(0, 12));
+        amzn.addAll(range(13, 30));
+        assertEquals(amzn, broadcastVolumes(appSync, "AMZN"));
+        List<Long> order = appSync.broadcast.stream().map(t -> t.get("volume").asLong()).toList();
+        assertTrue(order.indexOf(12L) < order.indexOf(25L), "12 delivered before the partition moved on: " + order);
+        assertEquals(List.of(), sqs.messages);
+    }
+
+    @Test
+    void aTransientAliasErrorThatOutlastsTheInvocationReportsThatTickAndSendsNothingAfterIt() {
+        appSync.transientFailures.put("MSFT", new java.util.concurrent.atomic.AtomicInteger(Integer.MAX_VALUE));
+        MskEvents events = new MskEvents();
+        for (long o = 0; o < 30; o++) {
+            String symbol = o == 12 ? "MSFT" : "AMZN";
+            events.add(0, o, symbol, MskEvents.tick(symbol, o));
+        }
+
+        BatchResponse response = consumer().consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofMillis(600)));
+
+        assertEquals(List.of(failure(0, 12)), response.batchItemFailures());
+        List<Integer> sizes = appSync.delivered.stream().map(b -> LocalAppSync.ticks(b).size()).toList();
+        assertEquals(25, sizes.get(0));
+        assertTrue(sizes.size() > 2 && sizes.subList(1, sizes.size()).stream().allMatch(n -> n == 1),
+                "only the failed tick was retried: " + sizes);
+        assertEquals(List.of(), broadcastVolumes(appSync, "MSFT"));
+        assertTrue(broadcastVolumes(appSync, "AMZN").stream().allMatch(v -> v < 25), "25..29 never sent");
+    }
+
+    @Test
+    void aValidationErrorOnOneTicksVariableParksThatTickAndTheOthersAreSentAgain() {
+        appSync.invalidVariableSymbols.add("BADV");
+        MskEvents events = new MskEvents();
+        for (long o = 0; o < 5; o++) {
+            String symbol = o == 2 ? "BADV" : "AMZN";
+            events.add(0, o, symbol, MskEvents.tick(symbol, o));
+        }
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        assertEquals(List.of(0L, 1L, 3L, 4L), broadcastVolumes(appSync, "AMZN"));
+        assertEquals(1, sqs.messages.size());
+        JsonNode parked = sqs.messages.get(0);
+        assertEquals(2, parked.get("offset").asLong());
+        assertEquals("REJECTED_BY_API", parked.get("reason").asText());
+        assertTrue(parked.get("detail").asText().contains("Variable 'tick2'"), parked.toString());
+    }
+
+    @Test
+    void aValidationErrorOnEveryTickOfARequestParksNothingAndStopsThePartition() {
+        // Every variable refused: the request does not fit the deployed schema, not one bad tick.
+        appSync.invalidVariableSymbols.add("BADV");
+        MskEvents events = new MskEvents()
+                .add(0, 0, "BADV", MskEvents.tick("BADV", 0))
+                .add(0, 1, "BADV", MskEvents.tick("BADV", 1));
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(failure(0, 0)), response.batchItemFailures());
+        assertEquals(List.of(), sqs.messages);
+    }
+
+    @Test
+    void aStaleTickAnswerCountsAsDeliveredAndThePartitionGoesOn() {
+        appSync.rejectSymbols.add("OLD");
+        appSync.rejectErrorType = "StaleTick";
+        MskEvents events = new MskEvents()
+                .add(0, 0, "OLD", MskEvents.tick("OLD", 0))
+                .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1));
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        assertEquals(List.of(1L), broadcastVolumes(appSync, "AMZN"));
+        assertEquals(List.of(), sqs.messages, "a stale tick is not poison");
+        assertEquals(1, appSync.delivered.size(), "and not retried");
+    }
+
+    @Test
+    void aRecordRepeatedWithinOneEventIsDeliveredOnce() {
+        MskEvents events = new MskEvents()
+                .add(0, 0, "AMZN", MskEvents.tick("AMZN", 0))
+                .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1))
+                .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1))
+                .add(0, 2, "AMZN", MskEvents.tick("AMZN", 2))
+                .add(0, 2, "AMZN", MskEvents.tick("AMZN", 2))
+                .add(0, 2, "AMZN", "not json")
+                .add(1, 5, "MSFT", "not json")
+                .add(1, 5, "MSFT", "not json");
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        assertEquals(List.of(0L, 1L, 2L), broadcastVolumes(appSync, "AMZN"));
+        assertEquals(List.of(5L), sqs.messages.stream().map(m -> m.get("offset").asLong()).toList());
+    }
+
+    @Test
+    void poisonIsParkedOnlyWhenItsPartitionReachesItSoARetriedBatchParksEachRecordOnce() {
+        appSync.outageFor(Duration.ofMinutes(5));
+        MskEvents first = new MskEvents()
+                .add(0, 0, "AMZN", "bad 0")
+                .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1))
+                .add(0, 2, "AMZN", "bad 2")
+                .add(0, 3, "AMZN", MskEvents.tick("AMZN", 3));
+        TickConsumer consumer = consumer();
+
+        BatchResponse during = consumer.consume(first.parsed(), TestConsumers.deadlineIn(Duration.ofMillis(400)));
+
+        assertEquals(List.of(failure(0, 1)), during.batchItemFailures());
+        assertEquals(List.of(0L), sqs.messages.stream().map(m -> m.get("offset").asLong()).toList(),
+                "0 parked, 2 not reached");
+
+        // Lambda retries from the reported offset, once AppSync is back.
+        appSync.outageFor(Duration.ZERO);
+        MskEvents retry = new MskEvents()
+                .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1))
+                .add(0, 2, "AMZN", "bad 2")
+                .add(0, 3, "AMZN", MskEvents.tick("AMZN", 3));
+        BatchResponse after = consumer.consume(retry.parsed(), TestConsumers.deadlineIn(Duration.ofSeconds(5)));
+
+        assertEquals(List.of(), after.batchItemFailures());
+        assertEquals(List.of(0L, 2L), sqs.messages.stream().map(m -> m.get("offset").asLong()).toList());
+        assertEquals(List.of(1L, 3L), broadcastVolumes(appSync, "AMZN"));
+    }
+
+    @Test
+    void aSlowFailureQueueIsCutOffAtTheDeadlineAndThePoisonRecordIsReported() {
+        // Every SQS answer takes 10 s; the invocation has 1.5 s left.
+        sqs.delayMillis = 10_000;
+        MskEvents events = new MskEvents()
+                .add(0, 0, "AMZN", MskEvents.tick("AMZN", 0))
+                .add(0, 1, "AMZN", "not json")
+                .add(0, 2, "AMZN", MskEvents.tick("AMZN", 2))
+                .add(1, 7, "MSFT", MskEvents.tick("MSFT", 7));
+
+        long start = System.nanoTime();
+        BatchResponse response = consumer().consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofMillis(1500)));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertEquals(List.of(failure(0, 1)), response.batchItemFailures());
+        assertTrue(took.compareTo(Duration.ofMillis(1500).plus(TickConsumer.STRAGGLER_WAIT)) < 0,
+                "returned within the time left: " + took);
+        assertEquals(List.of(0L), broadcastVolumes(appSync, "AMZN"));
+        assertEquals(List.of(7L), broadcastVolumes(appSync, "MSFT"));
+    }
+
+    @Test
+    void aPartitionTaskStillRunningAtTheDeadlineIsReportedFromWhereItGotTo() {
+        // A failure queue that ignores the time it is given (a bug): the invocation must not wait for it.
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        FailureQueue stuck = (records, timeLeft) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return records;
+        };
+        // Four partitions (the pool's size) stuck at once: all are cut off at the same deadline.
+        MskEvents events = new MskEvents();
+        for (int p = 0; p < 4; p++) {
+            events.add(p, 0, "S" + p, MskEvents.tick("S" + p, 0))
+                    .add(p, 1, "S" + p, MskEvents.tick("S" + p, 1))
+                    .add(p, 2, "S" + p, "not json")
+                    .add(p, 3, "S" + p, MskEvents.tick("S" + p, 3));
+        }
+        try {
+            long start = System.nanoTime();
+            BatchResponse response = consumer(appSync.endpoint(), stuck)
+                    .consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofMillis(800)));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertEquals(List.of(failure(0, 2), failure(1, 2), failure(2, 2), failure(3, 2)), response.batchItemFailures());
+            assertTrue(took.compareTo(Duration.ofMillis(800).plus(TickConsumer.STRAGGLER_WAIT).plusMillis(200)) < 0,
+                    "waited for the tasks no longer than the time left plus the straggler wait: " + took);
+            for (int p = 0; p < 4; p++) {
+                assertEquals(List.of(0L, 1L), broadcastVolumes(appSync, "S" + p));
+            }
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void productionTimeoutsEndBeforeTheHandlersResponseMargin() {
+        ConsumerConfig config = ConsumerConfig.fromEnv(Map.of("GRAPHQL_URL", "https://x.appsync-api.eu-west-1.amazonaws.com/graphql",
+                "FAILURE_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/1/q", "AWS_REGION", "eu-west-1"));
+        AppSyncClientConfig appSyncConfig = TickConsumer.appSyncConfig(config);
+
+        assertTrue(appSyncConfig.retriesUntilDeadline(), "attempts bounded by the deadline, not a count");
+        assertEquals(Duration.ofSeconds(5), appSyncConfig.maxDelay());
+        // A connect started just before the deadline still ends inside the margin, after the straggler wait.
+        assertTrue(appSyncConfig.connectTimeout().plus(TickConsumer.STRAGGLER_WAIT)
+                .compareTo(TickConsumerHandler.DEADLINE_MARGIN) < 0, appSyncConfig.connectTimeout().toString());
+    }
+
+    @Test
+    void sequenceMustBeAJsonIntegerFromOneToBelowTwoPow53() {
+        MskEvents events = new MskEvents();
+        String[] sequences = {"0", "-3", "9007199254740992", "1.5", "\"7\"", "null"};
+        for (int i = 0; i < sequences.length; i++) {
+            events.add(0, i, "AMZN", MskEvents.tick("AMZN", i).replaceAll("\"sequence\":\\d+", "\"sequence\":" + sequences[i]));
+        }
+        events.add(0, 6, "AMZN", MskEvents.tick("AMZN", 6).replaceAll("\"sequence\":\\d+", "\"sequence\":9007199254740991"));
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        assertEquals(List.of("OUT_OF_RANGE", "OUT_OF_RANGE", "OUT_OF_RANGE", "WRONG_TYPE", "WRONG_TYPE", "MISSING_FIELD"),
+                sqs.messages.stream().sorted(java.util.Comparator.comparingLong(m -> m.get("offset").asLong()))
+                        .map(m -> m.get("reason").asText()).toList());
+        assertEquals(9007199254740991L, appSync.broadcast.get(0).get("sequence").asLong());
     }
 }

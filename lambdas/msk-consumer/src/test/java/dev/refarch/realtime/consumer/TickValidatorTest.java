@@ -27,7 +27,7 @@ class TickValidatorTest {
     @Test
     void aWellFormedTickMapsToTickInput() {
         Valid valid = assertInstanceOf(Valid.class, validate(MskEvents.tick("BRK.B", 3)));
-        assertEquals(new Tick("BRK.B", 103.5, 100.0, 203.0, 99.0, 3, "2026-01-05T14:30:00Z"), valid.tick());
+        assertEquals(new TickInput("BRK.B", 103.5, 100.0, 203.0, 99.0, 3, "2026-01-05T14:30:00Z", 4), valid.tick());
     }
 
     @Test
@@ -52,5 +52,18 @@ class TickValidatorTest {
         assertEquals(PoisonReason.OUT_OF_RANGE, reason(good.replace("\"volume\":3", "\"volume\":-3")));
         assertEquals(PoisonReason.BAD_TIMESTAMP, reason(good.replace("2026-01-05T14:30:00Z", "yesterday")));
         assertEquals(PoisonReason.BAD_TIMESTAMP, reason(good.replace("2026-01-05T14:30:00Z", "2026-01-05T14:30:00")));
+    }
+
+    @Test
+    void noDetailQuotesTheValue() {
+        String good = MskEvents.tick("AMZN", 3);
+        for (String bad : List.of("{\"symbol\":\"SECRETX", MskEvents.tick("secretx", 3),
+                good.replace("2026-01-05T14:30:00Z", "secretx"), good.replace("\"low\":99.0", "\"low\":777.25"),
+                good.replace("\"volume\":3", "\"volume\":-777.25"), "secretx")) {
+            String detail = assertInstanceOf(Poison.class, validate(bad)).toString();
+            for (String fragment : List.of("SECRETX", "secretx", "777.25")) {
+                org.junit.jupiter.api.Assertions.assertFalse(detail.contains(fragment), detail);
+            }
+        }
     }
 }

@@ -1,0 +1,185 @@
+package dev.refarch.realtime.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refarch.realtime.appsync.AppSyncClient;
+import dev.refarch.realtime.appsync.AppSyncClientConfig;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+
+/** {@code ticks replay}: finds the bucket and the API, runs {@link TickReplayer}, prints a line per record. */
+@Command(name = "replay",
+        description = {
+            "Re-publishes, through the IAM-signed publishTick mutation, every record kept in the S3"
+                    + " on-failure bucket of the consumer's event source mapping: oldest failed batch first,"
+                    + " each partition in offset order. A record is sent once per run; a fully replayed object"
+                    + " is moved under " + TickReplayer.REPLAYED_PREFIX + " so a later run skips it."
+                    + " StaleTick answers (the tick or a newer one already went out) count as delivered.",
+            "With --dry-run, prints what it would send and changes nothing."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            TicksCli.OK + ":done (also when there was nothing to replay)",
+            "1:unexpected error",
+            TicksCli.USAGE + ":usage error",
+            TicksCli.UNKNOWN_STACK + ":a stack does not exist",
+            TicksCli.MISSING_OUTPUT + ":a stack lacks the output needed",
+            TicksCli.NO_CREDENTIALS + ":no AWS credentials",
+            TicksCli.NO_REGION + ":no AWS region",
+            TicksCli.BUCKET_MISSING + ":the bucket does not exist",
+            TicksCli.AWS_ERROR + ":other AWS error",
+            TicksCli.NOT_DELIVERED + ":AppSync did not take a tick; the run stopped there",
+            TicksCli.UNREADABLE_OBJECT + ":some object is not an invocation record (left in place)"})
+final class ReplayCommand implements Callable<Integer> {
+
+    /** The streaming stack's output naming the on-failure bucket. */
+    static final String FAILURE_BUCKET_OUTPUT = "FailureBucketName";
+    /** The API stack's output naming the GraphQL endpoint. */
+    static final String GRAPHQL_URL_OUTPUT = "GraphqlUrl";
+    private static final StaticCredentialsProvider LOCAL_CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+
+    @ParentCommand
+    private TicksCli parent;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @ArgGroup(exclusive = false, multiplicity = "1")
+    private Source source;
+
+    @Option(names = "--region", paramLabel = "REGION",
+            description = "AWS region; default: the SDK's region chain. With --endpoint-url: us-east-1 unless given.")
+    private String region;
+
+    @Option(names = "--endpoint-url", paramLabel = "URL",
+            description = "An S3-compatible server you run yourself (the local run's S3Mock); fixed dummy"
+                    + " credentials then sign both S3 and AppSync requests.")
+    private URI endpointUrl;
+
+    @Option(names = "--dry-run", description = "Print what would be sent; send nothing, move nothing.")
+    private boolean dryRun;
+
+    static final class Source {
+        @Option(names = "--stack", paramLabel = "NAME",
+                description = "The streaming stack: the bucket is its " + FAILURE_BUCKET_OUTPUT + " output.")
+        String stack;
+
+        @Option(names = "--api-stack", paramLabel = "NAME",
+                description = "The API stack, for its " + GRAPHQL_URL_OUTPUT + " output; default: --stack"
+                        + " with -streaming replaced by -api.")
+        String apiStack;
+
+        @Option(names = "--bucket", paramLabel = "NAME", description = "The on-failure bucket.")
+        String bucket;
+
+        @Option(names = "--graphql-url", paramLabel = "URL", description = "The AppSync GraphQL endpoint.")
+        URI graphqlUrl;
+    }
+
+    @Override
+    public Integer call() {
+        boolean byStack = source.stack != null;
+        if (!byStack && (source.bucket == null || source.graphqlUrl == null)) {
+            throw new ParameterException(spec.commandLine(), "give --stack, or both --bucket and --graphql-url");
+        }
+        if (byStack && source.bucket != null) {
+            throw new ParameterException(spec.commandLine(), "--stack and --bucket are exclusive");
+        }
+        if (!byStack && source.apiStack != null) {
+            throw new ParameterException(spec.commandLine(), "--api-stack goes with --stack");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            TickReplayer.Summary summary = run(out);
+            out.println((dryRun ? "dry run: " : "") + summary.objects() + " object(s): " + summary.published()
+                    + " published, " + summary.alreadyDelivered() + " already delivered, " + summary.rejected()
+                    + " rejected, " + summary.invalid() + " invalid, " + summary.duplicates() + " duplicate(s)"
+                    + (summary.unreadable() > 0 ? ", " + summary.unreadable() + " unreadable object(s)" : ""));
+            out.flush();
+            if (summary.stopped()) {
+                err.println("ticks replay: a tick was not delivered; the rest is left for the next run");
+                return TicksCli.NOT_DELIVERED;
+            }
+            return summary.unreadable() > 0 ? TicksCli.UNREADABLE_OBJECT : TicksCli.OK;
+        } catch (SeedFailure failure) {
+            err.println("ticks replay: " + failure.getMessage());
+            return failure.exitCode();
+        } catch (ReplayFailure failure) {
+            err.println("ticks replay: " + failure.getMessage());
+            return failure.exitCode();
+        } catch (SdkException e) {
+            err.println("ticks replay: AWS error: " + String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
+            return TicksCli.AWS_ERROR;
+        }
+    }
+
+    private TickReplayer.Summary run(PrintWriter out) {
+        AwsClients aws = parent.aws();
+        boolean local = endpointUrl != null;
+        Region signingRegion = !local ? aws.region(region) : region == null ? AwsClients.LOCAL_REGION : Region.of(region);
+        AwsCredentialsProvider credentials = local ? LOCAL_CREDENTIALS : aws.credentials();
+        if (!local) {
+            // Before any request: a missing credential is reported as such, and nothing is sent.
+            aws.requireCredentials();
+        }
+        String bucket = source.bucket;
+        URI graphqlUrl = source.graphqlUrl;
+        if (source.stack != null) {
+            try (CloudFormationClient cloudFormation = aws.cloudFormation(signingRegion)) {
+                StackOutputs outputs = new StackOutputs(cloudFormation);
+                bucket = outputs.value(source.stack, FAILURE_BUCKET_OUTPUT);
+                if (graphqlUrl == null) {
+                    graphqlUrl = URI.create(outputs.value(apiStack(), GRAPHQL_URL_OUTPUT));
+                }
+            }
+        }
+        AppSyncClient appSync = AppSyncClient.builder(AppSyncClientConfig.defaults(graphqlUrl, signingRegion))
+                .credentialsProvider(credentials)
+                .build();
+        var s3Builder = S3Client.builder()
+                .region(signingRegion)
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create());
+        if (local) {
+            // Local S3-compatible servers serve buckets as paths, not as host names.
+            s3Builder.endpointOverride(endpointUrl).forcePathStyle(true);
+        }
+        try (S3Client s3 = s3Builder.build()) {
+            out.println((dryRun ? "dry run: " : "") + "replaying s3://" + bucket + " to " + graphqlUrl);
+            return new TickReplayer(s3, bucket, new AppSyncReplaySink(appSync), new ObjectMapper(), out).replay(dryRun);
+        } catch (NoSuchBucketException e) {
+            throw new ReplayFailure(TicksCli.BUCKET_MISSING, "bucket " + bucket + " does not exist", e);
+        }
+    }
+
+    private String apiStack() {
+        if (source.apiStack != null) {
+            return source.apiStack;
+        }
+        if (!source.stack.endsWith("-streaming")) {
+            throw new ParameterException(spec.commandLine(),
+                    "--stack " + source.stack + " does not end in -streaming: name the API stack with --api-stack");
+        }
+        return source.stack.substring(0, source.stack.length() - "-streaming".length()) + "-api";
+    }
+}

@@ -1,0 +1,349 @@
+package dev.refarch.realtime.cli;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * {@code ticks replay} against a real S3 API (S3Mock) holding invocation records in the format
+ * Lambda writes to an S3 on-failure destination for a Kafka event source mapping
+ * (https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html, "S3 destination example
+ * invocation record": metadata plus {@code payload}, the original event as an escaped JSON
+ * string), and WireMock as AppSync with the resolver's sequence fence.
+ */
+class TicksReplayTest {
+
+    private static final String BUCKET = "realtime-dev-tick-failures";
+    private static final String TOPIC = "ticks";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static LocalS3 s3Server;
+    private static S3Client s3;
+    private FencedAppSync appSync;
+
+    @BeforeAll
+    static void startS3() {
+        s3Server = LocalS3.start();
+        s3 = s3Server.client();
+    }
+
+    @AfterAll
+    static void stopS3() {
+        if (s3 != null) {
+            s3.close();
+        }
+        if (s3Server != null) {
+            s3Server.close();
+        }
+    }
+
+    @BeforeEach
+    void freshBucketAndAppSync() {
+        if (s3.listBuckets().buckets().stream().anyMatch(b -> b.name().equals(BUCKET))) {
+            for (S3Object object : s3.listObjectsV2Paginator(l -> l.bucket(BUCKET)).contents()) {
+                s3.deleteObject(d -> d.bucket(BUCKET).key(object.key()));
+            }
+        } else {
+            s3.createBucket(c -> c.bucket(BUCKET));
+        }
+        appSync = new FencedAppSync();
+    }
+
+    @AfterEach
+    void stopAppSync() {
+        appSync.close();
+    }
+
+    /** A record whose value is a tick of {@code symbol} with {@code sequence}. */
+    private static ObjectNode record(int partition, long offset, String symbol, long sequence) {
+        String value = String.format(Locale.ROOT, "{\"symbol\":\"%s\",\"price\":%d.5,\"open\":100.0,\"high\":300.0,"
+                + "\"low\":99.0,\"volume\":%d,\"timestamp\":\"2026-01-05T14:30:00Z\",\"sequence\":%d}",
+                symbol, 100 + offset, offset, sequence);
+        return rawRecord(partition, offset, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static ObjectNode rawRecord(int partition, long offset, String base64Value) {
+        ObjectNode record = JSON.createObjectNode();
+        record.put("topic", TOPIC).put("partition", partition).put("offset", offset)
+                .put("timestamp", 1_767_623_400_000L + offset).put("timestampType", "CREATE_TIME")
+                .put("key", Base64.getEncoder().encodeToString("K".getBytes(StandardCharsets.UTF_8)));
+        record.put("value", base64Value);
+        record.putArray("headers");
+        return record;
+    }
+
+    /** An invocation record as Lambda writes it to S3: the event goes in {@code payload} as a JSON string. */
+    private static String invocationRecord(String timestamp, List<ObjectNode> records) {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("eventSource", "aws:kafka");
+        event.put("eventSourceArn", "arn:aws:kafka:eu-west-1:123456789012:cluster/realtime/abc-1");
+        event.put("bootstrapServers", "b-1.realtime.abc.kafka.eu-west-1.amazonaws.com:9096");
+        ObjectNode byPartition = event.putObject("records");
+        ObjectNode info = JSON.createObjectNode();
+        for (ObjectNode record : records) {
+            String key = TOPIC + "-" + record.get("partition").asInt();
+            (byPartition.has(key) ? (ArrayNode) byPartition.get(key) : byPartition.putArray(key)).add(record);
+            ObjectNode partitionInfo = info.has(key) ? (ObjectNode) info.get(key) : info.putObject(key)
+                    .put("firstRecordOffset", record.get("offset").asText())
+                    .put("firstRecordTimestamp", timestamp);
+            partitionInfo.put("lastRecordOffset", record.get("offset").asText()).put("lastRecordTimestamp", timestamp);
+        }
+        ObjectNode root = JSON.createObjectNode();
+        root.putObject("requestContext").put("requestId", "316aa6d0-8154-xmpl-9af7-85d5f4a6bc81")
+                .put("functionArn", "arn:aws:lambda:eu-west-1:123456789012:function:consumer")
+                .put("condition", "RetryAttemptsExhausted").put("approximateInvokeCount", 11);
+        root.putObject("responseContext").put("statusCode", 200).put("executedVersion", "1")
+                .putNull("functionError");
+        root.put("version", "1.0");
+        root.put("timestamp", timestamp);
+        ObjectNode batch = root.putObject("KafkaBatchInfo");
+        batch.put("batchSize", records.size()).put("eventSourceArn", event.get("eventSourceArn").asText())
+                .put("bootstrapServers", event.get("bootstrapServers").asText()).put("payloadSize", 2048);
+        batch.set("recordsInfo", info);
+        root.put("payload", event.toString());
+        return root.toString();
+    }
+
+    private static void put(String key, String body) {
+        s3.putObject(p -> p.bucket(BUCKET).key(key), RequestBody.fromString(body));
+    }
+
+    private static List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        s3.listObjectsV2Paginator(l -> l.bucket(BUCKET)).contents().forEach(o -> keys.add(o.key()));
+        return keys.stream().sorted().toList();
+    }
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private Run replay(String... extra) {
+        List<String> args = new ArrayList<>(List.of("replay", "--bucket", BUCKET, "--graphql-url",
+                appSync.endpoint().toString(), "--endpoint-url", s3Server.endpoint().toString()));
+        args.addAll(List.of(extra));
+        return run(new AwsClients(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")),
+                () -> Region.EU_WEST_1, null, null), args.toArray(String[]::new));
+    }
+
+    private static Run run(AwsClients aws, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new TicksCli(aws)).setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true)).execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** Two failed batches, written newest first so S3's listing order is not time order. */
+    private static void twoFailedBatches() {
+        // The later batch: partition 0 from offset 4 (4 repeats the earlier batch's last record).
+        put("aws/lambda/esm/ticks-0/2026/01/05/b.json", invocationRecord("2026-01-05T14:40:00.000Z", List.of(
+                record(0, 4, "AMZN", 5), record(0, 5, "AMZN", 6), record(0, 6, "AMZN", 7))));
+        put("aws/lambda/esm/ticks-0/2026/01/05/a.json", invocationRecord("2026-01-05T14:35:00.000Z", List.of(
+                record(0, 0, "AMZN", 1), record(0, 1, "AMZN", 2), record(1, 0, "MSFT", 1),
+                record(0, 2, "AMZN", 3), record(0, 3, "AMZN", 4), record(1, 1, "MSFT", 2), record(0, 4, "AMZN", 5))));
+    }
+
+    @Test
+    void replaysOldestBatchFirstEachPartitionInOffsetOrderEachRecordOnceAndMovesObjectsUnderReplayed() {
+        twoFailedBatches();
+
+        Run run = replay();
+
+        assertEquals(TicksCli.OK, run.exitCode(), run.out() + run.err());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), appSync.sequences("AMZN"));
+        assertEquals(List.of(1L, 2L), appSync.sequences("MSFT"));
+        assertTrue(run.out().contains("ticks-0@4 already replayed in this run, not sent again"), run.out());
+        assertTrue(run.out().contains("ticks-0@0 AMZN sequence 1 published"), run.out());
+        assertTrue(run.out().indexOf("a.json (2026-01-05T14:35:00Z") < run.out().indexOf("b.json (2026-01-05T14:40:00Z"),
+                "oldest invocation first: " + run.out());
+        assertTrue(run.out().contains("2 object(s): 9 published, 0 already delivered, 0 rejected, 0 invalid, 1 duplicate(s)"),
+                run.out());
+        assertEquals(List.of("replayed/aws/lambda/esm/ticks-0/2026/01/05/a.json",
+                "replayed/aws/lambda/esm/ticks-0/2026/01/05/b.json"), keys());
+    }
+
+    @Test
+    void dryRunPrintsWhatItWouldSendAndSendsOrMovesNothing() {
+        twoFailedBatches();
+        List<String> before = keys();
+
+        Run run = replay("--dry-run");
+
+        assertEquals(TicksCli.OK, run.exitCode(), run.out() + run.err());
+        assertEquals(0, appSync.requests());
+        assertEquals(before, keys());
+        assertTrue(run.out().contains("ticks-1@1 would send MSFT sequence 2 price 101.5"), run.out());
+        assertTrue(run.out().startsWith("dry run: replaying s3://" + BUCKET), run.out());
+    }
+
+    @Test
+    void ticksAppSyncAlreadyHasCountAsDeliveredAndASecondRunFindsNothingToReplay() {
+        twoFailedBatches();
+        // The consumer had delivered the first two AMZN ticks before the batch was given up.
+        appSync.highest.put("AMZN", 2L);
+
+        Run first = replay();
+        Run second = replay();
+
+        assertEquals(TicksCli.OK, first.exitCode(), first.out() + first.err());
+        assertTrue(first.out().contains("ticks-0@1 AMZN sequence 2 already delivered (StaleTick)"), first.out());
+        assertTrue(first.out().contains("7 published, 2 already delivered"), first.out());
+        assertEquals(TicksCli.OK, second.exitCode(), second.out() + second.err());
+        assertTrue(second.out().contains("nothing to replay in s3://" + BUCKET), second.out());
+        assertEquals(List.of(3L, 4L, 5L, 6L, 7L), appSync.sequences("AMZN"));
+    }
+
+    @Test
+    void whenAppSyncRefusesTheRunStopsWithItsExitCodeAndTheObjectStays() {
+        twoFailedBatches();
+        appSync.refuseAll = true;
+
+        Run run = replay();
+
+        assertEquals(TicksCli.NOT_DELIVERED, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("ticks-0@0 AMZN sequence 1 NOT delivered: NOT_RETRYABLE after 1 attempt(s), HTTP 403"),
+                run.out());
+        assertTrue(run.err().contains("a tick was not delivered"), run.err());
+        assertEquals(2, keys().stream().filter(k -> !k.startsWith("replayed/")).count(), keys().toString());
+
+        // Once AppSync takes ticks again, the next run replays everything, in order.
+        appSync.refuseAll = false;
+        assertEquals(TicksCli.OK, replay().exitCode());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), appSync.sequences("AMZN"));
+    }
+
+    @Test
+    void anObjectThatIsNotAnInvocationRecordIsLeftInPlaceAndReportedAfterTheOthersAreReplayed() {
+        put("aws/lambda/esm/ticks-0/2026/01/05/a.json", invocationRecord("2026-01-05T14:35:00.000Z", List.of(
+                record(0, 0, "AMZN", 1), rawRecord(0, 1, Base64.getEncoder().encodeToString("oops".getBytes(StandardCharsets.UTF_8))),
+                record(0, 2, "AMZN", 3))));
+        put("aws/lambda/esm/notes.txt", "hello");
+
+        Run run = replay();
+
+        assertEquals(TicksCli.UNREADABLE_OBJECT, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("skipped s3 object aws/lambda/esm/notes.txt: not JSON; left in place"), run.out());
+        assertTrue(run.out().contains("ticks-0@1 not a valid tick (value is not base64 JSON), not sent"), run.out());
+        assertEquals(List.of(1L, 3L), appSync.sequences("AMZN"));
+        assertEquals(List.of("aws/lambda/esm/notes.txt", "replayed/aws/lambda/esm/ticks-0/2026/01/05/a.json"), keys());
+    }
+
+    @Test
+    void stackOutputsNameTheBucketAndTheApiStacksGraphqlEndpoint() {
+        twoFailedBatches();
+        WireMockServer cloudFormation = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        cloudFormation.start();
+        try {
+            stubDescribeStacks(cloudFormation, "realtime-refarch-dev-streaming",
+                    output(ReplayCommand.FAILURE_BUCKET_OUTPUT, BUCKET));
+            stubDescribeStacks(cloudFormation, "realtime-refarch-dev-api",
+                    output(ReplayCommand.GRAPHQL_URL_OUTPUT, appSync.endpoint().toString()));
+            AwsClients aws = new AwsClients(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")),
+                    () -> Region.EU_WEST_1, java.net.URI.create(cloudFormation.baseUrl()), null);
+
+            Run run = run(aws, "replay", "--stack", "realtime-refarch-dev-streaming",
+                    "--endpoint-url", s3Server.endpoint().toString());
+
+            assertEquals(TicksCli.OK, run.exitCode(), run.out() + run.err());
+            assertTrue(run.out().contains("replaying s3://" + BUCKET + " to " + appSync.endpoint()), run.out());
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), appSync.sequences("AMZN"));
+
+            Run unknown = run(aws, "replay", "--stack", "nope-streaming", "--endpoint-url", s3Server.endpoint().toString());
+            assertEquals(TicksCli.UNKNOWN_STACK, unknown.exitCode(), unknown.out() + unknown.err());
+        } finally {
+            cloudFormation.stop();
+        }
+    }
+
+    @Test
+    void usageErrorsNameWhatIsMissing() {
+        Run neither = run(AwsClients.defaults(), "replay", "--bucket", BUCKET);
+        assertEquals(TicksCli.USAGE, neither.exitCode());
+        assertTrue(neither.err().contains("give --stack, or both --bucket and --graphql-url"), neither.err());
+        Run none = run(AwsClients.defaults(), "replay");
+        assertEquals(TicksCli.USAGE, none.exitCode());
+    }
+
+    @Test
+    void theS3ServerListensOnLoopbackOnly() throws IOException {
+        List<InetAddress> others = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).toList();
+        for (int port : new int[] {s3Server.httpPort(), s3Server.httpsPort()}) {
+            for (InetAddress address : others) {
+                assertThrows(IOException.class, () -> {
+                    try (Socket socket = new Socket()) {
+                        socket.connect(new InetSocketAddress(address, port), 1000);
+                    }
+                }, "reachable on " + address + ":" + port);
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            }
+        }
+    }
+
+    private static void stubDescribeStacks(WireMockServer cloudFormation, String stackName, String outputs) {
+        cloudFormation.stubFor(post(urlEqualTo("/"))
+                .withRequestBody(containing("Action=DescribeStacks"))
+                .withRequestBody(containing("StackName=" + stackName))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody("""
+                        <DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
+                          <DescribeStacksResult>
+                            <Stacks>
+                              <member>
+                                <StackName>%1$s</StackName>
+                                <StackId>arn:aws:cloudformation:eu-west-1:123456789012:stack/%1$s/0f3e1a50</StackId>
+                                <CreationTime>2026-01-01T00:00:00.000Z</CreationTime>
+                                <StackStatus>CREATE_COMPLETE</StackStatus>
+                                <Outputs>%2$s</Outputs>
+                              </member>
+                            </Stacks>
+                          </DescribeStacksResult>
+                        </DescribeStacksResponse>""".formatted(stackName, outputs))));
+        cloudFormation.stubFor(post(urlEqualTo("/")).atPriority(10)
+                .withRequestBody(containing("Action=DescribeStacks"))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/xml").withBody("""
+                        <ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
+                          <Error><Type>Sender</Type><Code>ValidationError</Code>
+                          <Message>Stack with id nope-streaming does not exist</Message></Error>
+                        </ErrorResponse>""")));
+    }
+
+    private static String output(String key, String value) {
+        return "<member><OutputKey>" + key + "</OutputKey><OutputValue>" + value + "</OutputValue></member>";
+    }
+}

@@ -1,0 +1,114 @@
+package dev.refarch.realtime.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refarch.realtime.appsync.AppSyncClient;
+import dev.refarch.realtime.appsync.AppSyncClientConfig;
+import dev.refarch.realtime.graphql.testing.LocalApi;
+import dev.refarch.realtime.graphql.testing.Operations;
+import dev.refarch.realtime.graphql.testing.RealtimeSubscriber;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The consumer against the real {@code publishTick} resolver (the AppSync simulator on DynamoDB
+ * Local), watched by a subscriber over the real-time protocol: what Lambda's retries of a batch
+ * look like to a viewer.
+ */
+class ConsumerOnSimulatorTest {
+
+    private static LocalApi api;
+    private static TickConsumer consumer;
+    private static final List<String> parked = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        api = LocalApi.start();
+        AppSyncClient client = AppSyncClient.builder(AppSyncClientConfig.defaults(api.simulator().graphqlUrl(), Region.EU_WEST_1)
+                        .withRetriesUntilDeadline(Duration.ofMillis(10), Duration.ofMillis(50)))
+                // The simulator takes any SigV4-shaped Authorization header as IAM.
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "local")))
+                .build();
+        FailureQueue queue = (records, timeLeft) -> {
+            records.forEach(p -> parked.add(p.record() + " " + p.reason()));
+            return List.of();
+        };
+        consumer = new TickConsumer(new TickValidator(4096), new AppSyncTickPublisher(client, 25), queue,
+                TestConsumers.metrics(), TickRetry.standard(), 2);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (consumer != null) {
+            consumer.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    private static List<Long> volumes(RealtimeSubscriber subscriber, int count) {
+        List<Long> volumes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            JsonNode tick = subscriber.awaitNext(Duration.ofSeconds(5)).at("/payload/data/onTick");
+            volumes.add(tick.path("volume").asLong());
+        }
+        return volumes;
+    }
+
+    @Test
+    void aBatchLambdaDeliversAgainIsAnsweredStaleCountedDeliveredAndSeenOnceBySubscribers() {
+        MskEvents events = new MskEvents();
+        for (long o = 0; o < 30; o++) {
+            events.add(0, o, "SIMA", MskEvents.tick("SIMA", o));
+        }
+        try (RealtimeSubscriber subscriber = api.apiKeySubscriber()) {
+            subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", "SIMA"));
+
+            assertEquals(List.of(), consumer.consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofSeconds(20)))
+                    .batchItemFailures());
+            // Lambda retries the batch (e.g. the response was lost): every tick is StaleTick now.
+            assertEquals(List.of(), consumer.consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofSeconds(20)))
+                    .batchItemFailures());
+
+            List<Long> expected = new ArrayList<>();
+            for (long o = 0; o < 30; o++) {
+                expected.add(o);
+            }
+            assertEquals(expected, volumes(subscriber, 30));
+            subscriber.assertNothingWithin(Duration.ofMillis(500));
+        }
+        assertEquals(List.of(), parked, "a stale tick is not poison");
+    }
+
+    @Test
+    void aTickOlderThanTheStoredOneIsSkippedAsStaleAndTheNewerOnesAreBroadcast() {
+        MskEvents newer = new MskEvents().add(1, 9, "SIMB", MskEvents.tick("SIMB", 9));
+        assertEquals(List.of(), consumer.consume(newer.parsed(), TestConsumers.deadlineIn(Duration.ofSeconds(20)))
+                .batchItemFailures());
+        try (RealtimeSubscriber subscriber = api.apiKeySubscriber()) {
+            subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", "SIMB"));
+            MskEvents events = new MskEvents()
+                    .add(1, 3, "SIMB", MskEvents.tick("SIMB", 3))
+                    .add(1, 10, "SIMB", MskEvents.tick("SIMB", 10))
+                    .add(1, 11, "SIMB", MskEvents.tick("SIMB", 11));
+
+            assertEquals(List.of(), consumer.consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofSeconds(20)))
+                    .batchItemFailures());
+
+            assertEquals(List.of(10L, 11L), volumes(subscriber, 2));
+            subscriber.assertNothingWithin(Duration.ofMillis(300));
+        }
+        assertEquals(List.of(), parked);
+    }
+}
