@@ -1,5 +1,6 @@
 package dev.refarch.realtime.rotator;
 
+import dev.refarch.realtime.lambda.testing.TestContext;
 import dev.refarch.realtime.graphql.TableContract.Movies;
 import dev.refarch.realtime.graphql.TableContract.Reviews;
 import dev.refarch.realtime.graphql.testing.LocalApi;
@@ -83,7 +84,7 @@ final class LocalRotator implements AutoCloseable {
 
     /** One scheduled invocation. */
     Map<String, Object> invoke() {
-        return handler.handleRequest(Map.of("source", "aws.scheduler"), new FakeContext());
+        return handler.handleRequest(Map.of("source", "aws.scheduler"), new TestContext("movie-rotator", 30_000));
     }
 
     /** The five rows and the Movies items, for before/after comparisons. */

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import dev.refarch.realtime.lambda.testing.LogCapture;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,14 +195,14 @@ class MovieRotatorTest {
         Map<String, Map<String, AttributeValue>> before = local.snapshot();
         local.metrics.clear();
 
-        try (CapturedLogs logs = new CapturedLogs()) {
+        try (LogCapture logs = LogCapture.attachAtDebug("software.amazon.awssdk")) {
             Map<String, Object> result = local.invoke();
 
             assertEquals(false, result.get("rotated"));
             assertEquals("tmdb-" + kind.toLowerCase().replace('_', '-'), result.get("reason"));
             assertEquals(before, local.snapshot());
             assertEquals(List.of("TmdbFailures[Kind=" + kind + "]"), local.metrics.counts());
-            List<CapturedLogs.Line> errors = logs.at(Level.ERROR);
+            List<LogCapture.Line> errors = logs.at(Level.ERROR);
             assertEquals(1, errors.size(), errors.toString());
             assertTrue(errors.get(0).text().contains(kind), errors.get(0).text());
         }
@@ -248,10 +249,10 @@ class MovieRotatorTest {
         local.stubs.popularAnswers(200, TmdbStub.page(1, 1, "603"));
         Map<String, Map<String, AttributeValue>> before = local.snapshot();
 
-        try (CapturedLogs logs = new CapturedLogs()) {
+        try (LogCapture logs = LogCapture.attachAtDebug("software.amazon.awssdk")) {
             assertEquals(Map.of("rotated", false, "reason", "tmdb-key-missing"), local.invoke());
 
-            List<CapturedLogs.Line> errors = logs.at(Level.ERROR);
+            List<LogCapture.Line> errors = logs.at(Level.ERROR);
             assertEquals(1, errors.size(), errors.toString());
             String line = errors.get(0).text();
             assertTrue(line.contains(TmdbStub.SECRET_ARN), line);
@@ -324,7 +325,7 @@ class MovieRotatorTest {
 
     @Test
     void secretValueNeverAppearsInLogs() {
-        try (CapturedLogs logs = new CapturedLogs()) {
+        try (LogCapture logs = LogCapture.attachAtDebug("software.amazon.awssdk")) {
             local.stubs.popularAnswers(200, TmdbStub.page(1, 1, "603", "550"));
             local.invoke();
             local.invoke();
@@ -333,13 +334,10 @@ class MovieRotatorTest {
             local.stubs.popularAnswers(200, "not json " + LocalRotator.SECRET_KEY.length());
             local.invoke();
 
-            List<CapturedLogs.Line> lines = logs.lines();
+            List<LogCapture.Line> lines = logs.lines();
             assertTrue(lines.size() >= 4, "logs were captured: " + lines);
-            assertTrue(lines.stream().anyMatch(l -> l.text().contains("\"level\"") || l.text().startsWith("{")),
-                    "JSON layout: " + lines.get(0));
-            for (CapturedLogs.Line line : lines) {
-                assertFalse(line.text().contains(LocalRotator.SECRET_KEY), line.text());
-            }
+            assertTrue(lines.stream().allMatch(l -> l.fields().containsKey("level")), "JSON layout: " + lines.get(0));
+            logs.assertNoneContains(LocalRotator.SECRET_KEY);
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import dev.refarch.realtime.lambda.testing.LogCapture;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,11 +157,11 @@ class OverlappingRotationsTest {
         assertEquals("11", current().get("id").s());
         assertEquals("12", local.api.reviewRow("LOVE").get(Reviews.MOVIE_ID).s(), "rotation 2 moved the rows");
 
-        try (CapturedLogs logs = new CapturedLogs()) {
+        try (LogCapture logs = LogCapture.attachAtDebug("software.amazon.awssdk")) {
             Map<String, Object> result = local.invoke();
 
             assertEquals("13", result.get("movieId"), "a fresh rotation, not the abandoned movie");
-            List<CapturedLogs.Line> errors = logs.at(Level.ERROR);
+            List<LogCapture.Line> errors = logs.at(Level.ERROR);
             assertEquals(1, errors.size(), errors.toString());
             assertTrue(errors.get(0).text().contains("Abandoned rotation 2 to movie 12"), errors.get(0).text());
         }

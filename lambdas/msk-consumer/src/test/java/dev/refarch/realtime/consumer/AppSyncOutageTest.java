@@ -143,7 +143,7 @@ class AppSyncOutageTest {
                      new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < TICKS_PER_SYMBOL; i++) {
                 for (String symbol : SYMBOLS) {
-                    producer.send(new ProducerRecord<>(TOPIC, symbol, MskEvents.tick(symbol, i)));
+                    producer.send(new ProducerRecord<>(TOPIC, symbol, MskEventBuilder.tick(symbol, i)));
                 }
             }
             producer.flush();

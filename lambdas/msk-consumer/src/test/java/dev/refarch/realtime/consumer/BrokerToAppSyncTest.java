@@ -115,7 +115,7 @@ class BrokerToAppSyncTest {
                      new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < TICKS_PER_SYMBOL; i++) {
                 for (String symbol : SYMBOLS) {
-                    ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, symbol, MskEvents.tick(symbol, i));
+                    ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, symbol, MskEventBuilder.tick(symbol, i));
                     record.headers().add(new RecordHeader("source", "test".getBytes(StandardCharsets.UTF_8)));
                     producer.send(record);
                 }

@@ -68,9 +68,9 @@ class ConsumerOnSimulatorTest {
 
     @Test
     void aBatchLambdaDeliversAgainIsAnsweredStaleCountedDeliveredAndSeenOnceBySubscribers() {
-        MskEvents events = new MskEvents();
+        MskEventBuilder events = new MskEventBuilder();
         for (long o = 0; o < 30; o++) {
-            events.add(0, o, "SIMA", MskEvents.tick("SIMA", o));
+            events.add(0, o, "SIMA", MskEventBuilder.tick("SIMA", o));
         }
         try (RealtimeSubscriber subscriber = api.apiKeySubscriber()) {
             subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", "SIMA"));
@@ -93,15 +93,15 @@ class ConsumerOnSimulatorTest {
 
     @Test
     void aTickOlderThanTheStoredOneIsSkippedAsStaleAndTheNewerOnesAreBroadcast() {
-        MskEvents newer = new MskEvents().add(1, 9, "SIMB", MskEvents.tick("SIMB", 9));
+        MskEventBuilder newer = new MskEventBuilder().add(1, 9, "SIMB", MskEventBuilder.tick("SIMB", 9));
         assertEquals(List.of(), consumer.consume(newer.parsed(), TestConsumers.deadlineIn(Duration.ofSeconds(20)))
                 .batchItemFailures());
         try (RealtimeSubscriber subscriber = api.apiKeySubscriber()) {
             subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", "SIMB"));
-            MskEvents events = new MskEvents()
-                    .add(1, 3, "SIMB", MskEvents.tick("SIMB", 3))
-                    .add(1, 10, "SIMB", MskEvents.tick("SIMB", 10))
-                    .add(1, 11, "SIMB", MskEvents.tick("SIMB", 11));
+            MskEventBuilder events = new MskEventBuilder()
+                    .add(1, 3, "SIMB", MskEventBuilder.tick("SIMB", 3))
+                    .add(1, 10, "SIMB", MskEventBuilder.tick("SIMB", 10))
+                    .add(1, 11, "SIMB", MskEventBuilder.tick("SIMB", 11));
 
             assertEquals(List.of(), consumer.consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofSeconds(20)))
                     .batchItemFailures());

@@ -148,10 +148,10 @@ public final class ConsumerThroughputBenchmark {
 
     /** {@code records} ticks spread evenly over the partitions; partition p carries symbol Pp, offsets 0.. as volume. */
     private static MskEvent event(int records) {
-        MskEvents events = new MskEvents();
+        MskEventBuilder events = new MskEventBuilder();
         for (int p = 0; p < PARTITIONS; p++) {
             for (long o = 0; o < records / PARTITIONS; o++) {
-                events.add(p, o, "P" + p, MskEvents.tick("P" + p, o));
+                events.add(p, o, "P" + p, MskEventBuilder.tick("P" + p, o));
             }
         }
         return events.parsed();

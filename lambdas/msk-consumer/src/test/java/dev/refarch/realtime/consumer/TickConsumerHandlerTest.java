@@ -1,5 +1,6 @@
 package dev.refarch.realtime.consumer;
 
+import dev.refarch.realtime.lambda.testing.LogCapture;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,7 +45,7 @@ class TickConsumerHandlerTest {
         return env;
     }
 
-    private String invoke(MskEvents events) throws Exception {
+    private String invoke(MskEventBuilder events) throws Exception {
         consumer = TickConsumer.fromConfig(ConsumerConfig.fromEnv(env()), StaticCredentialsProvider.create(
                 AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -74,12 +75,12 @@ class TickConsumerHandlerTest {
         String response;
         List<Map<String, Object>> poisonLines;
         try (LogCapture logs = LogCapture.attach()) {
-            response = invoke(new MskEvents()
-                    .add(0, 10, "AMZN", MskEvents.tick("AMZN", 10))
-                    .add(0, 11, "AMZN", MskEvents.tick("AMZN", 11))
+            response = invoke(new MskEventBuilder()
+                    .add(0, 10, "AMZN", MskEventBuilder.tick("AMZN", 10))
+                    .add(0, 11, "AMZN", MskEventBuilder.tick("AMZN", 11))
                     .add(0, 12, "AMZN", "oops")
-                    .add(0, 13, "AMZN", MskEvents.tick("AMZN", 13))
-                    .add(2, 3, null, MskEvents.tick("MSFT", 3)));
+                    .add(0, 13, "AMZN", MskEventBuilder.tick("AMZN", 13))
+                    .add(2, 3, null, MskEventBuilder.tick("MSFT", 3)));
             poisonLines = logs.structured().stream().filter(l -> "poison record".equals(l.get("message"))).toList();
             logs.assertNoneContains("oops");
         }
@@ -99,9 +100,9 @@ class TickConsumerHandlerTest {
     void anUndeliveredRecordIsReportedWithAnObjectIdentifier() throws Exception {
         appSync.server.stubFor(post("/graphql").willReturn(status(400).withBody("{\"errors\":[]}")));
 
-        String response = invoke(new MskEvents()
-                .add(0, 10, "AMZN", MskEvents.tick("AMZN", 10))
-                .add(0, 11, "AMZN", MskEvents.tick("AMZN", 11)));
+        String response = invoke(new MskEventBuilder()
+                .add(0, 10, "AMZN", MskEventBuilder.tick("AMZN", 10))
+                .add(0, 11, "AMZN", MskEventBuilder.tick("AMZN", 11)));
 
         assertEquals("{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"ticks-0\",\"offset\":10}}]}",
                 response);

@@ -1,5 +1,6 @@
 package dev.refarch.realtime.consumer;
 
+import dev.refarch.realtime.lambda.testing.LogCapture;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.status;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
@@ -87,7 +88,7 @@ class TickConsumerTest {
         return consumer(appSync.endpoint(), sqs.endpoint());
     }
 
-    private static BatchResponse consume(TickConsumer consumer, MskEvents events) {
+    private static BatchResponse consume(TickConsumer consumer, MskEventBuilder events) {
         return consumer.consume(events.parsed(), () -> Duration.ofSeconds(30));
     }
 
@@ -104,16 +105,16 @@ class TickConsumerTest {
     }
 
     private static BatchItemFailure failure(int partition, long offset) {
-        return new BatchItemFailure(new ItemIdentifier(MskEvents.TOPIC + "-" + partition, offset));
+        return new BatchItemFailure(new ItemIdentifier(MskEventBuilder.TOPIC + "-" + partition, offset));
     }
 
     @Test
     void everyValidRecordIsDeliveredInPartitionOrderWithAtMostMaxTicksPerRequest() {
-        MskEvents events = new MskEvents();
+        MskEventBuilder events = new MskEventBuilder();
         int[] sizes = {60, 25, 7, 51};
         for (int p = 0; p < sizes.length; p++) {
             for (long o = 0; o < sizes[p]; o++) {
-                events.add(p, 1000 + o, "P" + p, MskEvents.tick("P" + p, 1000 + o));
+                events.add(p, 1000 + o, "P" + p, MskEventBuilder.tick("P" + p, 1000 + o));
             }
         }
 
@@ -138,20 +139,20 @@ class TickConsumerTest {
 
     @Test
     void eachKindOfPoisonRecordIsParkedWithItsReasonAndTheGoodRecordsAreDelivered() {
-        MskEvents events = new MskEvents()
-                .add(0, 0, "AMZN", MskEvents.tick("AMZN", 0))
+        MskEventBuilder events = new MskEventBuilder()
+                .add(0, 0, "AMZN", MskEventBuilder.tick("AMZN", 0))
                 .add(0, 1, "AMZN", "not json {")
                 .add(0, 2, "AMZN", "{\"symbol\":\"AMZN\",\"open\":1,\"high\":2,\"low\":1,\"volume\":1,"
                         + "\"timestamp\":\"2026-01-05T14:30:00Z\"}")
-                .add(0, 3, "AMZN", MskEvents.tick("AMZN", 3).replace("\"price\":103.5", "\"price\":\"103.5\""))
+                .add(0, 3, "AMZN", MskEventBuilder.tick("AMZN", 3).replace("\"price\":103.5", "\"price\":\"103.5\""))
                 .add(0, 4, "AMZN", "{\"pad\":\"" + "x".repeat(5000) + "\"}")
-                .add(0, 5, "AMZN", MskEvents.tick("amzn!", 5))
-                .add(0, 6, "AMZN", MskEvents.tick("AMZN", 6).replace("\"low\":99.0", "\"low\":999.0"))
-                .add(0, 7, "AMZN", MskEvents.tick("AMZN", 7).replace("\"price\":107.5", "\"price\":0"))
+                .add(0, 5, "AMZN", MskEventBuilder.tick("amzn!", 5))
+                .add(0, 6, "AMZN", MskEventBuilder.tick("AMZN", 6).replace("\"low\":99.0", "\"low\":999.0"))
+                .add(0, 7, "AMZN", MskEventBuilder.tick("AMZN", 7).replace("\"price\":107.5", "\"price\":0"))
                 .add(0, 8, "AMZN", null)
-                .add(0, 9, "AMZN", MskEvents.tick("AMZN", 9))
+                .add(0, 9, "AMZN", MskEventBuilder.tick("AMZN", 9))
                 .add(1, 40, "MSFT", "[1,2,3]")
-                .add(1, 41, "MSFT", MskEvents.tick("MSFT", 41));
+                .add(1, 41, "MSFT", MskEventBuilder.tick("MSFT", 41));
 
         BatchResponse response = consume(consumer(), events);
 
@@ -187,9 +188,9 @@ class TickConsumerTest {
                 .willReturn(status(503)).willSetStateTo("recovered"));
         appSync.server.stubFor(post("/graphql").inScenario("flaky").whenScenarioStateIs("recovered")
                 .willReturn(LocalAppSync.echo()));
-        MskEvents events = new MskEvents();
+        MskEventBuilder events = new MskEventBuilder();
         for (long o = 0; o < 30; o++) {
-            events.add(0, o, "AMZN", MskEvents.tick("AMZN", o));
+            events.add(0, o, "AMZN", MskEventBuilder.tick("AMZN", o));
         }
 
         BatchResponse response = consume(consumer(), events);
@@ -206,10 +207,10 @@ class TickConsumerTest {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        MskEvents events = new MskEvents();
+        MskEventBuilder events = new MskEventBuilder();
         for (int p = 0; p < 3; p++) {
             for (long o = 0; o < 10; o++) {
-                events.add(p, 500 + o, "S" + p, MskEvents.tick("S" + p, 500 + o));
+                events.add(p, 500 + o, "S" + p, MskEventBuilder.tick("S" + p, 500 + o));
             }
         }
 
@@ -231,9 +232,9 @@ class TickConsumerTest {
                 .willReturn(LocalAppSync.echo()).willSetStateTo("dead"));
         appSync.server.stubFor(post("/graphql").inScenario("dies").whenScenarioStateIs("dead")
                 .willReturn(status(500)));
-        MskEvents events = new MskEvents();
+        MskEventBuilder events = new MskEventBuilder();
         for (long o = 0; o < 60; o++) {
-            events.add(0, o, "AMZN", MskEvents.tick("AMZN", o));
+            events.add(0, o, "AMZN", MskEventBuilder.tick("AMZN", o));
         }
 
         BatchResponse response = consumer().consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofMillis(700)));
@@ -248,10 +249,10 @@ class TickConsumerTest {
     @Test
     void aTickTheResolverRejectsIsParkedAndTheRestAreDelivered() {
         appSync.rejectSymbols.add("BAD");
-        MskEvents events = new MskEvents()
-                .add(0, 0, "AMZN", MskEvents.tick("AMZN", 0))
-                .add(0, 1, "BAD", MskEvents.tick("BAD", 1))
-                .add(0, 2, "AMZN", MskEvents.tick("AMZN", 2));
+        MskEventBuilder events = new MskEventBuilder()
+                .add(0, 0, "AMZN", MskEventBuilder.tick("AMZN", 0))
+                .add(0, 1, "BAD", MskEventBuilder.tick("BAD", 1))
+                .add(0, 2, "AMZN", MskEventBuilder.tick("AMZN", 2));
 
         BatchResponse response = consume(consumer(), events);
 
@@ -268,9 +269,9 @@ class TickConsumerTest {
     void aPerFieldErrorOtherThanInvalidTickIsRetriedNotParked() {
         appSync.rejectSymbols.add("AMZN");
         appSync.rejectErrorType = "Unauthorized";
-        MskEvents events = new MskEvents()
-                .add(0, 0, "AMZN", MskEvents.tick("AMZN", 0))
-                .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1));
+        MskEventBuilder events = new MskEventBuilder()
+                .add(0, 0, "AMZN", MskEventBuilder.tick("AMZN", 0))
+                .add(0, 1, "AMZN", MskEventBuilder.tick("AMZN", 1));
 
         BatchResponse response = consumer().consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofMillis(500)));
 
@@ -287,10 +288,10 @@ class TickConsumerTest {
         try (LogCapture logs = LogCapture.attach()) {
             System.setOut(new java.io.PrintStream(emf, true, java.nio.charset.StandardCharsets.UTF_8));
             try {
-                consume(consumer(), new MskEvents()
+                consume(consumer(), new MskEventBuilder()
                         .add(0, 0, "AMZN", "not json")
-                        .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1))
-                        .add(1, 0, "MSFT", MskEvents.tick("msft", 0)));
+                        .add(0, 1, "AMZN", MskEventBuilder.tick("AMZN", 1))
+                        .add(1, 0, "MSFT", MskEventBuilder.tick("msft", 0)));
             } finally {
                 System.setOut(stdout);
             }
@@ -330,11 +331,11 @@ class TickConsumerTest {
     @Test
     void aMessageTheFailureQueueRefusesStopsThePartitionThereAndNothingAfterItIsParkedOrPublished() {
         sqs.refuseOffsets.add(3L);
-        MskEvents events = new MskEvents()
+        MskEventBuilder events = new MskEventBuilder()
                 .add(0, 1, "AMZN", "bad 1")
-                .add(0, 2, "AMZN", MskEvents.tick("AMZN", 2))
+                .add(0, 2, "AMZN", MskEventBuilder.tick("AMZN", 2))
                 .add(0, 3, "AMZN", "bad 3")
-                .add(0, 4, "AMZN", MskEvents.tick("AMZN", 4))
+                .add(0, 4, "AMZN", MskEventBuilder.tick("AMZN", 4))
                 .add(0, 5, "AMZN", "bad 5");
 
         BatchResponse response = consume(consumer(), events);
@@ -347,9 +348,9 @@ class TickConsumerTest {
 
     @Test
     void withNoTimeLeftNothingIsPublishedAndEachPartitionIsReportedFromItsFirstRecord() {
-        MskEvents events = new MskEvents()
-                .add(0, 7, "AMZN", MskEvents.tick("AMZN", 7))
-                .add(3, 9, "MSFT", MskEvents.tick("MSFT", 9));
+        MskEventBuilder events = new MskEventBuilder()
+                .add(0, 7, "AMZN", MskEventBuilder.tick("AMZN", 7))
+                .add(3, 9, "MSFT", MskEventBuilder.tick("MSFT", 9));
 
         BatchResponse response = consumer().consume(events.parsed(), () -> Duration.ofMillis(-1));
 
@@ -361,11 +362,11 @@ class TickConsumerTest {
     void whenTheFailureQueueIsDownThePoisonRecordIsReportedAndNothingAfterItIsPublished() {
         TickConsumer consumer = consumer();
         sqs.server.stop();
-        MskEvents events = new MskEvents()
-                .add(0, 0, "AMZN", MskEvents.tick("AMZN", 0))
+        MskEventBuilder events = new MskEventBuilder()
+                .add(0, 0, "AMZN", MskEventBuilder.tick("AMZN", 0))
                 .add(0, 1, "AMZN", "not json")
-                .add(0, 2, "AMZN", MskEvents.tick("AMZN", 2))
-                .add(1, 7, "MSFT", MskEvents.tick("MSFT", 7));
+                .add(0, 2, "AMZN", MskEventBuilder.tick("AMZN", 2))
+                .add(1, 7, "MSFT", MskEventBuilder.tick("MSFT", 7));
 
         BatchResponse response = consume(consumer, events);
 
@@ -381,10 +382,10 @@ class TickConsumerTest {
     @Test
     void aTransientErrorOnOneAliasIsRetriedForThatTickAloneBeforeThePartitionMovesOn() {
         appSync.transientFailures.put("MSFT", new java.util.concurrent.atomic.AtomicInteger(2));
-        MskEvents events = new MskEvents();
+        MskEventBuilder events = new MskEventBuilder();
         for (long o = 0; o < 30; o++) {
             String symbol = o == 12 ? "MSFT" : "AMZN";
-            events.add(0, o, symbol, MskEvents.tick(symbol, o));
+            events.add(0, o, symbol, MskEventBuilder.tick(symbol, o));
         }
 
         BatchResponse response = consume(consumer(), events);
@@ -405,10 +406,10 @@ class TickConsumerTest {
     @Test
     void aTransientAliasErrorThatOutlastsTheInvocationReportsThatTickAndSendsNothingAfterIt() {
         appSync.transientFailures.put("MSFT", new java.util.concurrent.atomic.AtomicInteger(Integer.MAX_VALUE));
-        MskEvents events = new MskEvents();
+        MskEventBuilder events = new MskEventBuilder();
         for (long o = 0; o < 30; o++) {
             String symbol = o == 12 ? "MSFT" : "AMZN";
-            events.add(0, o, symbol, MskEvents.tick(symbol, o));
+            events.add(0, o, symbol, MskEventBuilder.tick(symbol, o));
         }
 
         BatchResponse response = consumer().consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofMillis(600)));
@@ -425,10 +426,10 @@ class TickConsumerTest {
     @Test
     void aValidationErrorOnOneTicksVariableParksThatTickAndTheOthersAreSentAgain() {
         appSync.invalidVariableSymbols.add("BADV");
-        MskEvents events = new MskEvents();
+        MskEventBuilder events = new MskEventBuilder();
         for (long o = 0; o < 5; o++) {
             String symbol = o == 2 ? "BADV" : "AMZN";
-            events.add(0, o, symbol, MskEvents.tick(symbol, o));
+            events.add(0, o, symbol, MskEventBuilder.tick(symbol, o));
         }
 
         BatchResponse response = consume(consumer(), events);
@@ -446,9 +447,9 @@ class TickConsumerTest {
     void aValidationErrorOnEveryTickOfARequestParksNothingAndStopsThePartition() {
         // Every variable refused: the request does not fit the deployed schema, not one bad tick.
         appSync.invalidVariableSymbols.add("BADV");
-        MskEvents events = new MskEvents()
-                .add(0, 0, "BADV", MskEvents.tick("BADV", 0))
-                .add(0, 1, "BADV", MskEvents.tick("BADV", 1));
+        MskEventBuilder events = new MskEventBuilder()
+                .add(0, 0, "BADV", MskEventBuilder.tick("BADV", 0))
+                .add(0, 1, "BADV", MskEventBuilder.tick("BADV", 1));
 
         BatchResponse response = consume(consumer(), events);
 
@@ -460,9 +461,9 @@ class TickConsumerTest {
     void aStaleTickAnswerCountsAsDeliveredAndThePartitionGoesOn() {
         appSync.rejectSymbols.add("OLD");
         appSync.rejectErrorType = "StaleTick";
-        MskEvents events = new MskEvents()
-                .add(0, 0, "OLD", MskEvents.tick("OLD", 0))
-                .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1));
+        MskEventBuilder events = new MskEventBuilder()
+                .add(0, 0, "OLD", MskEventBuilder.tick("OLD", 0))
+                .add(0, 1, "AMZN", MskEventBuilder.tick("AMZN", 1));
 
         BatchResponse response = consume(consumer(), events);
 
@@ -474,12 +475,12 @@ class TickConsumerTest {
 
     @Test
     void aRecordRepeatedWithinOneEventIsDeliveredOnce() {
-        MskEvents events = new MskEvents()
-                .add(0, 0, "AMZN", MskEvents.tick("AMZN", 0))
-                .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1))
-                .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1))
-                .add(0, 2, "AMZN", MskEvents.tick("AMZN", 2))
-                .add(0, 2, "AMZN", MskEvents.tick("AMZN", 2))
+        MskEventBuilder events = new MskEventBuilder()
+                .add(0, 0, "AMZN", MskEventBuilder.tick("AMZN", 0))
+                .add(0, 1, "AMZN", MskEventBuilder.tick("AMZN", 1))
+                .add(0, 1, "AMZN", MskEventBuilder.tick("AMZN", 1))
+                .add(0, 2, "AMZN", MskEventBuilder.tick("AMZN", 2))
+                .add(0, 2, "AMZN", MskEventBuilder.tick("AMZN", 2))
                 .add(0, 2, "AMZN", "not json")
                 .add(1, 5, "MSFT", "not json")
                 .add(1, 5, "MSFT", "not json");
@@ -494,11 +495,11 @@ class TickConsumerTest {
     @Test
     void poisonIsParkedOnlyWhenItsPartitionReachesItSoARetriedBatchParksEachRecordOnce() {
         appSync.outageFor(Duration.ofMinutes(5));
-        MskEvents first = new MskEvents()
+        MskEventBuilder first = new MskEventBuilder()
                 .add(0, 0, "AMZN", "bad 0")
-                .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1))
+                .add(0, 1, "AMZN", MskEventBuilder.tick("AMZN", 1))
                 .add(0, 2, "AMZN", "bad 2")
-                .add(0, 3, "AMZN", MskEvents.tick("AMZN", 3));
+                .add(0, 3, "AMZN", MskEventBuilder.tick("AMZN", 3));
         TickConsumer consumer = consumer();
 
         BatchResponse during = consumer.consume(first.parsed(), TestConsumers.deadlineIn(Duration.ofMillis(400)));
@@ -509,10 +510,10 @@ class TickConsumerTest {
 
         // Lambda retries from the reported offset, once AppSync is back.
         appSync.outageFor(Duration.ZERO);
-        MskEvents retry = new MskEvents()
-                .add(0, 1, "AMZN", MskEvents.tick("AMZN", 1))
+        MskEventBuilder retry = new MskEventBuilder()
+                .add(0, 1, "AMZN", MskEventBuilder.tick("AMZN", 1))
                 .add(0, 2, "AMZN", "bad 2")
-                .add(0, 3, "AMZN", MskEvents.tick("AMZN", 3));
+                .add(0, 3, "AMZN", MskEventBuilder.tick("AMZN", 3));
         BatchResponse after = consumer.consume(retry.parsed(), TestConsumers.deadlineIn(Duration.ofSeconds(5)));
 
         assertEquals(List.of(), after.batchItemFailures());
@@ -524,11 +525,11 @@ class TickConsumerTest {
     void aSlowFailureQueueIsCutOffAtTheDeadlineAndThePoisonRecordIsReported() {
         // Every SQS answer takes 10 s; the invocation has 1.5 s left.
         sqs.delayMillis = 10_000;
-        MskEvents events = new MskEvents()
-                .add(0, 0, "AMZN", MskEvents.tick("AMZN", 0))
+        MskEventBuilder events = new MskEventBuilder()
+                .add(0, 0, "AMZN", MskEventBuilder.tick("AMZN", 0))
                 .add(0, 1, "AMZN", "not json")
-                .add(0, 2, "AMZN", MskEvents.tick("AMZN", 2))
-                .add(1, 7, "MSFT", MskEvents.tick("MSFT", 7));
+                .add(0, 2, "AMZN", MskEventBuilder.tick("AMZN", 2))
+                .add(1, 7, "MSFT", MskEventBuilder.tick("MSFT", 7));
 
         long start = System.nanoTime();
         BatchResponse response = consumer().consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofMillis(1500)));
@@ -554,12 +555,12 @@ class TickConsumerTest {
             return records;
         };
         // Four partitions (the pool's size) stuck at once: all are cut off at the same deadline.
-        MskEvents events = new MskEvents();
+        MskEventBuilder events = new MskEventBuilder();
         for (int p = 0; p < 4; p++) {
-            events.add(p, 0, "S" + p, MskEvents.tick("S" + p, 0))
-                    .add(p, 1, "S" + p, MskEvents.tick("S" + p, 1))
+            events.add(p, 0, "S" + p, MskEventBuilder.tick("S" + p, 0))
+                    .add(p, 1, "S" + p, MskEventBuilder.tick("S" + p, 1))
                     .add(p, 2, "S" + p, "not json")
-                    .add(p, 3, "S" + p, MskEvents.tick("S" + p, 3));
+                    .add(p, 3, "S" + p, MskEventBuilder.tick("S" + p, 3));
         }
         try {
             long start = System.nanoTime();
@@ -593,12 +594,12 @@ class TickConsumerTest {
 
     @Test
     void sequenceMustBeAJsonIntegerFromOneToBelowTwoPow53() {
-        MskEvents events = new MskEvents();
+        MskEventBuilder events = new MskEventBuilder();
         String[] sequences = {"0", "-3", "9007199254740992", "1.5", "\"7\"", "null"};
         for (int i = 0; i < sequences.length; i++) {
-            events.add(0, i, "AMZN", MskEvents.tick("AMZN", i).replaceAll("\"sequence\":\\d+", "\"sequence\":" + sequences[i]));
+            events.add(0, i, "AMZN", MskEventBuilder.tick("AMZN", i).replaceAll("\"sequence\":\\d+", "\"sequence\":" + sequences[i]));
         }
-        events.add(0, 6, "AMZN", MskEvents.tick("AMZN", 6).replaceAll("\"sequence\":\\d+", "\"sequence\":9007199254740991"));
+        events.add(0, 6, "AMZN", MskEventBuilder.tick("AMZN", 6).replaceAll("\"sequence\":\\d+", "\"sequence\":9007199254740991"));
 
         BatchResponse response = consume(consumer(), events);
 

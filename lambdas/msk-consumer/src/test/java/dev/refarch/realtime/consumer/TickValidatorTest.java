@@ -26,13 +26,13 @@ class TickValidatorTest {
 
     @Test
     void aWellFormedTickMapsToTickInput() {
-        Valid valid = assertInstanceOf(Valid.class, validate(MskEvents.tick("BRK.B", 3)));
+        Valid valid = assertInstanceOf(Valid.class, validate(MskEventBuilder.tick("BRK.B", 3)));
         assertEquals(new TickInput("BRK.B", 103.5, 100.0, 203.0, 99.0, 3, "2026-01-05T14:30:00Z", 4), valid.tick());
     }
 
     @Test
     void everyKindOfBadValueHasItsReason() {
-        String good = MskEvents.tick("AMZN", 3);
+        String good = MskEventBuilder.tick("AMZN", 3);
         assertEquals(PoisonReason.EMPTY_VALUE, reason(null));
         assertEquals(PoisonReason.NOT_JSON, reason("{\"symbol\":"));
         assertEquals(PoisonReason.NOT_JSON, reason("\"AMZN\""));
@@ -44,9 +44,9 @@ class TickValidatorTest {
         assertEquals(PoisonReason.WRONG_TYPE, reason(good.replace("\"volume\":3", "\"volume\":\"3\"")));
         assertEquals(PoisonReason.WRONG_TYPE, reason(good.replace("\"AMZN\"", "42")));
         assertEquals(PoisonReason.WRONG_TYPE, reason(good.replace("\"2026-01-05T14:30:00Z\"", "1767623400")));
-        assertEquals(PoisonReason.BAD_SYMBOL, reason(MskEvents.tick("amzn", 3)));
-        assertEquals(PoisonReason.BAD_SYMBOL, reason(MskEvents.tick("ABCDEFGHIJK", 3)));
-        assertEquals(PoisonReason.BAD_SYMBOL, reason(MskEvents.tick("1AB", 3)));
+        assertEquals(PoisonReason.BAD_SYMBOL, reason(MskEventBuilder.tick("amzn", 3)));
+        assertEquals(PoisonReason.BAD_SYMBOL, reason(MskEventBuilder.tick("ABCDEFGHIJK", 3)));
+        assertEquals(PoisonReason.BAD_SYMBOL, reason(MskEventBuilder.tick("1AB", 3)));
         assertEquals(PoisonReason.OUT_OF_RANGE, reason(good.replace("\"price\":103.5", "\"price\":-1")));
         assertEquals(PoisonReason.OUT_OF_RANGE, reason(good.replace("\"low\":99.0", "\"low\":203.5")));
         assertEquals(PoisonReason.OUT_OF_RANGE, reason(good.replace("\"volume\":3", "\"volume\":-3")));
@@ -56,8 +56,8 @@ class TickValidatorTest {
 
     @Test
     void noDetailQuotesTheValue() {
-        String good = MskEvents.tick("AMZN", 3);
-        for (String bad : List.of("{\"symbol\":\"SECRETX", MskEvents.tick("secretx", 3),
+        String good = MskEventBuilder.tick("AMZN", 3);
+        for (String bad : List.of("{\"symbol\":\"SECRETX", MskEventBuilder.tick("secretx", 3),
                 good.replace("2026-01-05T14:30:00Z", "secretx"), good.replace("\"low\":99.0", "\"low\":777.25"),
                 good.replace("\"volume\":3", "\"volume\":-777.25"), "secretx")) {
             String detail = assertInstanceOf(Poison.class, validate(bad)).toString();

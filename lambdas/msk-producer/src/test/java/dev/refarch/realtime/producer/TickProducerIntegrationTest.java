@@ -1,5 +1,7 @@
 package dev.refarch.realtime.producer;
 
+import dev.refarch.realtime.lambda.testing.LogCapture;
+import dev.refarch.realtime.lambda.testing.TestContext;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -156,9 +158,9 @@ class TickProducerIntegrationTest {
                 previousTime = time;
             }
         }
-        assertTrue(logs.events().stream().anyMatch(e -> e.contains("Instantiated an idempotent producer")),
+        assertTrue(logs.texts().stream().anyMatch(e -> e.contains("Instantiated an idempotent producer")),
                 "the Kafka client's own logs are captured too");
-        assertTrue(logs.events().stream().anyMatch(e -> e.contains("Published ticks")));
+        assertTrue(logs.texts().stream().anyMatch(e -> e.contains("Published ticks")));
     }
 
     @Test
@@ -225,7 +227,7 @@ class TickProducerIntegrationTest {
         snapStart.put("TICK_INTERVAL_MS", "500");
         try (TickProducer producer = TickProducer.create(TickProducerConfig.fromEnv(snapStart), MetricsFactory.getMetricsInstance())) {
             assertFalse(producer.connected());
-            Map<String, Object> result = new TickProducerHandler(producer).handleRequest(Map.of(), new TestContext(11_500));
+            Map<String, Object> result = new TickProducerHandler(producer).handleRequest(Map.of(), new TestContext("tick-producer", 11_500));
             assertTrue(producer.connected());
             assertEquals(Map.of("AMZN", 2, "MSFT", 2), result.get("ticksPerSymbol"));
         }
@@ -251,7 +253,7 @@ class TickProducerIntegrationTest {
             setScramPassword(ROTATING_USER, PASSWORD_AFTER);
             stubSecret(ROTATING_ARN, Map.of("username", ROTATING_USER, "password", PASSWORD_AFTER));
 
-            Map<String, Object> result = new TickProducerHandler(producer).handleRequest(Map.of(), new TestContext(11_500));
+            Map<String, Object> result = new TickProducerHandler(producer).handleRequest(Map.of(), new TestContext("tick-producer", 11_500));
 
             int sent = (Integer) result.get("ticksSent");
             assertTrue(sent >= 2, "ticks published after the reconnect: " + result);
@@ -259,7 +261,7 @@ class TickProducerIntegrationTest {
         }
         aws.verify(2, postRequestedFor(urlEqualTo("/"))
                 .withRequestBody(matchingJsonPath("$.SecretId", equalTo(ROTATING_ARN))));
-        assertTrue(logs.events().stream().anyMatch(e -> e.contains("holds new ones (rotated): reconnecting")));
+        assertTrue(logs.texts().stream().anyMatch(e -> e.contains("holds new ones (rotated): reconnecting")));
     }
 
     /** Creates or changes a SCRAM user on the broker, as MSK does when the associated secret changes. */
@@ -289,7 +291,7 @@ class TickProducerIntegrationTest {
     private static Map<String, Object> invoke(Map<String, String> env) {
         try (TickProducer producer = TickProducer.create(TickProducerConfig.fromEnv(env), MetricsFactory.getMetricsInstance())) {
             // Lambda allows 11.5 s more: the run is the configured one, well inside the margin.
-            return new TickProducerHandler(producer).handleRequest(Map.of(), new TestContext(11_500));
+            return new TickProducerHandler(producer).handleRequest(Map.of(), new TestContext("tick-producer", 11_500));
         }
     }
 

@@ -1,15 +1,27 @@
-package dev.refarch.realtime.rotator;
+package dev.refarch.realtime.lambda.testing;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** The Lambda context of a test invocation with 30 s left. */
-final class FakeContext implements Context {
+/**
+ * The context Lambda passes to one invocation, for tests: a fresh request id and a deadline that
+ * runs down in real time from {@code remainingMillis}, as {@code getRemainingTimeInMillis} does.
+ */
+public final class TestContext implements Context {
 
     private final String requestId = UUID.randomUUID().toString();
+    private final String functionName;
+    private final long deadlineMillis;
+
+    /** An invocation of {@code functionName} with {@code remainingMillis} left from now. */
+    public TestContext(String functionName, long remainingMillis) {
+        this.functionName = functionName;
+        this.deadlineMillis = System.currentTimeMillis() + remainingMillis;
+    }
 
     @Override
     public String getAwsRequestId() {
@@ -18,7 +30,7 @@ final class FakeContext implements Context {
 
     @Override
     public String getLogGroupName() {
-        return "/aws/lambda/movie-rotator";
+        return "/aws/lambda/" + functionName;
     }
 
     @Override
@@ -28,7 +40,7 @@ final class FakeContext implements Context {
 
     @Override
     public String getFunctionName() {
-        return "movie-rotator";
+        return functionName;
     }
 
     @Override
@@ -38,7 +50,7 @@ final class FakeContext implements Context {
 
     @Override
     public String getInvokedFunctionArn() {
-        return "arn:aws:lambda:us-east-1:123456789012:function:movie-rotator";
+        return "arn:aws:lambda:us-east-1:123456789012:function:" + functionName + ":live";
     }
 
     @Override
@@ -53,12 +65,12 @@ final class FakeContext implements Context {
 
     @Override
     public int getRemainingTimeInMillis() {
-        return 30_000;
+        return (int) Math.max(0, deadlineMillis - System.currentTimeMillis());
     }
 
     @Override
     public int getMemoryLimitInMB() {
-        return 512;
+        return 1024;
     }
 
     @Override
@@ -71,7 +83,7 @@ final class FakeContext implements Context {
 
             @Override
             public void log(byte[] message) {
-                System.out.println(new String(message, java.nio.charset.StandardCharsets.UTF_8));
+                System.out.println(new String(message, StandardCharsets.UTF_8));
             }
         };
     }
