@@ -1,0 +1,122 @@
+package dev.refarch.realtime.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.refarch.realtime.infra.config.AppConfig;
+import dev.refarch.realtime.infra.config.CdkJson;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole system on 127.0.0.1: {@code java -jar local/target/local.jar [options]} from the
+ * project root (after {@code npm ci} and {@code mvn -q -pl local -am package -DskipTests}).
+ * Runs until Ctrl-C. Options: {@code --<name>-port=N} for graphql, dynamodb, sqs, s3, s3-extra,
+ * secretsmanager, tmdb; {@code --ports=auto}; {@code --logs=DIR}; {@code --ready-file=FILE}
+ * (a JSON file of the endpoints, written once everything is ready). Defaults (symbols, topic,
+ * partitions, rotation cadence) come from {@code cdk.json} context, as for the deploy.
+ */
+public final class LocalRun {
+
+    private LocalRun() {
+    }
+
+    public static void main(String[] args) {
+        PrintStream out = System.out;
+        long begin = System.nanoTime();
+        Map<String, String> options = parse(args);
+        Path root = CdkJson.projectRoot(Path.of("").toAbsolutePath());
+        Path logDir = options.containsKey("logs") ? Path.of(options.get("logs"))
+                : root.resolve("local/target/logs/run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        LogFolder logs = new LogFolder(logDir);
+        // Before any logger exists: in-process servers (Kafka, DynamoDB Local, ElasticMQ) log here.
+        System.setProperty("org.slf4j.simpleLogger.logFile", logs.file("runner").toString());
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        System.setProperty("aws.disableEc2Metadata", "true");
+
+        Supervisor supervisor = new Supervisor(out);
+        try {
+            Map<String, Object> context = CdkJson.context(root.resolve("cdk.json"));
+            AppConfig config = AppConfig.from(context::get);
+            LocalSettings settings = new LocalSettings(root, config, Ports.resolve(options), logs,
+                    options.getOrDefault("api-key", "da2-local-api-key"));
+            out.println("Realtime Refarch on 127.0.0.1 (config from " + root.resolve("cdk.json") + ")");
+            out.println("logs   " + logs.dir());
+            LocalSystem system = new LocalSystem(settings);
+            Runtime.getRuntime().addShutdownHook(new Thread(supervisor::stopAll, "local-run-shutdown"));
+            supervisor.startAll(system.components());
+            long readyMs = Duration.ofNanos(System.nanoTime() - begin).toMillis();
+            out.println();
+            out.println("GraphQL    " + system.simulator().graphqlUrl());
+            out.println("Real-time  " + system.simulator().realtimeUrl());
+            out.println("API key    " + settings.apiKey());
+            out.println("ready in " + readyMs + " ms; Ctrl-C stops everything");
+            options.computeIfPresent("ready-file", (k, file) -> {
+                writeReadyFile(Path.of(file), system, settings, readyMs);
+                return file;
+            });
+        } catch (LocalRunException | dev.refarch.realtime.infra.config.InvalidConfigException e) {
+            out.println("local run failed: " + e.getMessage());
+            supervisor.stopAll();
+            System.exit(1);
+            return;
+        }
+        Optional<String> failure = supervisor.watch();
+        if (failure.isPresent()) {
+            System.exit(1);
+        }
+    }
+
+    private static void writeReadyFile(Path file, LocalSystem system, LocalSettings settings, long readyMs) {
+        ObjectNode ready = new ObjectMapper().createObjectNode();
+        ready.put("pid", ProcessHandle.current().pid());
+        ready.put("readyMillis", readyMs);
+        ready.put("graphqlUrl", system.simulator().graphqlUrl());
+        ready.put("realtimeUrl", system.simulator().realtimeUrl());
+        ready.put("apiKey", settings.apiKey());
+        ready.put("dynamodbEndpoint", system.dynamo().endpoint().toString());
+        ready.put("sqsEndpoint", system.sqs().endpoint().toString());
+        ready.put("failureQueueUrl", system.sqs().failureQueueUrl());
+        ready.put("s3Endpoint", system.s3().endpoint().toString());
+        ready.put("failureBucket", system.s3().bucket());
+        ready.put("secretsManagerEndpoint", system.secrets().endpoint().toString());
+        ready.put("tmdbBaseUrl", system.tmdb().baseUrl());
+        ready.put("bootstrapServers", system.kafka().bootstrapServers());
+        ready.put("kafkaUser", KafkaComponent.USER);
+        ready.put("kafkaPassword", system.kafka().password());
+        ready.put("topic", settings.config().topic());
+        ready.put("logs", settings.logs().dir().toString());
+        system.dynamo().tables().forEach((logical, name) -> ready.put("table." + logical, name));
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, ready.toPrettyString());
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new LocalRunException("cannot write the ready file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code --key=value} and {@code --flag} into a map. */
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (String arg : args) {
+            if (!arg.startsWith("--")) {
+                throw new LocalRunException("unknown argument " + arg + " (options are --name=value)");
+            }
+            int eq = arg.indexOf('=');
+            options.put(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "true" : arg.substring(eq + 1));
+        }
+        return options;
+    }
+
+}
