@@ -179,7 +179,7 @@ final class EventSourceMappingComponent implements Component {
     }
 
     /** The records of one invocation that failed, and why. */
-    private record Attempt(List<ConsumerRecord<byte[], byte[]>> failed, String reason, String functionError) {
+    record Attempt(List<ConsumerRecord<byte[], byte[]>> failed, String reason, String functionError) {
     }
 
     private Attempt invoke(String event, List<ConsumerRecord<byte[], byte[]>> records) throws InterruptedException {

@@ -21,7 +21,8 @@ import java.util.Optional;
  * project root (after {@code npm ci} and {@code mvn -q -pl local -am package -DskipTests}).
  * Runs until Ctrl-C. Options: {@code --<name>-port=N} for graphql, dynamodb, sqs, s3, s3-extra,
  * secretsmanager, tmdb; {@code --ports=auto}; {@code --logs=DIR}; {@code --ready-file=FILE}
- * (a JSON file of the endpoints, written once everything is ready). Defaults (symbols, topic,
+ * (a JSON file of the endpoints, written once everything is ready); {@code --tick-interval-ms=N}
+ * (benchmarks: the producer's tick interval, 1000 as deployed). Defaults (symbols, topic,
  * partitions, rotation cadence) come from {@code cdk.json} context, as for the deploy.
  */
 public final class LocalRun {
@@ -32,7 +33,14 @@ public final class LocalRun {
     public static void main(String[] args) {
         PrintStream out = System.out;
         long begin = System.nanoTime();
-        Map<String, String> options = parse(args);
+        Map<String, String> options;
+        try {
+            options = parse(args);
+        } catch (LocalRunException e) {
+            out.println("local run failed: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Path root = CdkJson.projectRoot(Path.of("").toAbsolutePath());
         Path logDir = options.containsKey("logs") ? Path.of(options.get("logs"))
                 : root.resolve("local/target/logs/run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -48,7 +56,8 @@ public final class LocalRun {
             Map<String, Object> context = CdkJson.context(root.resolve("cdk.json"));
             AppConfig config = AppConfig.from(context::get);
             LocalSettings settings = new LocalSettings(root, config, Ports.resolve(options), logs,
-                    options.getOrDefault("api-key", "da2-local-api-key"));
+                    options.getOrDefault("api-key", "da2-local-api-key"),
+                    intOption(options, "tick-interval-ms", STACK_TICK_INTERVAL_MS));
             out.println("Realtime Refarch on 127.0.0.1 (config from " + root.resolve("cdk.json") + ")");
             out.println("logs   " + logs.dir());
             LocalSystem system = new LocalSystem(settings);
@@ -103,6 +112,18 @@ public final class LocalRun {
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new LocalRunException("cannot write the ready file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The producer's TICK_INTERVAL_MS in the Streaming stack. */
+    static final int STACK_TICK_INTERVAL_MS = 1000;
+
+    private static int intOption(Map<String, String> options, String name, int fallback) {
+        String raw = options.get(name);
+        try {
+            return raw == null ? fallback : Integer.parseInt(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new LocalRunException("--" + name + "=" + raw + " is not a whole number");
         }
     }
 

@@ -15,8 +15,11 @@ import java.util.Objects;
  * @param ports  loopback ports
  * @param logs   the run's log folder
  * @param apiKey the simulator's API key (the web client's public key)
+ * @param tickIntervalMs the producer's {@code TICK_INTERVAL_MS}: the Streaming stack's 1000 unless
+ *               a benchmark asks for more ticks ({@code --tick-interval-ms=N})
  */
-public record LocalSettings(Path root, AppConfig config, Ports ports, LogFolder logs, String apiKey) {
+public record LocalSettings(Path root, AppConfig config, Ports ports, LogFolder logs, String apiKey,
+                            int tickIntervalMs) {
 
     /** The account and region local ARNs and URLs name; nothing reaches AWS. */
     public static final String ACCOUNT = "000000000000";
@@ -31,6 +34,9 @@ public record LocalSettings(Path root, AppConfig config, Ports ports, LogFolder 
         Objects.requireNonNull(ports, "ports");
         Objects.requireNonNull(logs, "logs");
         Objects.requireNonNull(apiKey, "apiKey");
+        if (tickIntervalMs < 10 || tickIntervalMs > 60_000) {
+            throw new LocalRunException("--tick-interval-ms=" + tickIntervalMs + " must be between 10 and 60000");
+        }
     }
 
     /** The stage of local names ({@code <appName>-local-...}). */

@@ -66,7 +66,7 @@ final class LocalSystem {
                         "SCRAM_SECRET_ARN", scramArn,
                         "TOPIC", config.topic(),
                         "SYMBOLS", String.join(",", config.symbols()),
-                        "TICK_INTERVAL_MS", "1000",
+                        "TICK_INTERVAL_MS", Integer.toString(settings.tickIntervalMs()),
                         "RUN_SECONDS", "50",
                         "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
                         "AWS_ENDPOINT_URL_SECRETS_MANAGER", secretsEndpoint)));
