@@ -62,7 +62,7 @@ public final class LocalRun {
             out.println("logs   " + logs.dir());
             LocalSystem system = new LocalSystem(settings);
             Runtime.getRuntime().addShutdownHook(new Thread(supervisor::stopAll, "local-run-shutdown"));
-            supervisor.startAll(system.components());
+            supervisor.startStages(system.stages());
             long readyMs = Duration.ofNanos(System.nanoTime() - begin).toMillis();
             out.println();
             out.println("GraphQL    " + system.simulator().graphqlUrl());

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The components of a local run, wired as the CDK stacks wire the deployed system, in the order
- * they depend on each other. Function environments are the stacks' (see {@code MoviesStack},
+ * The components of a local run, wired as the CDK stacks wire the deployed system, in stages of
+ * the order they depend on each other. Function environments are the stacks' (see {@code MoviesStack},
  * {@code StreamingStack}) plus the local endpoints.
  */
 final class LocalSystem {
@@ -22,7 +22,7 @@ final class LocalSystem {
     private final SqsComponent sqs;
     private final S3Component s3;
     private final SimulatorComponent simulator;
-    private final List<Component> components;
+    private final List<List<Component>> stages;
 
     LocalSystem(LocalSettings settings) {
         AppConfig config = settings.config();
@@ -78,22 +78,15 @@ final class LocalSystem {
                         "MAX_TICKS_PER_REQUEST", "25",
                         "AWS_ENDPOINT_URL_SQS", sqs.endpoint().toString())));
 
-        components = List.of(
-                secrets,
-                tmdb,
-                kafka,
-                dynamo,
-                sqs,
-                s3,
-                simulator,
-                new TopicComponent(settings, provisioner),
-                rotator,
-                consumer,
-                new EventSourceMappingComponent(settings, kafka, consumer, s3),
-                producer,
-                new ScheduleComponent(settings, "rotation-schedule", rotator,
-                        Duration.ofSeconds(config.rotationSeconds())),
-                new ScheduleComponent(settings, "producer-schedule", producer, Duration.ofMinutes(1)));
+        // Stages: each one's components need only the stages before it, and start in parallel.
+        stages = List.of(
+                List.of(secrets, tmdb, kafka, dynamo, sqs, s3),
+                List.of(simulator, new TopicComponent(settings, provisioner)),
+                List.of(rotator, consumer, producer),
+                List.of(new EventSourceMappingComponent(settings, kafka, consumer, s3)),
+                List.of(new ScheduleComponent(settings, "rotation-schedule", rotator,
+                                Duration.ofSeconds(config.rotationSeconds())),
+                        new ScheduleComponent(settings, "producer-schedule", producer, Duration.ofMinutes(1))));
     }
 
     /** A value known only once an earlier component started (e.g. the broker's port). */
@@ -102,8 +95,9 @@ final class LocalSystem {
         String get();
     }
 
-    List<Component> components() {
-        return components;
+    /** The components in start order, grouped in stages that may start in parallel. */
+    List<List<Component>> stages() {
+        return stages;
     }
 
     SimulatorComponent simulator() {
