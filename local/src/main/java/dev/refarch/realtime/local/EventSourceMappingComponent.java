@@ -56,8 +56,9 @@ final class EventSourceMappingComponent implements Component {
 
     private final LocalSettings settings;
     private final KafkaComponent kafka;
-    private final FunctionComponent function;
+    private final Invocable function;
     private final S3Component s3;
+    private final Duration maxBackoff;
     private final String uuid = UUID.randomUUID().toString();
     private final Deque<ConsumerRecord<byte[], byte[]>> surplus = new ArrayDeque<>();
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -66,11 +67,18 @@ final class EventSourceMappingComponent implements Component {
     private volatile boolean running;
     private volatile String crash;
 
-    EventSourceMappingComponent(LocalSettings settings, KafkaComponent kafka, FunctionComponent function, S3Component s3) {
+    EventSourceMappingComponent(LocalSettings settings, KafkaComponent kafka, Invocable function, S3Component s3) {
+        this(settings, kafka, function, s3, MAX_BACKOFF);
+    }
+
+    /** With the longest wait between retries (tests shorten it). */
+    EventSourceMappingComponent(LocalSettings settings, KafkaComponent kafka, Invocable function, S3Component s3,
+                                Duration maxBackoff) {
         this.settings = settings;
         this.kafka = kafka;
         this.function = function;
         this.s3 = s3;
+        this.maxBackoff = maxBackoff;
     }
 
     @Override
@@ -173,7 +181,7 @@ final class EventSourceMappingComponent implements Component {
             }
             LOG.warn("batch of {} records: {} failed ({}); retry {} of {}", pending.size(), attempt.failed().size(),
                     attempt.reason(), invocation, MAXIMUM_RETRY_ATTEMPTS);
-            Thread.sleep(Math.min(MAX_BACKOFF.toMillis(), 250L << Math.min(invocation, 8)));
+            Thread.sleep(Math.min(maxBackoff.toMillis(), 250L << Math.min(invocation, 8)));
             pending = attempt.failed();
         }
     }
@@ -300,6 +308,11 @@ final class EventSourceMappingComponent implements Component {
                 RequestBody.fromString(record.toString()));
         LOG.warn("{} records exhausted {} retries ({}); invocation record written to s3://{}/{}",
                 attempt.failed().size(), MAXIMUM_RETRY_ATTEMPTS, attempt.reason(), s3.bucket(), key);
+    }
+
+    /** The consumer group, named like the mapping's UUID as Lambda names it. */
+    String groupId() {
+        return uuid;
     }
 
     private String clusterArn() {

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * Invocations run one at a time; one that outlives the function's timeout fails and the
  * execution environment is replaced, as Lambda does.
  */
-final class FunctionComponent implements Component {
+final class FunctionComponent implements Component, Invocable {
 
     private static final List<String> LAMBDA_JVM_OPTIONS = List.of(
             "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
@@ -60,7 +60,8 @@ final class FunctionComponent implements Component {
         return name;
     }
 
-    String functionArn() {
+    @Override
+    public String functionArn() {
         return "arn:aws:lambda:" + LocalSettings.REGION + ":" + LocalSettings.ACCOUNT + ":function:" + name;
     }
 
@@ -129,7 +130,8 @@ final class FunctionComponent implements Component {
      * error is a result with {@code error} set. Throws if the invocation timed out or the
      * function stopped.
      */
-    RuntimeApi.Result invoke(String event) throws InterruptedException {
+    @Override
+    public RuntimeApi.Result invoke(String event) throws InterruptedException {
         RuntimeApi current;
         synchronized (this) {
             current = api;
