@@ -178,8 +178,10 @@ function shapePayloadsBySelectionSet(simulator) {
   const pubsub = simulator.pubsub;
   expect(pubsub && typeof pubsub.publish === 'function', 'pubsub.publish');
   const current = new AsyncLocalStorage();
-  for (const [name, field] of Object.entries(mutationType.getFields())) {
-    expect(typeof field.resolve === 'function', `resolve on Mutation.${name}`);
+  for (const field of Object.values(mutationType.getFields())) {
+    if (typeof field.resolve !== 'function') {
+      continue; // no resolver, nothing published
+    }
     const resolve = field.resolve;
     field.resolve = (parent, args, context, info) => current.run(info, () => resolve(parent, args, context, info));
   }

@@ -27,6 +27,10 @@ final class FunctionComponent implements Component, Invocable {
             "-Xmx256m");
     private static final String RUNTIME_CLIENT = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     private static final long INIT_TIMEOUT_SECONDS = 120;
+    /** Where the runtime interface client loads its JNI library from, when set. */
+    private static final String NATIVE_CLIENT_PROPERTY =
+            "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+    private static Path nativeClient;
 
     private final LocalSettings settings;
     private final String name;
@@ -71,6 +75,7 @@ final class FunctionComponent implements Component, Invocable {
         List<String> command = new ArrayList<>();
         command.add(ChildProcess.java());
         command.addAll(LAMBDA_JVM_OPTIONS);
+        command.add("-D" + NATIVE_CLIENT_PROPERTY + "=" + nativeClient());
         command.add("-cp");
         command.add(settings.functionJar(module) + File.pathSeparator + runtimeClientClasspath());
         command.add(RUNTIME_CLIENT);
@@ -116,6 +121,36 @@ final class FunctionComponent implements Component, Invocable {
         env.put("POWERTOOLS_METRICS_NAMESPACE", "RealtimeRefarch");
         env.putAll(environment);
         return env;
+    }
+
+    /**
+     * The runtime interface client's JNI library, unpacked once per run. Without the property each
+     * client JVM unpacks it to the one fixed path /tmp/.libaws-lambda-jni.so, replacing the file
+     * another JVM starting at the same moment is mapping: that JVM dies with SIGBUS.
+     */
+    private static synchronized Path nativeClient() throws java.io.IOException {
+        if (nativeClient == null) {
+            String arch = System.getProperty("os.arch").equals("aarch64") ? "aarch_64" : "x86_64";
+            String library = "jni/libaws-lambda-jni.linux-" + arch + ".so";
+            Path dir = java.nio.file.Files.createTempDirectory("local-run-jni-");
+            dir.toFile().deleteOnExit();
+            Path target = dir.resolve("libaws-lambda-jni.so");
+            String jar = ChildProcess.classpath().stream()
+                    .filter(e -> e.matches(".*aws-lambda-java-runtime-interface-client-[^/]*\\.jar")).findFirst()
+                    .orElseThrow(() -> new LocalRunException("the runtime interface client jar is not on the classpath"));
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar)) {
+                java.util.zip.ZipEntry entry = zip.getEntry(library);
+                if (entry == null) {
+                    throw new LocalRunException(jar + " has no " + library);
+                }
+                try (java.io.InputStream in = zip.getInputStream(entry)) {
+                    java.nio.file.Files.copy(in, target);
+                }
+            }
+            target.toFile().deleteOnExit();
+            nativeClient = target;
+        }
+        return nativeClient;
     }
 
     /** The runtime interface client's jars, from this runner's own classpath. */

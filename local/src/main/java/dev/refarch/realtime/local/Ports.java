@@ -56,7 +56,7 @@ public final class Ports {
             } else {
                 port = auto ? 0 : entry.getValue();
             }
-            chosen.put(name, port == 0 ? freePort() : requireFree(name, port));
+            chosen.put(name, port == 0 ? freePort(chosen.values()) : requireFree(name, port));
         }
         return new Ports(chosen);
     }
@@ -80,13 +80,17 @@ public final class Ports {
     }
 
     /**
-     * A free port below Linux's ephemeral range (32768-60999): a port picked there can be taken
-     * by an outgoing connection's local end before the component that should bind it starts.
+     * A free port below Linux's ephemeral range (32768-60999), not one of {@code taken}: a port
+     * picked in that range can be taken by an outgoing connection's local end before the
+     * component that should bind it starts.
      */
-    static int freePort() {
+    static int freePort(java.util.Collection<Integer> taken) {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = random.nextInt(20000, 32000);
+            if (taken.contains(port)) {
+                continue;
+            }
             try (ServerSocket socket = new ServerSocket()) {
                 socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
                 return port;
