@@ -70,7 +70,7 @@ class MoviesAndChatEndToEndTest {
     }
 
     @Test
-    void votesFromTwoClientsAreCountedExactlyAndSeenByBoth() throws Exception {
+    void votesFromTwoClientsAreCountedExactlyAndSeenByBothAndTheNextRotationCrownsTheMovie() throws Exception {
         try (RealtimeSubscriber viewer = run.subscriber();
              RealtimeSubscriber alice = run.subscriber();
              RealtimeSubscriber bob = run.subscriber()) {
@@ -94,6 +94,18 @@ class MoviesAndChatEndToEndTest {
                 assertTrue(seen.contains(7) && (seen.contains(3) || seen.contains(4)),
                         "each client sees both votes and the total: " + seen);
             }
+
+            // The next rotation moves the showing's 7 LOVE votes to the leaderboard (no other test votes LOVE).
+            JsonNode crowned = null;
+            while (crowned == null) {
+                JsonNode review = alice.awaitNext(ROTATION_WAIT).at("/payload/data/onReview");
+                if ("LOVE".equals(review.path("reaction").asText()) && !movieId.equals(review.path("movieId").asText())) {
+                    crowned = review;
+                }
+            }
+            assertEquals(movieId, crowned.path("topMovieId").asText(), crowned.toString());
+            assertEquals(7, crowned.path("topCount").asInt(), crowned.toString());
+            assertEquals(0, crowned.path("count").asInt(), "the new showing starts at zero: " + crowned);
         }
     }
 
