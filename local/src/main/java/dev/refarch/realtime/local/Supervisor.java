@@ -104,6 +104,10 @@ public final class Supervisor {
             }
             for (Component component : snapshot) {
                 Optional<String> failure = stopping ? Optional.empty() : component.failure();
+                if (failure.isPresent() && shuttingDown()) {
+                    // Ctrl-C in a terminal reaches the children too: they end with the run, not before it.
+                    continue;
+                }
                 if (failure.isPresent()) {
                     out.println("FAILED " + component.name() + ": " + failure.get());
                     printTail(component);
@@ -112,6 +116,27 @@ public final class Supervisor {
                     return failure;
                 }
             }
+        }
+    }
+
+    /** Whether the JVM is exiting (its shutdown hook, which calls stopAll, is about to run or runs). */
+    private boolean shuttingDown() {
+        try {
+            Thread.sleep(WATCH_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+        if (stopping) {
+            return true;
+        }
+        try {
+            Thread probe = new Thread(() -> { });
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
         }
     }
 
