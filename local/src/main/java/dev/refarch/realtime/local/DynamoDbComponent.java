@@ -98,8 +98,8 @@ final class DynamoDbComponent implements Component {
 
     /**
      * The partition key of a logical table, from {@link TableContract}: its nested class of the
-     * same name ({@code reviews} is {@code TableContract.Reviews}) declares the key as {@code PK},
-     * or as its first String constant ({@code Reviews.REACTION}, a {@code Ticks.SYMBOL}). Every
+     * same name ({@code reviews} is {@code TableContract.Reviews}) declares the key as {@code PK}
+     * or {@code PARTITION_KEY}, or as its first String constant ({@code Reviews.REACTION}, a {@code Ticks.SYMBOL}). Every
      * table of the stack has one String partition key.
      */
     static String partitionKey(String logical) {
@@ -112,7 +112,7 @@ final class DynamoDbComponent implements Component {
                 if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
                     try {
                         String value = (String) field.get(null);
-                        if (field.getName().equals("PK")) {
+                        if (field.getName().equals("PK") || field.getName().equals("PARTITION_KEY")) {
                             return value;
                         }
                         first = first == null ? value : first;

@@ -39,12 +39,11 @@ final class LocalSystem {
                 Map.of("username", KafkaComponent.USER, "password", kafka.password()));
         String tmdbArn = secrets.put(settings.prefix() + "-tmdb", Map.of("tmdbApiKey", TMDB_KEY));
         String secretsEndpoint = secrets.endpoint().toString();
-        Lazy bootstrap = kafka::bootstrapServers;
 
         FunctionComponent provisioner = new FunctionComponent(settings, "topic-provisioner", "msk-producer",
                 "dev.refarch.realtime.producer.TopicProvisionerHandler::handleRequest", 300,
                 new LazyEnv(() -> Map.of(
-                        "BOOTSTRAP_SERVERS", bootstrap.get(),
+                        "BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                         "SCRAM_SECRET_ARN", scramArn,
                         "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
                         "AWS_ENDPOINT_URL_SECRETS_MANAGER", secretsEndpoint)));
@@ -62,7 +61,7 @@ final class LocalSystem {
         FunctionComponent producer = new FunctionComponent(settings, "tick-producer", "msk-producer",
                 "dev.refarch.realtime.producer.TickProducerHandler::handleRequest", 60,
                 new LazyEnv(() -> Map.of(
-                        "BOOTSTRAP_SERVERS", bootstrap.get(),
+                        "BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                         "SCRAM_SECRET_ARN", scramArn,
                         "TOPIC", config.topic(),
                         "SYMBOLS", String.join(",", config.symbols()),
@@ -87,12 +86,6 @@ final class LocalSystem {
                 List.of(new ScheduleComponent(settings, "rotation-schedule", rotator,
                                 Duration.ofSeconds(config.rotationSeconds())),
                         new ScheduleComponent(settings, "producer-schedule", producer, Duration.ofMinutes(1))));
-    }
-
-    /** A value known only once an earlier component started (e.g. the broker's port). */
-    @FunctionalInterface
-    interface Lazy {
-        String get();
     }
 
     /** The components in start order, grouped in stages that may start in parallel. */
