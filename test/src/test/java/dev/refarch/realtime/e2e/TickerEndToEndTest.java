@@ -14,8 +14,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +56,7 @@ class TickerEndToEndTest {
     }
 
     @Test
-    void aSubscriberGetsItsSymbolsTicksInOrderAndNoOther() throws Exception {
+    void aSubscriberGetsEveryTickOfItsSymbolInOrderAndNoOther() throws Exception {
         try (RealtimeSubscriber amzn = run.subscriber(); RealtimeSubscriber msft = run.subscriber()) {
             amzn.subscribe(Operations.ON_TICK, Map.of("symbol", "AMZN"));
             msft.subscribe(Operations.ON_TICK, Map.of("symbol", "MSFT"));
@@ -60,7 +64,46 @@ class TickerEndToEndTest {
             List<JsonNode> msftTicks = receive(msft, 3);
             assertOnlyAndInOrder("AMZN", amznTicks);
             assertOnlyAndInOrder("MSFT", msftTicks);
+            assertNoneLost("AMZN", amznTicks);
         }
+    }
+
+    /** Every tick of the symbol on the topic between the first and last one received was received. */
+    private static void assertNoneLost(String symbol, List<JsonNode> received) throws Exception {
+        Instant first = Instant.parse(received.get(0).path("timestamp").asText());
+        Instant last = Instant.parse(received.get(received.size() - 1).path("timestamp").asText());
+        List<String> onTopic = new ArrayList<>();
+        Properties props = run.kafka();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-audit-" + System.nanoTime());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(run.text("topic")));
+            int idle = 0;
+            // A symbol's ticks share one partition (keyed by symbol): one later than the span means
+            // the span has been read whole.
+            boolean pastTheSpan = false;
+            while (idle < 5 && !pastTheSpan) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                idle = records.isEmpty() && consumer.assignment().size() > 0 ? idle + 1 : 0;
+                for (var record : records) {
+                    JsonNode tick;
+                    try {
+                        tick = JSON.readTree(record.value());
+                    } catch (java.io.IOException e) {
+                        continue;
+                    }
+                    Instant at = Instant.parse(tick.path("timestamp").asText());
+                    if (symbol.equals(tick.path("symbol").asText()) && !at.isBefore(first) && !at.isAfter(last)) {
+                        onTopic.add(tick.path("timestamp").asText());
+                    }
+                    pastTheSpan |= symbol.equals(tick.path("symbol").asText()) && at.isAfter(last);
+                }
+            }
+        }
+        onTopic.sort(null);
+        assertEquals(onTopic, received.stream().map(t -> t.path("timestamp").asText()).toList(),
+                "every " + symbol + " tick on the topic in that span reached the subscriber, once");
     }
 
     @Test
