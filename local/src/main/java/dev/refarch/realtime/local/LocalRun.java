@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.List;
 
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +42,18 @@ public final class LocalRun {
             System.exit(2);
             return;
         }
-        Path root = CdkJson.projectRoot(Path.of("").toAbsolutePath());
+        if (options.containsKey("help")) {
+            out.println(USAGE);
+            return;
+        }
+        Path root;
+        try {
+            root = CdkJson.projectRoot(Path.of("").toAbsolutePath());
+        } catch (IllegalStateException e) {
+            out.println("local run failed: " + e.getMessage() + " (run it from the project's folder)");
+            System.exit(2);
+            return;
+        }
         Path logDir = options.containsKey("logs") ? Path.of(options.get("logs"))
                 : root.resolve("local/target/logs/run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         LogFolder logs = new LogFolder(logDir);
@@ -115,6 +127,17 @@ public final class LocalRun {
         }
     }
 
+    static final String USAGE = String.join(System.lineSeparator(),
+            "java -jar local/target/local.jar [options]   (from the project folder; Ctrl-C stops it)",
+            "  --<name>-port=N     graphql (20002), dynamodb (8000), sqs (9324), s3 (9090), s3-extra (9191),",
+            "                      secretsmanager (4584), tmdb (8089); also -Dlocal.<name>.port=N",
+            "  --ports=auto        free ports for everything",
+            "  --logs=DIR          the log folder (default local/target/logs/run-<time>)",
+            "  --ready-file=FILE   write the endpoints as JSON once everything is ready",
+            "  --api-key=KEY       the simulator's API key (default da2-local-api-key)",
+            "  --tick-interval-ms=N  the producer's tick interval (default 1000, as deployed)",
+            "Symbols, topic, partitions and the rotation cadence come from cdk.json context.");
+
     /** The producer's TICK_INTERVAL_MS in the Streaming stack. */
     static final int STACK_TICK_INTERVAL_MS = 1000;
 
@@ -135,7 +158,13 @@ public final class LocalRun {
                 throw new LocalRunException("unknown argument " + arg + " (options are --name=value)");
             }
             int eq = arg.indexOf('=');
-            options.put(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "true" : arg.substring(eq + 1));
+            String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+            boolean known = List.of("help", "ports", "logs", "ready-file", "api-key", "tick-interval-ms").contains(name)
+                    || (name.endsWith("-port") && Ports.DEFAULTS.containsKey(name.substring(0, name.length() - 5)));
+            if (!known) {
+                throw new LocalRunException("unknown option --" + name + " (see --help)");
+            }
+            options.put(name, eq < 0 ? "true" : arg.substring(eq + 1));
         }
         return options;
     }

@@ -47,8 +47,12 @@ class LocalDefinitionsTest {
     }
 
     @Test
-    void argumentsAreNameValuePairs() {
+    void argumentsAreKnownNameValuePairs() {
         assertEquals("auto", LocalRun.parse(new String[] {"--ports=auto"}).get("ports"));
-        assertEquals("true", LocalRun.parse(new String[] {"--verbose"}).get("verbose"));
+        assertEquals("20003", LocalRun.parse(new String[] {"--graphql-port=20003"}).get("graphql-port"));
+        assertEquals("true", LocalRun.parse(new String[] {"--help"}).get("help"));
+        LocalRunException unknown = org.junit.jupiter.api.Assertions.assertThrows(LocalRunException.class,
+                () -> LocalRun.parse(new String[] {"--graphq-port=1"}));
+        assertTrue(unknown.getMessage().contains("--graphq-port"), unknown.getMessage());
     }
 }
