@@ -6,6 +6,7 @@
 // expects and fails loudly (instead of silently doing nothing) if a new version changed it.
 
 const path = require('path');
+const { AsyncLocalStorage } = require('async_hooks');
 
 const SIMULATOR_DIR = path.dirname(require.resolve('@aws-amplify/amplify-appsync-simulator/package.json'));
 // graphql-subscriptions as the simulator itself resolves it, so the iterator types match.
@@ -266,10 +267,141 @@ function javaMapKeysByValue() {
   }
 }
 
+/**
+ * Gap: the simulator publishes a mutation's whole resolver result to subscribers, so a
+ * subscriber gets fields the mutation never selected. AppSync delivers only the fields the
+ * triggering mutation selected: other nullable fields arrive null, and an unselected non-null
+ * field fails the event ("Cannot return null for non-nullable type"), which hides a real bug
+ * locally. This runs each Mutation field's resolver with its own selection in scope and shapes
+ * what it publishes to that selection (aliases resolved to field names, fragments flattened), so
+ * the subscription's own execution then sees what AppSync's would. Subscription argument
+ * filters compare against the shaped payload too, as on AppSync (a filter on a field the mutation
+ * did not select matches nothing).
+ */
+function shapePayloadsBySelectionSet(simulator) {
+  const mutationType = simulator.schema && simulator.schema.getMutationType();
+  expect(mutationType, 'schema with a Mutation type (call after init)');
+  const pubsub = simulator.pubsub;
+  expect(pubsub && typeof pubsub.publish === 'function', 'pubsub.publish');
+  const current = new AsyncLocalStorage();
+  for (const field of Object.values(mutationType.getFields())) {
+    if (typeof field.resolve !== 'function') {
+      continue; // no resolver, nothing published
+    }
+    const resolve = field.resolve;
+    field.resolve = (parent, args, context, info) => current.run(info, () => resolve(parent, args, context, info));
+  }
+  const publish = pubsub.publish.bind(pubsub);
+  pubsub.publish = (trigger, payload) => {
+    const info = current.getStore();
+    if (!info || !info.fieldNodes || !info.fieldNodes.length) {
+      return publish(trigger, payload);
+    }
+    return publish(trigger, shapeBySelection(payload, info.fieldNodes[0].selectionSet, info.fragments || {}));
+  };
+}
+
+/** The part of {@code value} a selection set asks for, keyed by field name. */
+function shapeBySelection(value, selectionSet, fragments) {
+  if (value === null || value === undefined || !selectionSet || typeof value !== 'object') {
+    return value;
+  }
+  if (Array.isArray(value)) {
+    return value.map((item) => shapeBySelection(item, selectionSet, fragments));
+  }
+  const shaped = {};
+  for (const node of selectedFields(selectionSet, fragments)) {
+    const name = node.name.value;
+    if (name === '__typename' || !(name in value)) {
+      continue;
+    }
+    const inner = shapeBySelection(value[name], node.selectionSet, fragments);
+    shaped[name] = shaped[name] && typeof shaped[name] === 'object' && inner && typeof inner === 'object'
+      ? { ...shaped[name], ...inner } : inner;
+  }
+  return shaped;
+}
+
+function selectedFields(selectionSet, fragments, into = []) {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === 'Field') {
+      into.push(selection);
+    } else if (selection.kind === 'InlineFragment') {
+      selectedFields(selection.selectionSet, fragments, into);
+    } else if (selection.kind === 'FragmentSpread' && fragments[selection.name.value]) {
+      selectedFields(fragments[selection.name.value].selectionSet, fragments, into);
+    }
+  }
+  return into;
+}
+
+/**
+ * Gap: the simulator's connection_ack carries {"connectionTimeout": ...}; AppSync's carries
+ * {"connectionTimeoutMs": 300000}, which clients use to detect a dead connection (no "ka"
+ * within that time). The original also starts two keep-alive timers per connection (one leaks
+ * past close); this sends AppSync's ack and starts one.
+ */
+function ackWithConnectionTimeoutMs(simulator) {
+  const realtime = realtimeServer(simulator);
+  expect(typeof realtime.onConnectionInit === 'function' && typeof realtime.setupPing === 'function'
+    && typeof realtime.sendMessage === 'function', 'WebsocketSubscriptionServer.onConnectionInit/setupPing');
+  const timeoutMs = (realtime.options && realtime.options.connectionTimeoutDuration) || 5 * 60 * 1000;
+  realtime.onConnectionInit = (connection) => {
+    connection.isConnectionInitialized = true;
+    realtime.sendMessage(connection, undefined, 'connection_ack', { connectionTimeoutMs: timeoutMs });
+    realtime.setupPing(connection);
+  };
+}
+
+/**
+ * Gap: the simulator reads the auth headers only from the `header` query parameter and accepts
+ * a connection only if the first offered subprotocol is graphql-ws. AppSync also accepts them as
+ * a `header-<base64url JSON>` subprotocol next to graphql-ws (what Amplify JS v6 sends). Before
+ * the WebSocket server sees an upgrade to the real-time path, this moves such a subprotocol's
+ * headers into the `header` query parameter (when there is none) and drops it from the offered
+ * list, so graphql-ws is chosen and the usual auth check runs on those headers.
+ */
+function acceptAuthSubprotocol(simulator) {
+  const httpServer = simulator._server && simulator._server._httpServer;
+  expect(httpServer && typeof httpServer.prependListener === 'function', 'AppSyncSimulatorServer._httpServer');
+  httpServer.prependListener('upgrade', (request) => moveAuthSubprotocolToQuery(request));
+}
+
+function moveAuthSubprotocolToQuery(request) {
+  const offered = String(request.headers['sec-websocket-protocol'] || '')
+    .split(',').map((p) => p.trim()).filter(Boolean);
+  const auth = offered.find((p) => p.startsWith('header-'));
+  if (!auth || !String(request.url || '').startsWith(REALTIME_PATH)) {
+    return;
+  }
+  request.headers['sec-websocket-protocol'] = offered.filter((p) => p !== auth).join(', ');
+  const url = new URL(request.url, 'http://127.0.0.1');
+  if (!url.searchParams.get('header')) {
+    // base64url to base64: the simulator decodes the parameter as base64.
+    let header = auth.slice('header-'.length).replace(/-/g, '+').replace(/_/g, '/');
+    header += '='.repeat((4 - (header.length % 4)) % 4);
+    url.searchParams.set('header', header);
+    if (!url.searchParams.get('payload')) url.searchParams.set('payload', 'e30=');
+    request.url = url.pathname + url.search;
+  }
+}
+
+function realtimeServer(simulator) {
+  const realtime = simulator._server && simulator._server._realTimeSubscriptionServer
+    && simulator._server._realTimeSubscriptionServer.realtimeServer;
+  expect(realtime, 'AppSyncSimulatorSubscriptionServer.realtimeServer');
+  return realtime;
+}
+
 module.exports = {
   batchGetItem,
   javaMapKeysByValue,
   environmentVariables,
+  ackWithConnectionTimeoutMs,
+  acceptAuthSubprotocol,
+  moveAuthSubprotocolToQuery,
+  shapeBySelection,
+  shapePayloadsBySelectionSet,
   errorFieldsAsJavaStrings,
   LOOPBACK,
   REALTIME_PATH,

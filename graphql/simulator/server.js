@@ -22,7 +22,7 @@
  *
  * There is no separate WebSocket port: the simulator attaches the real-time endpoint
  * (ws://127.0.0.1:<port>/graphql/realtime, AppSync real-time protocol, subprotocol graphql-ws,
- * auth in the `header` query parameter) to the HTTP server. GraphQL over HTTP is
+ * auth in the `header` query parameter or a `header-<base64url>` subprotocol) to the HTTP server. GraphQL over HTTP is
  * POST http://127.0.0.1:<port>/graphql (HTTP/1.1 only: the simulator answers 405 to an h2c upgrade).
  *
  * Auth: default API_KEY (header x-api-key), additional AWS_IAM. The simulator does NOT verify
@@ -174,8 +174,11 @@ async function main() {
   const { environment, ...simulatorConfig } = config;
   simulator.init(simulatorConfig);
   patches.bindLoopbackOnly(simulator, options.port);
+  patches.shapePayloadsBySelectionSet(simulator);
   patches.filterSubscriptionsByArguments(simulator);
   patches.guardRealtimeMessages(simulator, log);
+  patches.ackWithConnectionTimeoutMs(simulator);
+  patches.acceptAuthSubprotocol(simulator);
   await simulator.start();
 
   const httpServer = simulator._server._httpServer;

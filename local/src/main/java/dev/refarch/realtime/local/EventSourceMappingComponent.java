@@ -1,0 +1,354 @@
+package dev.refarch.realtime.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.refarch.realtime.msk.testing.MskEvents;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The consumer's MSK event source mapping, as the Lambda docs describe it and the Streaming stack
+ * configures it: a consumer group reading the topic from LATEST over SCRAM; batches of up to
+ * {@value #BATCH_SIZE} records gathered for at most the {@link #BATCHING_WINDOW}; each batch
+ * turned into Lambda's MSK event JSON ({@link MskEvents}) and invoked synchronously; the partial
+ * batch response honoured per partition (a partition's records from its lowest reported offset on
+ * are failed, an identifier not in the batch fails the whole batch, a function error fails it
+ * all); offsets committed only for what succeeded; failed records retried up to
+ * {@value #MAXIMUM_RETRY_ATTEMPTS} times, then the whole invocation record written to the S3
+ * on-failure bucket and skipped.
+ */
+final class EventSourceMappingComponent implements Component {
+
+    static final int BATCH_SIZE = 500;
+    static final Duration BATCHING_WINDOW = Duration.ofSeconds(1);
+    static final int MAXIMUM_RETRY_ATTEMPTS = 10;
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(4);
+    private static final Logger LOG = LoggerFactory.getLogger(EventSourceMappingComponent.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter KEY_TIME = DateTimeFormatter.ofPattern("yyyy/MM/dd/yyyy-MM-dd'T'HH.mm.ss")
+            .withZone(ZoneOffset.UTC);
+
+    private final LocalSettings settings;
+    private final KafkaComponent kafka;
+    private final Invocable function;
+    private final S3Component s3;
+    private final Duration maxBackoff;
+    private final String uuid = UUID.randomUUID().toString();
+    private final Deque<ConsumerRecord<byte[], byte[]>> surplus = new ArrayDeque<>();
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private Thread poller;
+    private S3Client s3Client;
+    private volatile boolean running;
+    private volatile String crash;
+
+    EventSourceMappingComponent(LocalSettings settings, KafkaComponent kafka, Invocable function, S3Component s3) {
+        this(settings, kafka, function, s3, MAX_BACKOFF);
+    }
+
+    /** With the longest wait between retries (tests shorten it). */
+    EventSourceMappingComponent(LocalSettings settings, KafkaComponent kafka, Invocable function, S3Component s3,
+                                Duration maxBackoff) {
+        this.settings = settings;
+        this.kafka = kafka;
+        this.function = function;
+        this.s3 = s3;
+        this.maxBackoff = maxBackoff;
+    }
+
+    @Override
+    public String name() {
+        return "event-source-mapping";
+    }
+
+    @Override
+    public void start() {
+        Properties props = kafka.clientProperties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, uuid);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(BATCH_SIZE));
+        // Retries of one batch may take minutes; the group must not evict the poller meanwhile.
+        props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.toString(30 * 60 * 1000));
+        consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(settings.config().topic()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (consumer.assignment().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new LocalRunException("the poller got no partitions of " + settings.config().topic());
+            }
+            consumer.poll(Duration.ofMillis(200)).forEach(surplus::add);
+        }
+        // Pin LATEST now, so every record produced after "ready" is delivered.
+        Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+        for (TopicPartition partition : consumer.assignment()) {
+            start.put(partition, new OffsetAndMetadata(consumer.position(partition)));
+        }
+        consumer.commitSync(start);
+        s3Client = AwsClients.s3(s3.endpoint());
+        running = true;
+        poller = new Thread(this::pollLoop, "event-source-mapping");
+        poller.setDaemon(true);
+        poller.start();
+    }
+
+    private void pollLoop() {
+        try {
+            while (running) {
+                List<ConsumerRecord<byte[], byte[]>> batch = gather();
+                if (!batch.isEmpty()) {
+                    deliver(batch);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (running) {
+                crash = "poller stopped: " + e;
+                LOG.error("event source mapping poller stopped", e);
+            }
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /** Up to BATCH_SIZE records, waiting at most the batching window after the first one. */
+    private List<ConsumerRecord<byte[], byte[]>> gather() {
+        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+        while (!surplus.isEmpty() && batch.size() < BATCH_SIZE) {
+            batch.add(surplus.removeFirst());
+        }
+        if (batch.isEmpty()) {
+            consumer.poll(Duration.ofMillis(200)).forEach(batch::add);
+            if (batch.isEmpty()) {
+                return batch;
+            }
+        }
+        long windowEnds = System.nanoTime() + BATCHING_WINDOW.toNanos();
+        while (batch.size() < BATCH_SIZE && running) {
+            long left = windowEnds - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            consumer.poll(Duration.ofNanos(left)).forEach(batch::add);
+        }
+        while (batch.size() > BATCH_SIZE) {
+            surplus.addFirst(batch.remove(batch.size() - 1));
+        }
+        return batch;
+    }
+
+    /** One batch, retried until it succeeded or its retries are exhausted. */
+    private void deliver(List<ConsumerRecord<byte[], byte[]>> batch) throws InterruptedException {
+        List<ConsumerRecord<byte[], byte[]>> pending = batch;
+        for (int invocation = 1; running; invocation++) {
+            String event = MskEvents.json(clusterArn(), kafka.bootstrapServers(), pending);
+            Attempt attempt = invoke(event, pending);
+            commit(pending, attempt.failed());
+            if (attempt.failed().isEmpty()) {
+                return;
+            }
+            if (invocation > MAXIMUM_RETRY_ATTEMPTS) {
+                String failedEvent = MskEvents.json(clusterArn(), kafka.bootstrapServers(), attempt.failed());
+                writeFailure(failedEvent, attempt, invocation);
+                commitPast(attempt.failed());
+                return;
+            }
+            LOG.warn("batch of {} records: {} failed ({}); retry {} of {}", pending.size(), attempt.failed().size(),
+                    attempt.reason(), invocation, MAXIMUM_RETRY_ATTEMPTS);
+            Thread.sleep(Math.min(maxBackoff.toMillis(), 250L << Math.min(invocation, 8)));
+            pending = attempt.failed();
+        }
+    }
+
+    /** The records of one invocation that failed, and why. */
+    record Attempt(List<ConsumerRecord<byte[], byte[]>> failed, String reason, String functionError) {
+    }
+
+    private Attempt invoke(String event, List<ConsumerRecord<byte[], byte[]>> records) throws InterruptedException {
+        RuntimeApi.Result result;
+        try {
+            result = function.invoke(event);
+        } catch (LocalRunException e) {
+            return new Attempt(records, e.getMessage(), "Unhandled");
+        }
+        if (result.error()) {
+            return new Attempt(records, "function error " + result.body(), "Unhandled");
+        }
+        return partialBatchResponse(result.body(), records);
+    }
+
+    /**
+     * Reads {@code {"batchItemFailures":[{"itemIdentifier":{"partition":"<topic>-<n>","offset":N}}]}}
+     * (Lambda docs, "Partial batch responses" for Kafka). Per partition, the lowest reported offset
+     * and every later record of that partition fail; anything unreadable fails the whole batch.
+     */
+    static Attempt partialBatchResponse(String body, List<ConsumerRecord<byte[], byte[]>> records) {
+        JsonNode response;
+        try {
+            response = body == null || body.isBlank() || body.equals("null") ? null : JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            return new Attempt(records, "the response is not JSON", null);
+        }
+        JsonNode failures = response == null ? null : response.get("batchItemFailures");
+        if (failures == null || failures.isNull() || (failures.isArray() && failures.isEmpty())) {
+            return new Attempt(List.of(), "", null);
+        }
+        if (!failures.isArray()) {
+            return new Attempt(records, "batchItemFailures is not a list", null);
+        }
+        Map<String, Long> lowest = new HashMap<>();
+        for (JsonNode failure : failures) {
+            JsonNode id = failure.get("itemIdentifier");
+            String partition = id == null ? null : id.path("partition").asText(null);
+            JsonNode offsetNode = id == null ? null : id.get("offset");
+            if (partition == null || offsetNode == null || !offsetNode.canConvertToLong()) {
+                return new Attempt(records, "unreadable itemIdentifier " + failure, null);
+            }
+            long offset = offsetNode.asLong();
+            boolean inBatch = records.stream().anyMatch(r -> key(r).equals(partition) && r.offset() == offset);
+            if (!inBatch) {
+                return new Attempt(records, "itemIdentifier " + id + " is not in the batch", null);
+            }
+            lowest.merge(partition, offset, Math::min);
+        }
+        List<ConsumerRecord<byte[], byte[]>> failed = records.stream()
+                .filter(r -> lowest.containsKey(key(r)) && r.offset() >= lowest.get(key(r)))
+                .toList();
+        return new Attempt(failed, "batchItemFailures " + lowest, null);
+    }
+
+    private static String key(ConsumerRecord<?, ?> r) {
+        return r.topic() + "-" + r.partition();
+    }
+
+    /** Commits, per partition, up to the first failed record (or past the last one). */
+    private void commit(List<ConsumerRecord<byte[], byte[]>> records, List<ConsumerRecord<byte[], byte[]>> failed) {
+        Map<TopicPartition, Long> firstFailed = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : failed) {
+            firstFailed.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            Long stop = firstFailed.get(tp);
+            long next = stop != null ? stop : r.offset() + 1;
+            offsets.merge(tp, new OffsetAndMetadata(next), (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        if (!offsets.isEmpty()) {
+            consumer.commitSync(offsets);
+        }
+    }
+
+    private void commitPast(List<ConsumerRecord<byte[], byte[]>> records) {
+        commit(records, List.of());
+    }
+
+    /** The invocation record an S3 on-failure destination receives (Lambda docs, kafka-on-failure). */
+    private void writeFailure(String event, Attempt attempt, int invocations) {
+        Instant now = Instant.now();
+        ObjectNode record = JSON.createObjectNode();
+        ObjectNode request = record.putObject("requestContext");
+        request.put("requestId", UUID.randomUUID().toString());
+        request.put("functionArn", function.functionArn());
+        request.put("condition", "RetryAttemptsExhausted");
+        request.put("approximateInvokeCount", invocations);
+        ObjectNode response = record.putObject("responseContext");
+        response.put("statusCode", 200);
+        response.put("executedVersion", "$LATEST");
+        if (attempt.functionError() != null) {
+            response.put("functionError", attempt.functionError());
+        }
+        record.put("version", "1.0");
+        record.put("timestamp", now.toString());
+        ObjectNode info = record.putObject("KafkaBatchInfo");
+        info.put("batchSize", attempt.failed().size());
+        info.put("eventSourceArn", clusterArn());
+        info.put("bootstrapServers", kafka.bootstrapServers());
+        info.put("payloadSize", event.getBytes(StandardCharsets.UTF_8).length);
+        ObjectNode recordsInfo = info.putObject("recordsInfo");
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> byPartition = new LinkedHashMap<>();
+        attempt.failed().forEach(r -> byPartition.computeIfAbsent(key(r), k -> new ArrayList<>()).add(r));
+        byPartition.forEach((partition, rs) -> {
+            ObjectNode p = recordsInfo.putObject(partition);
+            p.put("firstRecordOffset", Long.toString(rs.get(0).offset()));
+            p.put("lastRecordOffset", Long.toString(rs.get(rs.size() - 1).offset()));
+            p.put("firstRecordTimestamp", Instant.ofEpochMilli(rs.get(0).timestamp()).toString());
+            p.put("lastRecordTimestamp", Instant.ofEpochMilli(rs.get(rs.size() - 1).timestamp()).toString());
+        });
+        record.put("payload", event);
+        String key = "aws/lambda/" + uuid + "/" + byPartition.keySet().iterator().next() + "/" + KEY_TIME.format(now)
+                + "-" + UUID.randomUUID();
+        s3Client.putObject(p -> p.bucket(s3.bucket()).key(key).contentType("application/json"),
+                RequestBody.fromString(record.toString()));
+        LOG.warn("{} records exhausted {} retries ({}); invocation record written to s3://{}/{}",
+                attempt.failed().size(), MAXIMUM_RETRY_ATTEMPTS, attempt.reason(), s3.bucket(), key);
+    }
+
+    /** The consumer group, named like the mapping's UUID as Lambda names it. */
+    String groupId() {
+        return uuid;
+    }
+
+    private String clusterArn() {
+        return MskEvents.LOCAL_CLUSTER_ARN;
+    }
+
+    @Override
+    public String readyDetail() {
+        return settings.config().topic() + " -> " + function.name() + " (batch " + BATCH_SIZE + ", window "
+                + BATCHING_WINDOW.toSeconds() + " s, " + MAXIMUM_RETRY_ATTEMPTS + " retries, then s3://" + s3.bucket() + ")";
+    }
+
+    @Override
+    public Optional<String> failure() {
+        return Optional.ofNullable(crash);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (poller != null) {
+            try {
+                poller.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else if (consumer != null) {
+            consumer.close(Duration.ofSeconds(2));
+        }
+        if (s3Client != null) {
+            s3Client.close();
+        }
+    }
+
+    @Override
+    public Path log() {
+        return settings.logs().file("runner");
+    }
+}

@@ -1,0 +1,172 @@
+package dev.refarch.realtime.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.refarch.realtime.infra.config.AppConfig;
+import dev.refarch.realtime.infra.config.CdkJson;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole system on 127.0.0.1: {@code java -jar local/target/local.jar [options]} from the
+ * project root (after {@code npm ci} and {@code mvn -q -pl local -am package -DskipTests}).
+ * Runs until Ctrl-C. Options: {@code --<name>-port=N} for graphql, dynamodb, sqs, s3, s3-extra,
+ * secretsmanager, tmdb; {@code --ports=auto}; {@code --logs=DIR}; {@code --ready-file=FILE}
+ * (a JSON file of the endpoints, written once everything is ready); {@code --tick-interval-ms=N}
+ * (benchmarks: the producer's tick interval, 1000 as deployed). Defaults (symbols, topic,
+ * partitions, rotation cadence) come from {@code cdk.json} context, as for the deploy.
+ */
+public final class LocalRun {
+
+    private LocalRun() {
+    }
+
+    public static void main(String[] args) {
+        PrintStream out = System.out;
+        long begin = System.nanoTime();
+        Map<String, String> options;
+        try {
+            options = parse(args);
+        } catch (LocalRunException e) {
+            out.println("local run failed: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (options.containsKey("help")) {
+            out.println(USAGE);
+            return;
+        }
+        Path root;
+        try {
+            root = CdkJson.projectRoot(Path.of("").toAbsolutePath());
+        } catch (IllegalStateException e) {
+            out.println("local run failed: " + e.getMessage() + " (run it from the project's folder)");
+            System.exit(2);
+            return;
+        }
+        Path logDir = options.containsKey("logs") ? Path.of(options.get("logs"))
+                : root.resolve("local/target/logs/run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        LogFolder logs = new LogFolder(logDir);
+        // Before any logger exists: in-process servers (Kafka, DynamoDB Local, ElasticMQ) log here.
+        System.setProperty("org.slf4j.simpleLogger.logFile", logs.file("runner").toString());
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        System.setProperty("aws.disableEc2Metadata", "true");
+
+        Supervisor supervisor = new Supervisor(out);
+        try {
+            Map<String, Object> context = CdkJson.context(root.resolve("cdk.json"));
+            AppConfig config = AppConfig.from(context::get);
+            LocalSettings settings = new LocalSettings(root, config, Ports.resolve(options), logs,
+                    options.getOrDefault("api-key", "da2-local-api-key"),
+                    intOption(options, "tick-interval-ms", STACK_TICK_INTERVAL_MS));
+            out.println("Realtime Refarch on 127.0.0.1 (config from " + root.resolve("cdk.json") + ")");
+            out.println("logs   " + logs.dir());
+            LocalSystem system = new LocalSystem(settings);
+            Runtime.getRuntime().addShutdownHook(new Thread(supervisor::stopAll, "local-run-shutdown"));
+            supervisor.startStages(system.stages());
+            long readyMs = Duration.ofNanos(System.nanoTime() - begin).toMillis();
+            out.println();
+            out.println("GraphQL    " + system.simulator().graphqlUrl());
+            out.println("Real-time  " + system.simulator().realtimeUrl());
+            out.println("API key    " + settings.apiKey());
+            out.println("ready in " + readyMs + " ms; Ctrl-C stops everything");
+            options.computeIfPresent("ready-file", (k, file) -> {
+                writeReadyFile(Path.of(file), system, settings, readyMs);
+                return file;
+            });
+        } catch (LocalRunException | dev.refarch.realtime.infra.config.InvalidConfigException e) {
+            out.println("local run failed: " + e.getMessage());
+            supervisor.stopAll();
+            System.exit(1);
+            return;
+        }
+        Optional<String> failure = supervisor.watch();
+        if (failure.isPresent()) {
+            System.exit(1);
+        }
+    }
+
+    private static void writeReadyFile(Path file, LocalSystem system, LocalSettings settings, long readyMs) {
+        ObjectNode ready = new ObjectMapper().createObjectNode();
+        ready.put("pid", ProcessHandle.current().pid());
+        ready.put("readyMillis", readyMs);
+        ready.put("graphqlUrl", system.simulator().graphqlUrl());
+        ready.put("realtimeUrl", system.simulator().realtimeUrl());
+        ready.put("apiKey", settings.apiKey());
+        ready.put("dynamodbEndpoint", system.dynamo().endpoint().toString());
+        ready.put("sqsEndpoint", system.sqs().endpoint().toString());
+        ready.put("failureQueueUrl", system.sqs().failureQueueUrl());
+        ready.put("s3Endpoint", system.s3().endpoint().toString());
+        ready.put("failureBucket", system.s3().bucket());
+        ready.put("secretsManagerEndpoint", system.secrets().endpoint().toString());
+        ready.put("tmdbBaseUrl", system.tmdb().baseUrl());
+        ready.put("bootstrapServers", system.kafka().bootstrapServers());
+        ready.put("kafkaUser", KafkaComponent.USER);
+        ready.put("kafkaPassword", system.kafka().password());
+        ready.put("topic", settings.config().topic());
+        ready.put("logs", settings.logs().dir().toString());
+        system.dynamo().tables().forEach((logical, name) -> ready.put("table." + logical, name));
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, ready.toPrettyString());
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new LocalRunException("cannot write the ready file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static final String USAGE = String.join(System.lineSeparator(),
+            "java -jar local/target/local.jar [options]   (from the project folder; Ctrl-C stops it)",
+            "  --<name>-port=N     graphql (20002), dynamodb (8000), sqs (9324), s3 (9090), s3-extra (9191),",
+            "                      secretsmanager (4584), tmdb (8089); also -Dlocal.<name>.port=N",
+            "  --ports=auto        free ports for everything",
+            "  --logs=DIR          the log folder (default local/target/logs/run-<time>)",
+            "  --ready-file=FILE   write the endpoints as JSON once everything is ready",
+            "  --api-key=KEY       the simulator's API key (default da2-local-api-key)",
+            "  --tick-interval-ms=N  the producer's tick interval (default 1000, as deployed)",
+            "Symbols, topic, partitions and the rotation cadence come from cdk.json context.");
+
+    /** The producer's TICK_INTERVAL_MS in the Streaming stack. */
+    static final int STACK_TICK_INTERVAL_MS = 1000;
+
+    private static int intOption(Map<String, String> options, String name, int fallback) {
+        String raw = options.get(name);
+        try {
+            return raw == null ? fallback : Integer.parseInt(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new LocalRunException("--" + name + "=" + raw + " is not a whole number");
+        }
+    }
+
+    /** {@code --key=value} and {@code --flag} into a map. */
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (String arg : args) {
+            if (!arg.startsWith("--")) {
+                throw new LocalRunException("unknown argument " + arg + " (options are --name=value)");
+            }
+            int eq = arg.indexOf('=');
+            String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+            boolean known = List.of("help", "ports", "logs", "ready-file", "api-key", "tick-interval-ms").contains(name)
+                    || (name.endsWith("-port") && Ports.DEFAULTS.containsKey(name.substring(0, name.length() - 5)));
+            if (!known) {
+                throw new LocalRunException("unknown option --" + name + " (see --help)");
+            }
+            options.put(name, eq < 0 ? "true" : arg.substring(eq + 1));
+        }
+        return options;
+    }
+
+}

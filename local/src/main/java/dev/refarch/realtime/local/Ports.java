@@ -1,0 +1,108 @@
+package dev.refarch.realtime.local;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The loopback ports of the run. Each has a default; {@code --<name>-port=N} or
+ * {@code -Dlocal.<name>.port=N} sets one, and {@code --ports=auto} (or {@code -Dlocal.ports=auto})
+ * gives every port the system picks, for tests and parallel runs. A port that is taken fails the
+ * run before anything starts, naming the port and the option that sets it.
+ */
+public final class Ports {
+
+    /** Names and defaults; the GraphQL port is the simulator's (HTTP and WebSocket). */
+    static final Map<String, Integer> DEFAULTS;
+
+    static {
+        Map<String, Integer> defaults = new LinkedHashMap<>();
+        defaults.put("graphql", 20002);
+        defaults.put("dynamodb", 8000);
+        defaults.put("sqs", 9324);
+        defaults.put("s3", 9090);
+        defaults.put("s3-extra", 9191);
+        defaults.put("secretsmanager", 4584);
+        defaults.put("tmdb", 8089);
+        DEFAULTS = java.util.Collections.unmodifiableMap(defaults);
+    }
+
+    private final Map<String, Integer> ports;
+
+    private Ports(Map<String, Integer> ports) {
+        this.ports = Map.copyOf(ports);
+    }
+
+    /** Reads the ports from the arguments and system properties, and checks each is free. */
+    public static Ports resolve(Map<String, String> options) {
+        boolean auto = "auto".equals(options.getOrDefault("ports", System.getProperty("local.ports", "")));
+        Map<String, Integer> chosen = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> entry : DEFAULTS.entrySet()) {
+            String name = entry.getKey();
+            String raw = options.getOrDefault(name + "-port", System.getProperty("local." + name + ".port"));
+            int port;
+            if (raw != null) {
+                try {
+                    port = Integer.parseInt(raw.trim());
+                } catch (NumberFormatException e) {
+                    throw new LocalRunException("--" + name + "-port=" + raw + " is not a port number");
+                }
+                if (port < 0 || port > 65535) {
+                    throw new LocalRunException("--" + name + "-port=" + raw + " is not a port number (0-65535)");
+                }
+            } else {
+                port = auto ? 0 : entry.getValue();
+            }
+            chosen.put(name, port == 0 ? freePort(chosen.values()) : requireFree(name, port));
+        }
+        return new Ports(chosen);
+    }
+
+    public int get(String name) {
+        Integer port = ports.get(name);
+        if (port == null) {
+            throw new IllegalArgumentException("no port named " + name);
+        }
+        return port;
+    }
+
+    private static int requireFree(String name, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return port;
+        } catch (IOException e) {
+            throw new LocalRunException("port " + port + " (" + name + ") on 127.0.0.1 is already in use: stop what "
+                    + "holds it, or choose another with --" + name + "-port=N (or --ports=auto for free ports)");
+        }
+    }
+
+    /**
+     * A free port below Linux's ephemeral range (32768-60999), not one of {@code taken}: a port
+     * picked in that range can be taken by an outgoing connection's local end before the
+     * component that should bind it starts.
+     */
+    static int freePort(java.util.Collection<Integer> taken) {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(20000, 32000);
+            if (taken.contains(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                return port;
+            } catch (IOException e) {
+                // taken; try another
+            }
+        }
+        throw new LocalRunException("no free port on 127.0.0.1 between 20000 and 32000");
+    }
+
+    @Override
+    public String toString() {
+        return ports.toString();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.refarch.realtime.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Invokes a function on a fixed cadence anchored to the run's start (the deploy's schedule: the
+ * rotator every {@code rotationSeconds}, the producer every minute), with an EventBridge
+ * scheduled event. A slot that finds the previous invocation still running is skipped, as a
+ * function with reserved concurrency 1 is throttled; a failed invocation is logged and the next
+ * slot still runs.
+ */
+final class ScheduleComponent implements Component {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScheduleComponent.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LocalSettings settings;
+    private final String name;
+    private final FunctionComponent function;
+    private final Duration period;
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final AtomicLong invocations = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private ScheduledExecutorService timer;
+    private java.util.concurrent.ExecutorService invoker;
+
+    ScheduleComponent(LocalSettings settings, String name, FunctionComponent function, Duration period) {
+        this.settings = settings;
+        this.name = name;
+        this.function = function;
+        this.period = period;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(SecretsManagerComponent.daemon(name));
+        invoker = Executors.newSingleThreadExecutor(SecretsManagerComponent.daemon(name + "-invoke"));
+        timer.scheduleAtFixedRate(this::fire, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void fire() {
+        if (!busy.compareAndSet(false, true)) {
+            LOG.warn("{}: {} is still running; this slot is skipped (reserved concurrency 1)", name, function.name());
+            return;
+        }
+        // Off the timer thread, so the cadence holds while an invocation runs.
+        invoker.execute(() -> {
+            try {
+                RuntimeApi.Result result = function.invoke(scheduledEvent());
+                invocations.incrementAndGet();
+                if (result.error()) {
+                    failures.incrementAndGet();
+                    LOG.warn("{}: {} failed: {}", name, function.name(), result.body());
+                } else {
+                    LOG.info("{}: {} returned {}", name, function.name(), result.body());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                LOG.warn("{}: invoking {} failed: {}", name, function.name(), e.getMessage());
+            } finally {
+                busy.set(false);
+            }
+        });
+    }
+
+    /** What an EventBridge schedule rule sends. */
+    private String scheduledEvent() {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("version", "0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("detail-type", "Scheduled Event");
+        event.put("source", "aws.events");
+        event.put("account", LocalSettings.ACCOUNT);
+        event.put("time", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        event.put("region", LocalSettings.REGION);
+        event.putArray("resources").add("arn:aws:events:" + LocalSettings.REGION + ":" + LocalSettings.ACCOUNT
+                + ":rule/" + name);
+        event.putObject("detail");
+        return event.toString();
+    }
+
+    @Override
+    public String readyDetail() {
+        return "invokes " + function.name() + " every " + period.toSeconds() + " s";
+    }
+
+    @Override
+    public Optional<String> failure() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void stop() {
+        if (timer != null) {
+            timer.shutdownNow();
+            invoker.shutdownNow();
+        }
+    }
+
+    @Override
+    public Path log() {
+        return settings.logs().file("runner");
+    }
+}
