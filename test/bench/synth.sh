@@ -8,6 +8,7 @@ runs=${1:-5}
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 AWS_EC2_METADATA_DISABLED=true
 
 cp_file=$(mktemp)
+trap 'rm -f "$cp_file"' EXIT
 # In one reactor run, so sibling modules resolve to their target/ folders; the last module
 # written is the system-tests one, whose test classpath has the app and the baseline.
 mvn -q -B -pl test -am test-compile dependency:build-classpath \

@@ -32,38 +32,87 @@ import java.util.stream.IntStream;
  * rotation, the producer emits for one second, the consumer delivers a 100-record MSK event.
  * Prints medians, ratios and jar sizes.
  *
- * <p>Arguments: {@code <java> <runtime-client classpath> <no-op classpath> <repo root> [runs]}.
+ * <p>Arguments: {@code <java> <runtime-client classpath> <no-op classpath> <repo root> [runs]
+ * [baseline jar directory] [variant JAVA_TOOL_OPTIONS]}. A baseline jar directory (holding
+ * {@code movie-rotator.jar}, {@code msk-producer.jar}, {@code msk-consumer.jar}, e.g. copies of
+ * the jars before a change) adds those jars as further targets, measured in the same run; a
+ * non-empty JAVA_TOOL_OPTIONS adds each function once more with that environment variable set, as
+ * a function's configuration would set it on Lambda. The JVM exits when the report is printed:
+ * DynamoDB Local leaves a non-daemon job thread ({@code ShardRolloverJobScheduler}) running after
+ * it is stopped.
  */
 public final class ColdStartBench {
 
     private ColdStartBench() {
     }
 
-    public static void main(String[] args) throws Exception {
+    private static final List<String> FUNCTIONS = List.of("movie-rotator", "msk-producer", "msk-consumer");
+
+    public static void main(String[] args) {
+        int status = 1;
+        try {
+            run(args);
+            status = 0;
+        } catch (Exception e) {
+            e.printStackTrace();
+        } finally {
+            System.out.flush();
+            System.exit(status);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         String java = args[0];
         LambdaProcess coldStart = new LambdaProcess(java, args[1]);
         String noOpClasspath = args[2];
         Path root = Path.of(args[3]);
         int runs = args.length > 4 ? Integer.parseInt(args[4]) : 5;
+        String baselineJars = args.length > 5 ? args[5] : "";
+        String variantToolOptions = args.length > 6 ? args[6] : "";
 
         Map<String, Path> jars = new LinkedHashMap<>();
-        for (String module : List.of("movie-rotator", "msk-producer", "msk-consumer")) {
+        for (String module : FUNCTIONS) {
             jars.put(module, root.resolve("lambdas/" + module + "/target/" + module + ".jar"));
+        }
+        if (!baselineJars.isBlank()) {
+            for (String module : FUNCTIONS) {
+                jars.put(module + ".baseline", Path.of(baselineJars).resolve(module + ".jar"));
+            }
         }
         WireMockServer standIns = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         standIns.start();
         try (LocalApi api = LocalApi.start(); KafkaBroker broker = KafkaBroker.start(KAFKA_USER, KAFKA_PASSWORD)) {
             prepareRotatorStandIns(api, standIns);
             prepareStreamingStandIns(broker, standIns);
-            List<LambdaProcess.Target> targets = List.of(
-                    new LambdaProcess.Target("no-op", NoOpHandler.class.getName() + "::handleRequest",
-                            noOpClasspath, Map.of(), "{}"),
-                    new LambdaProcess.Target("movie-rotator", "dev.refarch.realtime.rotator.MovieRotatorHandler::handleRequest",
-                            jars.get("movie-rotator").toString(), rotatorEnvironment(api, standIns), "{}"),
-                    new LambdaProcess.Target("msk-producer", "dev.refarch.realtime.producer.TickProducerHandler::handleRequest",
-                            jars.get("msk-producer").toString(), producerEnvironment(broker, standIns), "{}"),
-                    new LambdaProcess.Target("msk-consumer", "dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest",
-                            jars.get("msk-consumer").toString(), consumerEnvironment(api, standIns), mskEvent(broker)));
+            List<LambdaProcess.Target> targets = new ArrayList<>();
+            targets.add(new LambdaProcess.Target("no-op", NoOpHandler.class.getName() + "::handleRequest",
+                    noOpClasspath, Map.of(), "{}"));
+            String event = mskEvent(broker);
+            for (Map.Entry<String, Path> jar : jars.entrySet()) {
+                String jarPath = jar.getValue().toString();
+                String name = jar.getKey();
+                if (name.startsWith("movie-rotator")) {
+                    targets.add(new LambdaProcess.Target(name, "dev.refarch.realtime.rotator.MovieRotatorHandler::handleRequest",
+                            jarPath, rotatorEnvironment(api, standIns), "{}"));
+                } else if (name.startsWith("msk-producer")) {
+                    targets.add(new LambdaProcess.Target(name, "dev.refarch.realtime.producer.TickProducerHandler::handleRequest",
+                            jarPath, producerEnvironment(broker, standIns), "{}"));
+                } else {
+                    targets.add(new LambdaProcess.Target(name, "dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest",
+                            jarPath, consumerEnvironment(api, standIns), event));
+                }
+            }
+            if (!variantToolOptions.isBlank()) {
+                for (LambdaProcess.Target t : List.copyOf(targets)) {
+                    if (!t.name().equals("no-op") && !t.name().endsWith(".baseline")) {
+                        Map<String, String> env = new LinkedHashMap<>(t.environment());
+                        env.put("JAVA_TOOL_OPTIONS", variantToolOptions);
+                        targets.add(new LambdaProcess.Target(t.name() + ".tool-options", t.handler(),
+                                t.classpath(), env, t.event()));
+                    }
+                }
+                System.out.println("variant JAVA_TOOL_OPTIONS: " + variantToolOptions);
+            }
 
             Map<String, List<LambdaProcess.Run>> results = new LinkedHashMap<>();
             for (int i = 0; i < runs; i++) {
@@ -171,7 +220,7 @@ public final class ColdStartBench {
         for (Map.Entry<String, List<LambdaProcess.Run>> e : results.entrySet()) {
             long init = median(e.getValue(), true);
             long first = median(e.getValue(), false);
-            System.out.printf("%-14s init %5d ms (%.2fx no-op)   init + first invocation %5d ms (%.2fx no-op)   runs %s%n",
+            System.out.printf("%-28s init %5d ms (%.2fx no-op)   init + first invocation %5d ms (%.2fx no-op)   runs %s%n",
                     e.getKey(), init, (double) init / baseInit, first, (double) first / baseFirst,
                     e.getValue().stream().map(r -> r.initMs() + "/" + r.firstInvocationMs()).toList());
         }
