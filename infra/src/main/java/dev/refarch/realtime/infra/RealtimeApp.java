@@ -15,7 +15,10 @@ import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.constructs.IConstruct;
+import dev.refarch.realtime.infra.constructs.ProviderLogGroups;
 import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.Validations;
 
@@ -67,6 +70,11 @@ public final class RealtimeApp {
                 .description("Realtime Refarch: dashboard, alarms and their topic, WAF on the API")
                 .build(), config, ops, api, movies, streaming);
 
+        for (IConstruct child : app.getNode().getChildren()) {
+            if (child instanceof Stack stack) {
+                ProviderLogGroups.addTo(stack, config.stage());
+            }
+        }
         Tags.of(app).add("app", config.appName());
         Tags.of(app).add("stage", config.stage().id());
         Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
