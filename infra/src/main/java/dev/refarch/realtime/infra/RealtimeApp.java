@@ -67,7 +67,7 @@ public final class RealtimeApp {
                     .build(), config, network.vpc(), api);
         }
         new ObservabilityStack(app, prefix + "-observability", StackProps.builder()
-                .description("Realtime Refarch: dashboard, alarms and their topic, WAF on the API")
+                .description("Realtime Refarch: dashboard, alarms and their topic, WAF on the API, API key renewal")
                 .build(), config, ops, api, movies, streaming);
 
         for (IConstruct child : app.getNode().getChildren()) {

@@ -4,6 +4,7 @@ import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.config.OperationsConfig;
 import dev.refarch.realtime.infra.constructs.AlarmTopic;
 import dev.refarch.realtime.infra.constructs.ApiFirewall;
+import dev.refarch.realtime.infra.constructs.ApiKeyRenewal;
 import dev.refarch.realtime.infra.constructs.DeadLetterQueue;
 import dev.refarch.realtime.infra.constructs.JavaFunction;
 import dev.refarch.realtime.infra.constructs.RunbookAlarms;
@@ -39,8 +40,8 @@ import software.constructs.Construct;
 /**
  * Operating the app: one CloudWatch dashboard, the alarms (each with its runbook line) and the
  * encrypted topic they notify, a notice for every batch the consumer's mapping skips into the
- * failure bucket, and the abuse limits of the public API (a WAF web ACL). Reads what it watches
- * from the other stacks and changes none of them.
+ * failure bucket, the abuse limits of the public API (a WAF web ACL), and the daily renewal of
+ * its API key. Reads what it watches from the other stacks and changes none of them.
  */
 public final class ObservabilityStack extends Stack {
 
@@ -68,7 +69,10 @@ public final class ObservabilityStack extends Stack {
         if (streaming != null) {
             tickerRows(config, ops, streaming);
         }
+        ApiKeyRenewal renewal = new ApiKeyRenewal(this, "ApiKeyRenewal", api.api().api(), api.api().apiKey(),
+                config.apiKeyExpiryDays(), config.stage());
         Map<String, JavaFunction> functions = new LinkedHashMap<>();
+        functions.put("ApiKeyRenewer", renewal.function());
         functions.put("Rotator", movies.rotator());
         if (streaming != null) {
             functions.put("Producer", streaming.producer());
@@ -78,6 +82,8 @@ public final class ObservabilityStack extends Stack {
         functionRow(functions);
 
         Map<String, IQueue> queues = new LinkedHashMap<>();
+        queues.put("ApiKeyRenewalFailures", renewal.failures());
+        queues.put("ApiKeyRenewalScheduleFailures", renewal.scheduleFailures());
         queues.put("RotationScheduleFailures", movies.schedule().failures());
         if (streaming != null) {
             queues.put("ProducerScheduleFailures", streaming.producerScheduleFailures());
@@ -307,6 +313,10 @@ public final class ObservabilityStack extends Stack {
         queues.forEach((name, queue) -> visible.add(alarmOnQueue(name, queue, switch (name) {
             case "PoisonTicks" -> "The consumer parked ticks it can never publish, with their reasons: read them "
                     + "(sqs receive-message on FailureQueueUrl), fix the producer or the validator, then purge.";
+            case "ApiKeyRenewalFailures" -> "Renewing the public API key failed after Lambda's retries (the message "
+                    + "holds the error): read the ApiKeyRenewer log group, fix the cause (often IAM), then invoke the "
+                    + "renewer's live alias once. The key lapses when its expiry passes (ApiKey output, aws appsync "
+                    + "list-api-keys).";
             case "ProducerFailures" -> "A producer run failed or was dropped (the message holds the error): read the "
                     + "producer's log group for that run; the next minute's run starts on its own.";
             default -> "EventBridge could not start a scheduled run (the message carries the error code and "

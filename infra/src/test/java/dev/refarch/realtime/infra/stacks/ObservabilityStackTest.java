@@ -67,7 +67,8 @@ class ObservabilityStackTest {
 
     @Test
     void everyFailureModeHasAnAlarmThatNotifiesTheTopicAndSaysWhatToDo() {
-        assertEquals(new TreeSet<>(List.of("AppSync5xxRate", "ConsumerErrors", "ConsumerLagGrowing", "ConsumerLagHigh",
+        assertEquals(new TreeSet<>(List.of("ApiKeyRenewalFailures", "ApiKeyRenewalScheduleFailures",
+                "ApiKeyRenewerErrors", "ApiKeyRenewerThrottles", "AppSync5xxRate", "ConsumerErrors", "ConsumerLagGrowing", "ConsumerLagHigh",
                 "ConsumerThrottles", "PoisonTicks", "ProducerErrors", "ProducerFailures", "ProducerScheduleFailures",
                 "ProducerThrottles", "RotationScheduleFailures", "RotationsStopped", "RotatorErrors",
                 "RotatorThrottles", "SkippedBatchNoticeFailures", "TicksStopped", "TopicProvisionerErrors",
@@ -211,8 +212,35 @@ class ObservabilityStackTest {
     @Test
     void withStreamingOffOnlyTheMovieAndApiSignalsRemain() {
         JsonNode off = new ObjectMapper().valueToTree(observability(Map.of("streaming", "off")).toJSON());
-        assertEquals(new TreeSet<>(List.of("AppSync5xxRate", "RotationScheduleFailures", "RotationsStopped",
-                "RotatorErrors", "RotatorThrottles")), alarmNames(off));
+        assertEquals(new TreeSet<>(List.of("ApiKeyRenewalFailures", "ApiKeyRenewalScheduleFailures",
+                "ApiKeyRenewerErrors", "ApiKeyRenewerThrottles", "AppSync5xxRate", "RotationScheduleFailures",
+                "RotationsStopped", "RotatorErrors", "RotatorThrottles")), alarmNames(off));
+    }
+
+    // https://docs.aws.amazon.com/appsync/latest/APIReference/API_UpdateApiKey.html and the service authorization
+    // reference for AppSync (UpdateApiKey on the graphqlapi resource)
+    @Test
+    void apiKeyIsRenewedDailyByAFunctionAllowedToUpdateThatKeyAlone() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "dev.refarch.realtime.renewer.ApiKeyRenewerHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("VALID_DAYS", "365"))))));
+        template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "ScheduleExpression", "rate(1 day)",
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", Map.of("Ref", Match.stringLikeRegexp("ApiKeyRenewalRenewerLive.*"))))))));
+        List<JsonNode> grants = new ArrayList<>();
+        json.path("Resources").forEach(r -> r.findValues("Statement").forEach(list -> list.forEach(st -> {
+            if (st.path("Action").toString().contains("appsync:UpdateApiKey")) {
+                grants.add(st);
+            }
+        })));
+        assertEquals(1, grants.size(), grants.toString());
+        String resources = grants.get(0).path("Resource").toString();
+        assertTrue(!resources.contains("\"*\"") && resources.contains("GraphqlApi") && resources.contains("ApiKey"),
+                resources);
+        // A shorter configured validity is what each renewal sets, so a redeploy and a renewal agree.
+        observability(Map.of("apiKeyExpiryDays", 30)).hasResourceProperties("AWS::Lambda::Function",
+                Match.objectLike(Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of("VALID_DAYS", "30"))))));
     }
 
     @Test
