@@ -18,7 +18,7 @@ import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.constructs.IConstruct;
-import dev.refarch.realtime.infra.constructs.ProviderLogGroups;
+import dev.refarch.realtime.infra.constructs.FunctionLogging;
 import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.Validations;
 
@@ -72,7 +72,7 @@ public final class RealtimeApp {
 
         for (IConstruct child : app.getNode().getChildren()) {
             if (child instanceof Stack stack) {
-                ProviderLogGroups.addTo(stack, config.stage());
+                FunctionLogging.applyTo(stack, config.stage());
             }
         }
         Tags.of(app).add("app", config.appName());

@@ -177,6 +177,26 @@ class OperabilityRulesTest {
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
+    // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-logformat.html (with the JSON format,
+    // Lambda's own lines are JSON too, and lines already in JSON are kept as they are)
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("deployments")
+    void everyFunctionLogsJson(Deployment deployment) {
+        List<String> problems = new ArrayList<>();
+        int functions = 0;
+        for (CfnModel stack : deployment.stacks()) {
+            for (String function : stack.ofType("AWS::Lambda::Function")) {
+                functions++;
+                if (!stack.properties(function).at("/LoggingConfig/LogFormat").asText().equals("JSON")) {
+                    problems.add(stack.stackName + "/" + function + ": log format "
+                            + stack.properties(function).path("LoggingConfig"));
+                }
+            }
+        }
+        assertTrue(functions >= 3, "functions found: " + functions);
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
     /** The function behind a function, version or alias logical id. */
     private static String functionOf(CfnModel stack, String id) {
         if (stack.type(id).equals("AWS::Lambda::Function")) {

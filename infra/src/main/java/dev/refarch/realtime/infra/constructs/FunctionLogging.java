@@ -12,19 +12,29 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.IConstruct;
 
 /**
- * Log groups, with the stage's retention, for the functions of CDK's own custom resource
- * providers that offer no log group setting (the S3 auto-delete provider of dev buckets, the
- * VPC's default-security-group restriction). Without one, Lambda creates
- * {@code /aws/lambda/<function>} on first use and keeps its logs forever. Every custom resource
- * of the stack waits for these groups, so no invocation can create the group first.
+ * How every function of a stack logs, CDK's own included:
+ * <ul>
+ * <li>in JSON: Lambda's log format {@code JSON}, so its own START/END/REPORT lines and the Node.js
+ * custom-resource handlers' lines are structured too (Lambda does not re-encode lines that are
+ * already JSON, such as Powertools' and the EMF metrics: monitoring-cloudwatchlogs-logformat.html);</li>
+ * <li>to a group with the stage's retention: CDK's custom resource providers that offer no log
+ * group setting (the S3 auto-delete provider of dev buckets, the VPC's default-security-group
+ * restriction) get an explicit {@code /aws/lambda/<function>} group, which Lambda would otherwise
+ * create on first use and keep forever. Every custom resource of the stack waits for these
+ * groups, so no invocation can create a group first.</li>
+ * </ul>
  */
-public final class ProviderLogGroups {
+public final class FunctionLogging {
 
-    private ProviderLogGroups() {
+    private FunctionLogging() {
     }
 
-    /** Adds the log groups to {@code stack}; call once every construct of the stack exists. */
-    public static void addTo(Stack stack, Stage stage) {
+    /** Applies both to {@code stack}; call once every construct of the stack exists. */
+    public static void applyTo(Stack stack, Stage stage) {
+        stack.getNode().findAll().stream()
+                .filter(CfnResource.class::isInstance).map(CfnResource.class::cast)
+                .filter(r -> r.getCfnResourceType().equals("AWS::Lambda::Function"))
+                .forEach(function -> function.addPropertyOverride("LoggingConfig.LogFormat", "JSON"));
         List<LogGroup> groups = new ArrayList<>();
         for (IConstruct child : stack.getNode().getChildren()) {
             if (!(child instanceof CustomResourceProviderBase provider)) {
