@@ -2,6 +2,7 @@ package dev.refarch.realtime.infra.constructs;
 
 import dev.refarch.realtime.infra.config.Stage;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Stack;
@@ -34,12 +35,15 @@ public final class ApiFirewall extends Construct {
 
     private final CfnWebACL webAcl;
 
+    /**
+     * @param name the web ACL's name (unique per region and account), also its metrics' WebACL dimension
+     */
     public ApiFirewall(Construct scope, String id, IGraphqlApi api, String name, int rateLimit, Stage stage) {
         super(scope, id);
         CfnWebACL.StatementProperty apiKeyRequests = CfnWebACL.StatementProperty.builder()
                 .sizeConstraintStatement(CfnWebACL.SizeConstraintStatementProperty.builder()
                         .fieldToMatch(CfnWebACL.FieldToMatchProperty.builder()
-                                .singleHeader(java.util.Map.of("Name", "x-api-key"))
+                                .singleHeader(Map.of("Name", "x-api-key"))
                                 .build())
                         .comparisonOperator("GT")
                         .size(0)
@@ -67,7 +71,7 @@ public final class ApiFirewall extends Construct {
                 .name(COMMON_RULES)
                 .priority(1)
                 .overrideAction(CfnWebACL.OverrideActionProperty.builder()
-                        .none(java.util.Map.of())
+                        .none(Map.of())
                         .build())
                 .statement(CfnWebACL.StatementProperty.builder()
                         .managedRuleGroupStatement(CfnWebACL.ManagedRuleGroupStatementProperty.builder()
@@ -84,6 +88,8 @@ public final class ApiFirewall extends Construct {
                 .visibilityConfig(visibility(COMMON_RULES))
                 .build();
         webAcl = CfnWebACL.Builder.create(this, "WebAcl")
+                // Named, because WAF's metrics carry the web ACL's name as their WebACL dimension.
+                .name(name)
                 .description("Abuse limits of the public AppSync API")
                 .scope("REGIONAL")
                 .defaultAction(CfnWebACL.DefaultActionProperty.builder()
@@ -115,9 +121,9 @@ public final class ApiFirewall extends Construct {
                         .build())))
                 .redactedFields(List.of(
                         CfnLoggingConfiguration.FieldToMatchProperty.builder()
-                                .singleHeader(java.util.Map.of("Name", "x-api-key")).build(),
+                                .singleHeader(Map.of("Name", "x-api-key")).build(),
                         CfnLoggingConfiguration.FieldToMatchProperty.builder()
-                                .singleHeader(java.util.Map.of("Name", "authorization")).build()))
+                                .singleHeader(Map.of("Name", "authorization")).build()))
                 .build();
     }
 

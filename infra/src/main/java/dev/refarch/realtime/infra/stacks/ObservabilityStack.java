@@ -26,6 +26,7 @@ import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.IWidget;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TextWidget;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.events.EventPattern;
@@ -130,7 +131,7 @@ public final class ObservabilityStack extends Stack {
         // Votes are UpdateItem calls on the Reviews table (plus the rotator's five row moves a rotation).
         Metric votes = metric("AWS/DynamoDB", "SuccessfulRequestLatency",
                 Map.of("TableName", api.reviewsTable().getTableName(), "Operation", "UpdateItem"),
-                "SampleCount", MINUTE).with(software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+                "SampleCount", MINUTE).with(MetricOptions.builder()
                 .label("Reviews UpdateItem (votes + 5 per rotation)").build());
         List<IWidget> row = new ArrayList<>(List.of(
                 graph("AppSync requests and errors (5 min)", List.of(requests, errors4xx, errors5xx)),
@@ -139,9 +140,9 @@ public final class ObservabilityStack extends Stack {
                         metric("AWS/AppSync", "Latency", byApi, "p99", FIVE_MINUTES))),
                 graph("Votes per minute", List.of(votes))));
         if (ops.waf()) {
-            ApiFirewall firewall = new ApiFirewall(this, "ApiFirewall", api.api().api(), config.prefix(),
-                    ops.wafRateLimit(), config.stage());
-            Map<String, String> byRule = Map.of("WebACL", config.prefix(), "Region", getRegion(),
+            String webAcl = config.prefix() + "-api";
+            new ApiFirewall(this, "ApiFirewall", api.api().api(), webAcl, ops.wafRateLimit(), config.stage());
+            Map<String, String> byRule = Map.of("WebACL", webAcl, "Region", getRegion(),
                     "Rule", ApiFirewall.RATE_RULE);
             row.add(graph("WAF: blocked by the rate limit (" + ops.wafRateLimit() + " API-key requests / 5 min / IP)",
                     List.of(metric("AWS/WAFV2", "BlockedRequests", byRule, "Sum", FIVE_MINUTES))));
@@ -224,7 +225,7 @@ public final class ObservabilityStack extends Stack {
                         + "as ConsumerLagHigh."));
 
         Metric duration = streaming.consumer().function().function().metricDuration(
-                software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+                MetricOptions.builder()
                         .statistic("Maximum").period(MINUTE).build());
         rows.add(List.of(
                 graph("Ticks per minute: produced, delivered, stale, parked", List.of(published, delivered, stale,
@@ -326,15 +327,15 @@ public final class ObservabilityStack extends Stack {
     }
 
     private IMetric alarmOnQueue(String name, IQueue queue, String runbook) {
-        Metric visible = queue.metricApproximateNumberOfMessagesVisible(software.amazon.awscdk.services.cloudwatch
-                .MetricOptions.builder().statistic("Maximum").period(FIVE_MINUTES).label(name).build());
+        Metric visible = queue.metricApproximateNumberOfMessagesVisible(MetricOptions
+                .builder().statistic("Maximum").period(FIVE_MINUTES).label(name).build());
         alarms.add(new Spec(name, visible, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1, 1,
                 TreatMissingData.NOT_BREACHING, runbook));
         return visible;
     }
 
-    private static software.amazon.awscdk.services.cloudwatch.MetricOptions options(String label) {
-        return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+    private static MetricOptions options(String label) {
+        return MetricOptions.builder()
                 .statistic("Sum").period(FIVE_MINUTES).label(label).build();
     }
 

@@ -51,6 +51,8 @@ class ObservabilityStackTest {
     @Test
     void dashboardShowsTicksLagRotationsVotesAndTheApi() {
         String body = dashboardBody(template);
+        // WAF's metrics are found by the web ACL's name.
+        assertTrue(body.contains("\\\"WebACL\\\",\\\"realtime-refarch-dev-api\\\""), body);
         for (String shown : List.of("TicksPublished", "RecordsDelivered", "StaleTicks", "PoisonRecords", "OffsetLag",
                 "Duration", "Rotations", "AbandonedRotations", "TmdbFailures", "SuccessfulRequestLatency",
                 "4XXError", "5XXError", "Latency", "BlockedRequests", "MatchedEvents",
@@ -160,6 +162,7 @@ class ObservabilityStackTest {
                         "RuleActionOverrides", List.of(Map.of("Name", "SizeRestrictions_BODY",
                                 "ActionToUse", Map.of("Count", Map.of()))))))));
         template.hasResourceProperties("AWS::WAFv2::WebACL", Match.objectLike(Map.of(
+                "Name", "realtime-refarch-dev-api",
                 "Scope", "REGIONAL",
                 "DefaultAction", Map.of("Allow", Map.of()),
                 "Rules", Match.arrayWith(List.of(rateRule, commonRules)))));
