@@ -18,7 +18,6 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.cloudwatch.AlarmStatusWidget;
-import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
 import software.amazon.awscdk.services.cloudwatch.HorizontalAnnotation;
@@ -28,7 +27,6 @@ import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TextWidget;
-import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleTargetInput;
@@ -123,11 +121,10 @@ public final class ObservabilityStack extends Stack {
                 .label("5xx, % of requests")
                 .period(FIVE_MINUTES)
                 .build();
-        alarms.add(new Spec("AppSync5xxRate", rate5xx, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-                ops.appSync5xxPercent(), 1, TreatMissingData.NOT_BREACHING,
+        alarms.add(Spec.of("AppSync5xxRate", rate5xx,
                 "AppSync answered " + ops.appSync5xxPercent() + "% or more of requests with 5xx for 5 minutes: check "
                         + "the AWS Health Dashboard for AppSync, then the API's error log group and the "
-                        + "DynamoDB tables' throttles."));
+                        + "DynamoDB tables' throttles.").atLeast(ops.appSync5xxPercent()));
         // Votes are UpdateItem calls on the Reviews table (plus the rotator's five row moves a rotation).
         Metric votes = metric("AWS/DynamoDB", "SuccessfulRequestLatency",
                 Map.of("TableName", api.reviewsTable().getTableName(), "Operation", "UpdateItem"),
@@ -156,12 +153,11 @@ public final class ObservabilityStack extends Stack {
         // The window in which at least one rotation must complete, in whole minutes (CloudWatch periods).
         int windowSeconds = ops.rotationsMissed() * config.rotationSeconds();
         Duration window = Duration.minutes(Math.max(1, (windowSeconds + 59) / 60));
-        alarms.add(new Spec("RotationsStopped", app("Rotations", service, window),
-                ComparisonOperator.LESS_THAN_THRESHOLD, 1, 1, TreatMissingData.BREACHING,
+        alarms.add(Spec.of("RotationsStopped", app("Rotations", service, window),
                 "No movie rotation completed in " + window.toMinutes() + " min (" + ops.rotationsMissed() + " x "
                         + config.rotationSeconds() + " s): the current movie is going stale. Check the TMDb key "
                         + "(TmdbKeyMissing, SecretFailures, TmdbFailures on the dashboard), the rotator's log group, "
-                        + "and the state machine's executions."));
+                        + "and the state machine's executions.").below(1).missingDataBreaches());
         rows.add(List.of(
                 graph("Rotations per minute (expected " + Math.max(1, 60 / config.rotationSeconds()) + ")", List.of(
                         rotations,
@@ -195,11 +191,11 @@ public final class ObservabilityStack extends Stack {
                 .label("producer publishes, nothing delivered")
                 .period(MINUTE)
                 .build();
-        alarms.add(new Spec("TicksStopped", stopped, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1,
-                ops.ticksStoppedMinutes(), TreatMissingData.NOT_BREACHING,
+        alarms.add(Spec.of("TicksStopped", stopped,
                 "The producer published ticks but the consumer delivered none for " + ops.ticksStoppedMinutes()
                         + " min. Check the consumer's Errors and OffsetLag, its log group (AppSync throttling or "
-                        + "outage), and the event source mapping's state (lambda get-event-source-mapping)."));
+                        + "outage), and the event source mapping's state (lambda get-event-source-mapping).")
+                .forPeriods(ops.ticksStoppedMinutes()));
 
         Metric lag = Metric.Builder.create()
                 .namespace("AWS/Lambda")
@@ -209,20 +205,19 @@ public final class ObservabilityStack extends Stack {
                 .period(MINUTE)
                 .label("offset lag (max over partitions)")
                 .build();
-        alarms.add(new Spec("ConsumerLagHigh", lag, ComparisonOperator.GREATER_THAN_THRESHOLD,
-                ops.consumerLagRecords(), 5, TreatMissingData.NOT_BREACHING,
+        alarms.add(Spec.of("ConsumerLagHigh", lag,
                 "The consumer is more than " + ops.consumerLagRecords() + " records behind on a partition for 5 "
                         + "min. Check AppSync latency and 5xx, the consumer's Duration against its timeout, and "
-                        + "its PartitionsFailed; raise maximum pollers if it is merely slow."));
-        alarms.add(new Spec("ConsumerLagGrowing", MathExpression.Builder.create()
+                        + "its PartitionsFailed; raise maximum pollers if it is merely slow.")
+                .above(ops.consumerLagRecords()).forPeriods(5));
+        alarms.add(Spec.of("ConsumerLagGrowing", MathExpression.Builder.create()
                         .expression("RATE(lag)")
                         .usingMetrics(Map.of("lag", lag))
                         .label("offset lag growth (records/s)")
                         .period(MINUTE)
                         .build(),
-                ComparisonOperator.GREATER_THAN_THRESHOLD, 0, 15, TreatMissingData.NOT_BREACHING,
                 "The consumer's offset lag has grown every minute for 15 min: it is falling behind. Same checks "
-                        + "as ConsumerLagHigh."));
+                        + "as ConsumerLagHigh.").above(0).forPeriods(15));
 
         Metric duration = streaming.consumer().function().function().metricDuration(
                 MetricOptions.builder()
@@ -297,12 +292,10 @@ public final class ObservabilityStack extends Stack {
             Metric functionThrottles = function.function().metricThrottles(options(name));
             errors.add(functionErrors);
             throttles.add(functionThrottles);
-            alarms.add(new Spec(name + "Errors", functionErrors, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-                    1, 1, TreatMissingData.NOT_BREACHING,
+            alarms.add(Spec.of(name + "Errors", functionErrors,
                     "The " + name + " function failed at least once in 5 minutes. Read its log group's ERROR lines "
                             + "(Logs Insights: filter level = \"ERROR\") for the cause."));
-            alarms.add(new Spec(name + "Throttles", functionThrottles,
-                    ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1, 1, TreatMissingData.NOT_BREACHING,
+            alarms.add(Spec.of(name + "Throttles", functionThrottles,
                     "Lambda throttled the " + name + " function in the last 5 minutes: check the account's "
                             + "concurrency (ConcurrentExecutions) and the function's reserved concurrency."));
         });
@@ -329,8 +322,7 @@ public final class ObservabilityStack extends Stack {
     private IMetric alarmOnQueue(String name, IQueue queue, String runbook) {
         Metric visible = queue.metricApproximateNumberOfMessagesVisible(MetricOptions
                 .builder().statistic("Maximum").period(FIVE_MINUTES).label(name).build());
-        alarms.add(new Spec(name, visible, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1, 1,
-                TreatMissingData.NOT_BREACHING, runbook));
+        alarms.add(Spec.of(name, visible, runbook));
         return visible;
     }
 
