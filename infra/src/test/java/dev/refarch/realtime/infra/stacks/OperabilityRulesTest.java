@@ -1,5 +1,6 @@
 package dev.refarch.realtime.infra.stacks;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,29 +32,37 @@ class OperabilityRulesTest {
         int targets = 0;
         for (CfnModel stack : deployment.stacks()) {
             for (String rule : stack.ofType("AWS::Events::Rule")) {
-                for (JsonNode target : stack.properties(rule).path("Targets")) {
-                    targets++;
-                    String where = stack.stackName + "/" + rule + " -> " + target.path("Id").asText();
-                    String dlq = stack.referenced(target.at("/DeadLetterConfig/Arn")).orElse("");
-                    if (!stack.type(dlq).equals("AWS::SQS::Queue")) {
-                        problems.add(where + ": no dead-letter queue in the template");
-                    }
-                    if (!target.at("/RetryPolicy/MaximumRetryAttempts").isNumber()
-                            || !target.at("/RetryPolicy/MaximumEventAgeInSeconds").isNumber()) {
-                        problems.add(where + ": no explicit retry policy " + target.path("RetryPolicy"));
-                    }
-                }
+                targets += stack.properties(rule).path("Targets").size();
             }
-            for (String schedule : stack.ofType("AWS::Scheduler::Schedule")) {
-                JsonNode target = stack.properties(schedule).path("Target");
-                if (target.at("/DeadLetterConfig/Arn").isMissingNode() || target.path("RetryPolicy").isMissingNode()) {
-                    problems.add(stack.stackName + "/" + schedule + ": no dead-letter queue or retry policy");
+            problems.addAll(scheduleTargetProblems(stack));
+        }
+        // The rotation's and the renewal's rules always; the producer's and the skipped-batch notices with streaming.
+        assertTrue(targets >= (deployment.streaming() ? 4 : 2), "schedule targets found: " + targets);
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    static List<String> scheduleTargetProblems(CfnModel stack) {
+        List<String> problems = new ArrayList<>();
+        for (String rule : stack.ofType("AWS::Events::Rule")) {
+            for (JsonNode target : stack.properties(rule).path("Targets")) {
+                String where = stack.stackName + "/" + rule + " -> " + target.path("Id").asText();
+                String dlq = stack.referenced(target.at("/DeadLetterConfig/Arn")).orElse("");
+                if (!stack.type(dlq).equals("AWS::SQS::Queue")) {
+                    problems.add(where + ": no dead-letter queue in the template");
+                }
+                if (!target.at("/RetryPolicy/MaximumRetryAttempts").isNumber()
+                        || !target.at("/RetryPolicy/MaximumEventAgeInSeconds").isNumber()) {
+                    problems.add(where + ": no explicit retry policy " + target.path("RetryPolicy"));
                 }
             }
         }
-        // The rotation's rule and the skipped-batch notices always; the producer's with streaming.
-        assertTrue(targets >= (deployment.streaming() ? 3 : 1), "schedule targets found: " + targets);
-        assertTrue(problems.isEmpty(), String.join("\n", problems));
+        for (String schedule : stack.ofType("AWS::Scheduler::Schedule")) {
+            JsonNode target = stack.properties(schedule).path("Target");
+            if (target.at("/DeadLetterConfig/Arn").isMissingNode() || target.path("RetryPolicy").isMissingNode()) {
+                problems.add(stack.stackName + "/" + schedule + ": no dead-letter queue or retry policy");
+            }
+        }
+        return problems;
     }
 
     // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html (an on-failure destination
@@ -64,38 +73,44 @@ class OperabilityRulesTest {
     void everyAsynchronouslyInvokedFunctionHasAnOnFailureDestinationAndAnExplicitRetryCount(Deployment deployment) {
         List<String> problems = new ArrayList<>();
         for (CfnModel stack : deployment.stacks()) {
-            // A rule invokes Lambda asynchronously: each function (alias) it targets must say where failures go.
-            for (String rule : stack.ofType("AWS::Events::Rule")) {
-                for (JsonNode target : stack.properties(rule).path("Targets")) {
-                    String invoked = stack.referenced(target.path("Arn")).orElse("");
-                    if (!stack.type(invoked).startsWith("AWS::Lambda::")) {
-                        continue;
-                    }
-                    boolean configured = stack.ofType("AWS::Lambda::EventInvokeConfig").stream()
-                            .map(stack::properties)
-                            .anyMatch(c -> CfnModel.mentions(c.path("FunctionName"), functionOf(stack, invoked))
-                                    && (c.path("Qualifier").asText().equals(qualifierOf(stack, invoked))
-                                            || CfnModel.mentions(c.path("Qualifier"), invoked)));
-                    if (!configured) {
-                        problems.add(stack.stackName + "/" + rule + ": invokes " + invoked
-                                + " asynchronously with no EventInvokeConfig on that qualifier");
-                    }
+            problems.addAll(asyncInvocationProblems(stack));
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    static List<String> asyncInvocationProblems(CfnModel stack) {
+        List<String> problems = new ArrayList<>();
+        // A rule invokes Lambda asynchronously: each function (alias) it targets must say where failures go.
+        for (String rule : stack.ofType("AWS::Events::Rule")) {
+            for (JsonNode target : stack.properties(rule).path("Targets")) {
+                String invoked = stack.referenced(target.path("Arn")).orElse("");
+                if (!stack.type(invoked).startsWith("AWS::Lambda::")) {
+                    continue;
                 }
-            }
-            for (String config : stack.ofType("AWS::Lambda::EventInvokeConfig")) {
-                JsonNode props = stack.properties(config);
-                String where = stack.stackName + "/" + config;
-                String destination = stack.referenced(props.at("/DestinationConfig/OnFailure/Destination")).orElse("");
-                if (!List.of("AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::Events::EventBus", "AWS::S3::Bucket")
-                        .contains(stack.type(destination))) {
-                    problems.add(where + ": no on-failure destination in the template");
-                }
-                if (!props.path("MaximumRetryAttempts").isNumber()) {
-                    problems.add(where + ": retry count left to Lambda's default (2)");
+                boolean configured = stack.ofType("AWS::Lambda::EventInvokeConfig").stream()
+                        .map(stack::properties)
+                        .anyMatch(c -> CfnModel.mentions(c.path("FunctionName"), functionOf(stack, invoked))
+                                && (c.path("Qualifier").asText().equals(qualifierOf(stack, invoked))
+                                        || CfnModel.mentions(c.path("Qualifier"), invoked)));
+                if (!configured) {
+                    problems.add(stack.stackName + "/" + rule + ": invokes " + invoked
+                            + " asynchronously with no EventInvokeConfig on that qualifier");
                 }
             }
         }
-        assertTrue(problems.isEmpty(), String.join("\n", problems));
+        for (String config : stack.ofType("AWS::Lambda::EventInvokeConfig")) {
+            JsonNode props = stack.properties(config);
+            String where = stack.stackName + "/" + config;
+            String destination = stack.referenced(props.at("/DestinationConfig/OnFailure/Destination")).orElse("");
+            if (!List.of("AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::Events::EventBus", "AWS::S3::Bucket")
+                    .contains(stack.type(destination))) {
+                problems.add(where + ": no on-failure destination in the template");
+            }
+            if (!props.path("MaximumRetryAttempts").isNumber()) {
+                problems.add(where + ": retry count left to Lambda's default (2)");
+            }
+        }
+        return problems;
     }
 
     // https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html (without an on-failure destination,
@@ -195,6 +210,33 @@ class OperabilityRulesTest {
         }
         assertTrue(functions >= 3, "functions found: " + functions);
         assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @org.junit.jupiter.api.Test
+    void theRulesCatchWhatTheyCheck() throws Exception {
+        // A rule invoking a function's alias with no dead-letter queue, no retry policy and no EventInvokeConfig.
+        CfnModel bare = new CfnModel("bare", new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                {"Resources": {
+                  "Fn": {"Type": "AWS::Lambda::Function", "Properties": {}},
+                  "Live": {"Type": "AWS::Lambda::Alias", "Properties": {"FunctionName": {"Ref": "Fn"}, "Name": "live"}},
+                  "Schedule": {"Type": "AWS::Events::Rule", "Properties": {"Targets": [{"Id": "T", "Arn": {"Ref": "Live"}}]}}
+                }}"""));
+        assertEquals(2, scheduleTargetProblems(bare).size(), scheduleTargetProblems(bare).toString());
+        assertEquals(1, asyncInvocationProblems(bare).size(), asyncInvocationProblems(bare).toString());
+        CfnModel configured = new CfnModel("configured", new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                {"Resources": {
+                  "Fn": {"Type": "AWS::Lambda::Function", "Properties": {}},
+                  "Live": {"Type": "AWS::Lambda::Alias", "Properties": {"FunctionName": {"Ref": "Fn"}, "Name": "live"}},
+                  "Dlq": {"Type": "AWS::SQS::Queue", "Properties": {}},
+                  "Schedule": {"Type": "AWS::Events::Rule", "Properties": {"Targets": [{"Id": "T", "Arn": {"Ref": "Live"},
+                    "DeadLetterConfig": {"Arn": {"Fn::GetAtt": ["Dlq", "Arn"]}},
+                    "RetryPolicy": {"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 60}}]}},
+                  "Async": {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {"FunctionName": {"Ref": "Fn"},
+                    "Qualifier": "live", "MaximumRetryAttempts": 0,
+                    "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": ["Dlq", "Arn"]}}}}}
+                }}"""));
+        assertEquals(List.of(), scheduleTargetProblems(configured));
+        assertEquals(List.of(), asyncInvocationProblems(configured));
     }
 
     /** The function behind a function, version or alias logical id. */
