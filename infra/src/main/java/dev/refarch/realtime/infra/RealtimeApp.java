@@ -2,9 +2,11 @@ package dev.refarch.realtime.infra;
 
 import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.config.CdkJson;
+import dev.refarch.realtime.infra.config.OperationsConfig;
 import dev.refarch.realtime.infra.stacks.ApiStack;
 import dev.refarch.realtime.infra.stacks.MoviesStack;
 import dev.refarch.realtime.infra.stacks.NetworkStack;
+import dev.refarch.realtime.infra.stacks.ObservabilityStack;
 import dev.refarch.realtime.infra.stacks.StreamingStack;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.time.Clock;
@@ -13,7 +15,10 @@ import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.constructs.IConstruct;
+import dev.refarch.realtime.infra.constructs.FunctionLogging;
 import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.Validations;
 
@@ -42,24 +47,34 @@ public final class RealtimeApp {
      */
     public static App create(App app, Clock clock) {
         AppConfig config = AppConfig.from(app.getNode()::tryGetContext);
+        OperationsConfig ops = OperationsConfig.from(app.getNode()::tryGetContext);
         LocalDate synthDay = LocalDate.now(clock);
 
         String prefix = config.prefix();
         ApiStack api = new ApiStack(app, prefix + "-api", StackProps.builder()
                 .description("Realtime Refarch: AppSync GraphQL API, DynamoDB tables, resolvers, Reviews seeding")
                 .build(), config, synthDay);
-        new MoviesStack(app, prefix + "-movies", StackProps.builder()
+        MoviesStack movies = new MoviesStack(app, prefix + "-movies", StackProps.builder()
                 .description("Realtime Refarch: TMDb movie rotator, its schedule and secret")
                 .build(), config, api);
+        StreamingStack streaming = null;
         if (config.streaming()) {
             NetworkStack network = new NetworkStack(app, prefix + "-network", StackProps.builder()
                     .description("Realtime Refarch: VPC, NAT, flow logs and endpoints for the streaming half")
                     .build(), config);
-            new StreamingStack(app, prefix + "-streaming", StackProps.builder()
+            streaming = new StreamingStack(app, prefix + "-streaming", StackProps.builder()
                     .description("Realtime Refarch: MSK cluster, ticks topic, producer and consumer functions")
                     .build(), config, network.vpc(), api);
         }
+        new ObservabilityStack(app, prefix + "-observability", StackProps.builder()
+                .description("Realtime Refarch: dashboard, alarms and their topic, WAF on the API, API key renewal")
+                .build(), config, ops, api, movies, streaming);
 
+        for (IConstruct child : app.getNode().getChildren()) {
+            if (child instanceof Stack stack) {
+                FunctionLogging.applyTo(stack, config.stage());
+            }
+        }
         Tags.of(app).add("app", config.appName());
         Tags.of(app).add("stage", config.stage().id());
         Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

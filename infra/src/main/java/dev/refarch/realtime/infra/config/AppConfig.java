@@ -82,8 +82,11 @@ public record AppConfig(
         return config;
     }
 
-    /** Collects problems instead of stopping at the first, so one synth reports them all. */
-    private static final class Reader {
+    /**
+     * Collects problems instead of stopping at the first, so one synth reports them all; also
+     * reads {@link OperationsConfig}.
+     */
+    static final class Reader {
         private final Function<String, Object> context;
         private final List<String> problems = new ArrayList<>();
 

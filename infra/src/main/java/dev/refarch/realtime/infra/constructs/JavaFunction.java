@@ -28,6 +28,7 @@ import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IDestination;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.Tracing;
@@ -53,6 +54,7 @@ public final class JavaFunction extends Construct {
     private final Function function;
     private final Alias alias;
     private final Role role;
+    private final String serviceName;
 
     /** What a {@link JavaFunction} runs and how; build with {@link #builder()}. */
     public static final class Props {
@@ -161,13 +163,20 @@ public final class JavaFunction extends Construct {
 
     /**
      * Lambda's handling of asynchronous invocations of the alias: {@code retries} after a function
-     * error (0-2) and how long an event may wait (throttled, or between retries) before it is dropped.
+     * error (0-2), how long an event may wait (throttled, or between retries) before it is dropped,
+     * and where an event goes when it fails or is dropped ({@code onFailure}, required: an
+     * asynchronous path always has somewhere to fail to).
      */
-    public record AsyncInvocation(int retries, Duration maxEventAge) {
+    public record AsyncInvocation(int retries, Duration maxEventAge, IDestination onFailure) {
+        public AsyncInvocation {
+            Objects.requireNonNull(maxEventAge, "maxEventAge");
+            Objects.requireNonNull(onFailure, "onFailure");
+        }
     }
 
     public JavaFunction(Construct scope, String id, Props props) {
         super(scope, id);
+        serviceName = props.module;
         LogGroup logGroup = LogGroup.Builder.create(this, "LogGroup")
                 .retention(props.stage.logRetention())
                 .removalPolicy(props.stage.removalPolicy())
@@ -228,7 +237,8 @@ public final class JavaFunction extends Construct {
                 .version(function.getCurrentVersion());
         if (props.asyncInvocation != null) {
             aliasBuilder.retryAttempts(props.asyncInvocation.retries())
-                    .maxEventAge(props.asyncInvocation.maxEventAge());
+                    .maxEventAge(props.asyncInvocation.maxEventAge())
+                    .onFailure(props.asyncInvocation.onFailure());
         }
         alias = aliasBuilder.build();
 
@@ -327,5 +337,10 @@ public final class JavaFunction extends Construct {
 
     public Role role() {
         return role;
+    }
+
+    /** The {@code Service} dimension of the function's Powertools metrics ({@code POWERTOOLS_SERVICE_NAME}). */
+    public String serviceName() {
+        return serviceName;
     }
 }

@@ -15,6 +15,8 @@ import software.amazon.awscdk.services.lambda.EventSourceMapping;
 import software.amazon.awscdk.services.lambda.IEventSourceDlq;
 import software.amazon.awscdk.services.lambda.IEventSourceMapping;
 import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.lambda.MetricType;
+import software.amazon.awscdk.services.lambda.MetricsConfig;
 import software.amazon.awscdk.services.lambda.ProvisionedPollerConfig;
 import software.amazon.awscdk.services.lambda.SourceAccessConfiguration;
 import software.amazon.awscdk.services.lambda.SourceAccessConfigurationType;
@@ -22,6 +24,7 @@ import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.CfnBucket;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
@@ -166,6 +169,15 @@ public final class MskTriggeredFunction extends Construct {
                 .removalPolicy(props.stage.removalPolicy())
                 .autoDeleteObjects(props.stage == Stage.DEV)
                 .build();
+        // Object-created events go to EventBridge, where the observability stack turns each skipped
+        // batch into a notice. Set on the L1: the L2's eventBridgeEnabled deploys a notifications
+        // custom resource (a Lambda with a managed policy) to make the same call.
+        ((CfnBucket) failureBucket.getNode().getDefaultChild()).setNotificationConfiguration(
+                CfnBucket.NotificationConfigurationProperty.builder()
+                        .eventBridgeConfiguration(CfnBucket.EventBridgeConfigurationProperty.builder()
+                                .eventBridgeEnabled(true)
+                                .build())
+                        .build());
         Validations.of(failureBucket).acknowledge(Acknowledgment.builder()
                 .id("AwsSolutions::AwsSolutions-S1")
                 .reason("A dead-letter bucket: only this function's event source mapping writes to it (one object "
@@ -210,6 +222,12 @@ public final class MskTriggeredFunction extends Construct {
                 .reportBatchItemFailures(true)
                 .retryAttempts(props.retryAttempts)
                 .onFailure(new BucketDestination(failureBucket))
+                // Event counts, errors and the Kafka consumer metrics (OffsetLag among them), which
+                // the dashboard and the lag alarms read (monitoring-metrics-types.html, event source
+                // mapping metrics).
+                .metricsConfig(MetricsConfig.builder()
+                        .metrics(List.of(MetricType.EVENT_COUNT, MetricType.ERROR_COUNT, MetricType.KAFKA_METRICS))
+                        .build())
                 .build();
         // The mapping starts polling as soon as it exists: with its permissions in place.
         mapping.getNode().addDependency(permissions);

@@ -21,6 +21,7 @@ import software.amazon.awscdk.services.appsync.ApiKeyConfig;
 import software.amazon.awscdk.services.appsync.AuthorizationConfig;
 import software.amazon.awscdk.services.appsync.AuthorizationMode;
 import software.amazon.awscdk.services.appsync.AuthorizationType;
+import software.amazon.awscdk.services.appsync.CfnApiKey;
 import software.amazon.awscdk.services.appsync.CfnDataSource;
 import software.amazon.awscdk.services.appsync.CfnGraphQLApi;
 import software.amazon.awscdk.services.appsync.CfnResolver;
@@ -227,5 +228,12 @@ public final class RealtimeApi extends Construct {
     /** The WebSocket URL clients subscribe on. */
     public String realtimeUrl() {
         return ((CfnGraphQLApi) api.getNode().getDefaultChild()).getAttrRealtimeUrl();
+    }
+
+    /** The public API key (the one {@code ApiKeyRenewal} extends). */
+    public CfnApiKey apiKey() {
+        return api.getNode().getChildren().stream()
+                .filter(CfnApiKey.class::isInstance).map(CfnApiKey.class::cast)
+                .findFirst().orElseThrow(() -> new IllegalStateException("the API has no API key"));
     }
 }

@@ -11,6 +11,7 @@ import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.SfnStateMachine;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.stepfunctions.Choice;
 import software.amazon.awscdk.services.stepfunctions.Condition;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
@@ -49,6 +50,8 @@ public final class RotationSchedule extends Construct {
     static final String START_MILLIS = "$floor($toMillis($states.context.Execution.StartTime) / 1000) * 1000";
 
     private final StateMachine stateMachine;
+    private final Rule rule;
+    private final Queue failures;
 
     /** What to invoke, how often, and the stage that decides log retention and removal. */
     public static final class Props {
@@ -166,10 +169,17 @@ public final class RotationSchedule extends Construct {
                         .includeExecutionData(false)
                         .build())
                 .build();
-        Rule.Builder.create(this, "Rule")
+        // EventBridge retries a start it could not make (throttled, no permission) for at most a
+        // minute, the next run being due then; what it still cannot start lands in the queue.
+        failures = new DeadLetterQueue(this, "ScheduleFailures", "the rotation schedule", props.stage()).queue();
+        rule = Rule.Builder.create(this, "Rule")
                 .description("Starts the movie rotation every " + minutesBetweenRuns + " minute(s)")
                 .schedule(Schedule.rate(Duration.minutes(minutesBetweenRuns)))
-                .targets(List.of(SfnStateMachine.Builder.create(stateMachine).build()))
+                .targets(List.of(SfnStateMachine.Builder.create(stateMachine)
+                        .retryAttempts(2)
+                        .maxEventAge(Duration.seconds(60))
+                        .deadLetterQueue(failures)
+                        .build()))
                 .build();
 
         Validations.of(stateMachine.getRole()).acknowledge(Acknowledgment.builder()
@@ -181,5 +191,15 @@ public final class RotationSchedule extends Construct {
 
     public StateMachine stateMachine() {
         return stateMachine;
+    }
+
+    /** The rule that starts each run. */
+    public Rule rule() {
+        return rule;
+    }
+
+    /** Schedule events EventBridge could not turn into an execution. */
+    public Queue failures() {
+        return failures;
     }
 }

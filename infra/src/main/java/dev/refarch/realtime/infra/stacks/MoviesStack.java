@@ -29,6 +29,7 @@ public final class MoviesStack extends Stack {
     public static final String TMDB_SECRET_KEY = "tmdbApiKey";
 
     private final JavaFunction rotator;
+    private final RotationSchedule schedule;
 
     public MoviesStack(Construct scope, String id, StackProps props, AppConfig config, ApiStack api) {
         super(scope, id, props);
@@ -64,7 +65,7 @@ public final class MoviesStack extends Stack {
                 "dynamodb:DeleteItem");
         api.api().api().grantMutation(rotator.role(), "setCurrentMovie", "publishReview");
 
-        RotationSchedule schedule = new RotationSchedule(this, "RotationSchedule", RotationSchedule.Props.builder()
+        schedule = new RotationSchedule(this, "RotationSchedule", RotationSchedule.Props.builder()
                 .target(rotator.alias())
                 .rotationSeconds(config.rotationSeconds())
                 .stage(config.stage())
@@ -80,5 +81,10 @@ public final class MoviesStack extends Stack {
 
     public JavaFunction rotator() {
         return rotator;
+    }
+
+    /** The rotation's schedule: its rule, state machine and dead-letter queue. */
+    public RotationSchedule schedule() {
+        return schedule;
     }
 }

@@ -1,6 +1,7 @@
 package dev.refarch.realtime.infra.stacks;
 
 import dev.refarch.realtime.infra.config.AppConfig;
+import dev.refarch.realtime.infra.constructs.DeadLetterQueue;
 import dev.refarch.realtime.infra.constructs.JavaFunction;
 import dev.refarch.realtime.infra.constructs.KafkaTopic;
 import dev.refarch.realtime.infra.constructs.MskCluster;
@@ -17,6 +18,7 @@ import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
@@ -41,14 +43,23 @@ public final class StreamingStack extends Stack {
      */
     static final Duration CONSUMER_TIMEOUT = Duration.seconds(300);
 
+    private JavaFunction producer;
+    private JavaFunction topicProvisioner;
+    private Rule producerSchedule;
+    private Queue producerFailures;
+    private Queue producerScheduleFailures;
+    private Queue poison;
+    private MskTriggeredFunction consumer;
+
     public StreamingStack(Construct scope, String id, StackProps props, AppConfig config, IVpc vpc, ApiStack api) {
         super(scope, id, props);
         MskCluster msk = new MskCluster(this, "Msk", vpc, config);
         JavaFunction.Network inVpc = new JavaFunction.Network(vpc, msk.clientSecurityGroup());
         KafkaTopic topic = ticksTopic(config, msk, inVpc);
-        producer(config, msk, inVpc).getNode().addDependency(topic);
-        Queue poison = poisonQueue(config);
-        MskTriggeredFunction consumer = consumer(config, msk, api, poison);
+        producerSchedule = producer(config, msk, inVpc);
+        producerSchedule.getNode().addDependency(topic);
+        poison = poisonQueue(config);
+        consumer = consumer(config, msk, api, poison);
         // Poll only once the topic exists (and so SCRAM works).
         consumer.mapping().getNode().addDependency(topic);
 
@@ -71,6 +82,7 @@ public final class StreamingStack extends Stack {
                 .network(inVpc)
                 .build());
         msk.scramSecret().grantRead(provisioner.role());
+        topicProvisioner = provisioner;
         KafkaTopic topic = new KafkaTopic(this, "TicksTopic", KafkaTopic.Props.builder()
                 .provisioner(provisioner)
                 .topic(config.topic())
@@ -84,7 +96,11 @@ public final class StreamingStack extends Stack {
     }
 
     private Rule producer(AppConfig config, MskCluster msk, JavaFunction.Network inVpc) {
-        JavaFunction producer = new JavaFunction(this, "TickProducer", JavaFunction.Props.builder()
+        producerFailures = new DeadLetterQueue(this, "ProducerFailures", "the tick producer's runs", config.stage())
+                .queue();
+        producerScheduleFailures = new DeadLetterQueue(this, "ProducerScheduleFailures",
+                "the producer's schedule", config.stage()).queue();
+        producer = new JavaFunction(this, "TickProducer", JavaFunction.Props.builder()
                 .module("msk-producer")
                 .handler("dev.refarch.realtime.producer.TickProducerHandler::handleRequest")
                 .description("Publishes stock ticks to MSK, keyed by symbol")
@@ -101,15 +117,24 @@ public final class StreamingStack extends Stack {
                 // one concurrent execution, and no async retry of a failed run (Lambda's default is 2,
                 // which would bring it back next to the scheduled one). A schedule event that meets a
                 // running producer is throttled; Lambda keeps retrying a throttled event until its max
-                // age, so the minimum age (60 s) drops it within the minute instead of stacking runs.
+                // age, so the minimum age (60 s) drops it within the minute instead of stacking runs;
+                // a failed or dropped run is recorded in the producer's failure queue.
                 .reservedConcurrency(1)
-                .asyncInvocation(new JavaFunction.AsyncInvocation(0, Duration.seconds(60)))
+                .asyncInvocation(new JavaFunction.AsyncInvocation(0, Duration.seconds(60),
+                        new SqsDestination(producerFailures)))
                 .build());
         msk.scramSecret().grantRead(producer.role());
         return Rule.Builder.create(this, "ProducerSchedule")
                 .description("Runs the tick producer every minute (it emits for " + PRODUCER_RUN_SECONDS + " s)")
                 .schedule(Schedule.rate(Duration.minutes(1)))
-                .targets(List.of(LambdaFunction.Builder.create(producer.alias()).retryAttempts(0).build()))
+                // EventBridge retries only when it cannot hand the event to Lambda (throttled API,
+                // missing permission); a minute-old event would overlap the next run, so it goes to
+                // the schedule's dead-letter queue instead.
+                .targets(List.of(LambdaFunction.Builder.create(producer.alias())
+                        .retryAttempts(0)
+                        .maxEventAge(Duration.seconds(60))
+                        .deadLetterQueue(producerScheduleFailures)
+                        .build()))
                 .build();
     }
 
@@ -152,6 +177,41 @@ public final class StreamingStack extends Stack {
                 .build());
         api.api().api().grantMutation(consumer.function().role(), "publishTick");
         poison.grantSendMessages(consumer.function().role());
+        return consumer;
+    }
+
+    /** The scheduled tick producer. */
+    public JavaFunction producer() {
+        return producer;
+    }
+
+    /** The custom resource function that creates the topic at deploy. */
+    public JavaFunction topicProvisioner() {
+        return topicProvisioner;
+    }
+
+    /** The rule that starts the producer every minute. */
+    public Rule producerSchedule() {
+        return producerSchedule;
+    }
+
+    /** Producer runs that failed or were dropped (Lambda's on-failure destination of the alias). */
+    public Queue producerFailures() {
+        return producerFailures;
+    }
+
+    /** Schedule events EventBridge could not deliver to the producer. */
+    public Queue producerScheduleFailures() {
+        return producerScheduleFailures;
+    }
+
+    /** Poison ticks the consumer parked, with their reasons. */
+    public Queue poisonQueue() {
+        return poison;
+    }
+
+    /** The consumer, its mapping and its failure bucket. */
+    public MskTriggeredFunction consumer() {
         return consumer;
     }
 }

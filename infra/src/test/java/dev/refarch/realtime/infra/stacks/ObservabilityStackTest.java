@@ -1,0 +1,253 @@
+package dev.refarch.realtime.infra.stacks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refarch.realtime.infra.TestApps;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class ObservabilityStackTest {
+
+    private static final String STACK = "realtime-refarch-dev-observability";
+    private static Template template;
+    private static JsonNode json;
+
+    @BeforeAll
+    static void synth() {
+        template = observability(Map.of());
+        json = new ObjectMapper().valueToTree(template.toJSON());
+    }
+
+    private static Template observability(Map<String, Object> context) {
+        return Template.fromStack(TestApps.stack(TestApps.app(context), STACK));
+    }
+
+    private static String dashboardBody(Template t) {
+        JsonNode dashboards = new ObjectMapper().valueToTree(t.findResources("AWS::CloudWatch::Dashboard"));
+        assertEquals(1, dashboards.size());
+        return dashboards.elements().next().at("/Properties/DashboardBody").toString();
+    }
+
+    private static TreeSet<String> alarmNames(JsonNode template) {
+        TreeSet<String> names = new TreeSet<>();
+        template.path("Resources").fields().forEachRemaining(e -> {
+            if (e.getValue().path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
+                String description = e.getValue().at("/Properties/AlarmDescription").asText();
+                names.add(description.replaceAll(".*Runbook: README.md, \"([A-Za-z0-9]+)\"\\.$", "$1"));
+            }
+        });
+        return names;
+    }
+
+    @Test
+    void dashboardShowsTicksLagRotationsVotesAndTheApi() {
+        String body = dashboardBody(template);
+        // WAF's metrics are found by the web ACL's name.
+        assertTrue(body.contains("\\\"WebACL\\\",\\\"realtime-refarch-dev-api\\\""), body);
+        for (String shown : List.of("TicksPublished", "RecordsDelivered", "StaleTicks", "PoisonRecords", "OffsetLag",
+                "Duration", "Rotations", "AbandonedRotations", "TmdbFailures", "SuccessfulRequestLatency",
+                "4XXError", "5XXError", "Latency", "BlockedRequests", "MatchedEvents",
+                "ApproximateNumberOfMessagesVisible", "Throttles", "Errors")) {
+            assertTrue(body.contains(shown), "dashboard lacks " + shown);
+        }
+        // The metrics are read the way the functions emit them (Powertools EMF, Service dimension).
+        assertTrue(body.contains("\\\"RealtimeRefarch\\\",\\\"TicksPublished\\\",\\\"Service\\\",\\\"msk-producer\\\""), body);
+        assertTrue(body.contains("\\\"RealtimeRefarch\\\",\\\"RecordsDelivered\\\",\\\"Service\\\",\\\"msk-consumer\\\""), body);
+        assertTrue(body.contains("\\\"RealtimeRefarch\\\",\\\"Rotations\\\",\\\"Service\\\",\\\"movie-rotator\\\""), body);
+        // The consumer's timeout is drawn on its duration graph.
+        assertTrue(body.contains("300000"), body);
+    }
+
+    @Test
+    void everyFailureModeHasAnAlarmThatNotifiesTheTopicAndSaysWhatToDo() {
+        assertEquals(new TreeSet<>(List.of("ApiKeyRenewalFailures", "ApiKeyRenewalScheduleFailures",
+                "ApiKeyRenewerErrors", "ApiKeyRenewerThrottles", "AppSync5xxRate", "ConsumerErrors", "ConsumerLagGrowing", "ConsumerLagHigh",
+                "ConsumerThrottles", "PoisonTicks", "ProducerErrors", "ProducerFailures", "ProducerScheduleFailures",
+                "ProducerThrottles", "RotationScheduleFailures", "RotationsStopped", "RotatorErrors",
+                "RotatorThrottles", "SkippedBatchNoticeFailures", "TicksStopped", "TopicProvisionerErrors",
+                "TopicProvisionerThrottles")), alarmNames(json));
+        String topic = json.path("Resources").fieldNames().next();
+        List<String> problems = new ArrayList<>();
+        json.path("Resources").fields().forEachRemaining(e -> {
+            JsonNode props = e.getValue().path("Properties");
+            if (e.getValue().path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
+                if (!props.path("AlarmActions").toString().contains("AlarmTopic")
+                        || !props.path("OKActions").toString().contains("AlarmTopic")) {
+                    problems.add(e.getKey() + ": does not notify the alarm topic");
+                }
+                if (props.path("AlarmDescription").asText().length() < 60) {
+                    problems.add(e.getKey() + ": description says too little");
+                }
+            }
+        });
+        assertTrue(problems.isEmpty(), topic + String.join("\n", problems));
+    }
+
+    @Test
+    void thresholdsComeFromConfiguration() {
+        JsonNode custom = new ObjectMapper().valueToTree(observability(Map.of("consumerLagRecords", 77,
+                "ticksStoppedMinutes", 9, "rotationsMissed", 12, "rotationSeconds", 10)).toJSON());
+        List<JsonNode> alarms = new ArrayList<>();
+        custom.path("Resources").forEach(r -> {
+            if (r.path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
+                alarms.add(r.path("Properties"));
+            }
+        });
+        assertTrue(alarms.stream().anyMatch(a -> a.toString().contains("\"OffsetLag\"")
+                && a.path("Threshold").asDouble() == 77), "lag threshold");
+        assertTrue(alarms.stream().anyMatch(a -> a.path("AlarmDescription").asText().contains("for 9 min")
+                && a.path("EvaluationPeriods").asInt() == 9), "ticks stopped for 9 minutes");
+        // 12 rotations of 10 s: no completed rotation in 2 minutes.
+        assertTrue(alarms.stream().anyMatch(a -> a.path("MetricName").asText().equals("Rotations")
+                && a.path("Period").asInt() == 120 && a.path("TreatMissingData").asText().equals("breaching")),
+                "rotations stopped over 2 minutes");
+    }
+
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html (CloudWatch and EventBridge may publish to an
+    // encrypted topic only with a customer managed key whose policy lets them use it)
+    @Test
+    void alarmTopicIsEncryptedWithAKeyItsPublishersMayUseAndRefusesPlainHttp() {
+        template.hasResourceProperties("AWS::SNS::Topic", Match.objectLike(Map.of(
+                "KmsMasterKeyId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("AlarmTopicKey.*"), "Arn")))));
+        template.hasResourceProperties("AWS::KMS::Key", Match.objectLike(Map.of("EnableKeyRotation", true)));
+        JsonNode keyPolicy = json.findValue("KeyPolicy");
+        for (String service : List.of("cloudwatch.amazonaws.com", "events.amazonaws.com")) {
+            List<JsonNode> statements = new ArrayList<>();
+            keyPolicy.path("Statement").forEach(st -> {
+                if (st.path("Principal").path("Service").toString().contains(service)) {
+                    statements.add(st);
+                }
+            });
+            for (String action : List.of("kms:GenerateDataKey", "kms:Decrypt")) {
+                assertTrue(CfnModel.allows(statements, action, r -> true), service + " may not " + action);
+            }
+        }
+        Object denyPlainHttp = Match.objectLike(Map.of("Effect", "Deny",
+                "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))));
+        template.hasResourceProperties("AWS::SNS::TopicPolicy", Match.objectLike(Map.of("PolicyDocument",
+                Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(denyPlainHttp)))))));
+        template.resourceCountIs("AWS::SNS::Subscription", 0);
+        observability(Map.of("alarmEmail", "ops@example.com")).hasResourceProperties("AWS::SNS::Subscription",
+                Map.of("Protocol", "email", "Endpoint", "ops@example.com",
+                        "TopicArn", Match.objectLike(Map.of("Ref", Match.stringLikeRegexp("AlarmTopic.*")))));
+    }
+
+    // https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html and
+    // https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html (SizeRestrictions_BODY)
+    @Test
+    void webAclRateLimitsApiKeyClientsPerIpAndAppliesTheCommonRuleSet() {
+        Object apiKeyRequests = Map.of("SizeConstraintStatement", Match.objectLike(Map.of(
+                "FieldToMatch", Map.of("SingleHeader", Map.of("Name", "x-api-key")),
+                "ComparisonOperator", "GT", "Size", 0)));
+        Object rateRule = Match.objectLike(Map.of(
+                "Name", "ApiKeyRequestsPerIp",
+                "Action", Map.of("Block", Map.of()),
+                "Statement", Map.of("RateBasedStatement", Match.objectLike(Map.of(
+                        "Limit", 1000, "AggregateKeyType", "IP", "EvaluationWindowSec", 300,
+                        "ScopeDownStatement", apiKeyRequests)))));
+        Object commonRules = Match.objectLike(Map.of(
+                "Name", "AWSManagedRulesCommonRuleSet",
+                "OverrideAction", Map.of("None", Map.of()),
+                "Statement", Map.of("ManagedRuleGroupStatement", Match.objectLike(Map.of(
+                        "VendorName", "AWS", "Name", "AWSManagedRulesCommonRuleSet",
+                        "RuleActionOverrides", List.of(Map.of("Name", "SizeRestrictions_BODY",
+                                "ActionToUse", Map.of("Count", Map.of()))))))));
+        template.hasResourceProperties("AWS::WAFv2::WebACL", Match.objectLike(Map.of(
+                "Name", "realtime-refarch-dev-api",
+                "Scope", "REGIONAL",
+                "DefaultAction", Map.of("Allow", Map.of()),
+                "Rules", Match.arrayWith(List.of(rateRule, commonRules)))));
+        template.hasResourceProperties("AWS::WAFv2::WebACLAssociation", Match.objectLike(Map.of(
+                "WebACLArn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ApiFirewallWebAcl.*"), "Arn")))));
+        template.hasResourceProperties("AWS::WAFv2::LoggingConfiguration", Match.objectLike(Map.of(
+                "RedactedFields", List.of(Map.of("SingleHeader", Map.of("Name", "x-api-key")),
+                        Map.of("SingleHeader", Map.of("Name", "authorization"))))));
+        observability(Map.of("wafRateLimit", 250)).hasResourceProperties("AWS::WAFv2::WebACL",
+                Match.objectLike(Map.of("Rules", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Statement", Map.of("RateBasedStatement", Match.objectLike(Map.of("Limit", 250))))))))));
+        observability(Map.of("waf", "off")).resourceCountIs("AWS::WAFv2::WebACL", 0);
+    }
+
+    // https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html (the log group name must start
+    // with aws-waf-logs-; the destination ARN is the group's ARN without ":*")
+    @Test
+    void wafLogsGoToAnAwsWafLogsGroupNamedPerDeployment() {
+        template.hasResourceProperties("AWS::Logs::LogGroup", Match.objectLike(Map.of(
+                "LogGroupName", Match.objectLike(Map.of("Fn::Join", List.of("", Match.arrayWith(List.of(
+                        "aws-waf-logs-"))))),
+                "RetentionInDays", 7)));
+        String destination = json.findValue("LogDestinationConfigs").toString();
+        assertTrue(destination.contains(":log-group:") && !destination.contains(":*"), destination);
+    }
+
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html ("Object Created" events once
+    // EventBridge is enabled on the bucket)
+    @Test
+    void eachBatchSkippedIntoTheFailureBucketNotifiesTheTopic() {
+        Template streaming = Template.fromStack(TestApps.stack(TestApps.app(Map.of()), "realtime-refarch-dev-streaming"));
+        streaming.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of("NotificationConfiguration",
+                Map.of("EventBridgeConfiguration", Map.of("EventBridgeEnabled", true)))));
+        template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "EventPattern", Match.objectLike(Map.of("source", List.of("aws.s3"),
+                        "detail-type", List.of("Object Created"))),
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", Map.of("Ref", Match.stringLikeRegexp("AlarmTopic.*"))))))));
+    }
+
+    // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html (event source mapping metrics are
+    // published only when the mapping's MetricsConfig asks for them)
+    @Test
+    void consumerMappingPublishesItsEventErrorAndKafkaMetrics() {
+        Template streaming = Template.fromStack(TestApps.stack(TestApps.app(Map.of()), "realtime-refarch-dev-streaming"));
+        streaming.hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
+                "MetricsConfig", Map.of("Metrics", List.of("EventCount", "ErrorCount", "KafkaMetrics")))));
+    }
+
+    @Test
+    void withStreamingOffOnlyTheMovieAndApiSignalsRemain() {
+        JsonNode off = new ObjectMapper().valueToTree(observability(Map.of("streaming", "off")).toJSON());
+        assertEquals(new TreeSet<>(List.of("ApiKeyRenewalFailures", "ApiKeyRenewalScheduleFailures",
+                "ApiKeyRenewerErrors", "ApiKeyRenewerThrottles", "AppSync5xxRate", "RotationScheduleFailures",
+                "RotationsStopped", "RotatorErrors", "RotatorThrottles")), alarmNames(off));
+    }
+
+    // https://docs.aws.amazon.com/appsync/latest/APIReference/API_UpdateApiKey.html and the service authorization
+    // reference for AppSync (UpdateApiKey on the graphqlapi resource)
+    @Test
+    void apiKeyIsRenewedDailyByAFunctionAllowedToUpdateThatKeyAlone() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "dev.refarch.realtime.renewer.ApiKeyRenewerHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("VALID_DAYS", "365"))))));
+        template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "ScheduleExpression", "rate(1 day)",
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", Map.of("Ref", Match.stringLikeRegexp("ApiKeyRenewalRenewerLive.*"))))))));
+        List<JsonNode> grants = new ArrayList<>();
+        json.path("Resources").forEach(r -> r.findValues("Statement").forEach(list -> list.forEach(st -> {
+            if (st.path("Action").toString().contains("appsync:UpdateApiKey")) {
+                grants.add(st);
+            }
+        })));
+        assertEquals(1, grants.size(), grants.toString());
+        String resources = grants.get(0).path("Resource").toString();
+        assertTrue(!resources.contains("\"*\"") && resources.contains("GraphqlApi") && resources.contains("ApiKey"),
+                resources);
+        // A shorter configured validity is what each renewal sets, so a redeploy and a renewal agree.
+        observability(Map.of("apiKeyExpiryDays", 30)).hasResourceProperties("AWS::Lambda::Function",
+                Match.objectLike(Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of("VALID_DAYS", "30"))))));
+    }
+
+    @Test
+    void noStatementAllowsAWildcardAction() {
+        IamAssertions.assertNoWildcardActions(template);
+    }
+}
