@@ -75,6 +75,8 @@ final class LocalSystem {
                         "GRAPHQL_URL", simulator.graphqlUrl(),
                         "FAILURE_QUEUE_URL", sqs.failureQueueUrl(),
                         "MAX_TICKS_PER_REQUEST", "25",
+                        "TICK_DELIVERY", config.tickDelivery().id(),
+                        "TICK_CONFLATE_AFTER_SECONDS", Integer.toString(config.tickConflateAfterSeconds()),
                         "AWS_ENDPOINT_URL_SQS", sqs.endpoint().toString())));
 
         FunctionComponent broadcaster = new FunctionComponent(settings, "review-broadcaster", "review-broadcaster",
