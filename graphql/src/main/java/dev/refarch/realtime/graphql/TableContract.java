@@ -26,6 +26,11 @@ public final class TableContract {
          * move). A move for a lower number changes nothing.
          */
         public static final String ROTATION = "rotation";
+        /**
+         * Number, grows by one with every write to the row (vote or move), in that write: the
+         * broadcaster forwards it so clients keep the newest state.
+         */
+        public static final String VERSION = "version";
         /** The {@code Reaction} enum of the schema, in its order. */
         public static final List<String> REACTIONS = List.of("LOVE", "LIKE", "MEH", "UNKNOWN", "HATE");
 

@@ -22,7 +22,7 @@ class BackendMutationsTest {
 
     private static final Map<String, Object> MOVIE = movie();
     private static final Map<String, Object> REVIEW = Map.of("reaction", "LOVE", "movieId", "603", "count", 42,
-            "topMovieId", "603", "topMovieTitle", "The Matrix", "topCount", 42);
+            "topMovieId", "603", "topMovieTitle", "The Matrix", "topCount", 42, "version", 7);
     /** A symbol of this class alone: the ticks table is shared by every class of the run. */
     private static final String TICK_SYMBOL = "BKND";
     private static final Map<String, Object> TICK = Map.of("symbol", TICK_SYMBOL, "price", 181.5, "open", 180.0,

@@ -20,17 +20,21 @@ public final class ReviewsSeeder {
 
     // Placeholders everywhere: COUNT is a DynamoDB reserved word. DynamoDB rejects
     // placeholders that an expression does not use, hence one map per update.
-    private static final String RESET_COUNT = "SET #count = :zero";
+    // Every write to a row grows its version, so the review broadcaster's clients take the reset.
+    private static final String RESET_COUNT = "SET #count = :zero ADD #version :one";
     private static final Map<String, String> RESET_COUNT_NAMES = Map.of(
             "#reaction", Reviews.REACTION,
-            "#count", Reviews.COUNT);
-    private static final String RESET_ALL = "SET #count = :zero, #topCount = :zero REMOVE #topMovieId, #topMovieTitle";
+            "#count", Reviews.COUNT,
+            "#version", Reviews.VERSION);
+    private static final String RESET_ALL = "SET #count = :zero, #topCount = :zero REMOVE #topMovieId, #topMovieTitle "
+            + "ADD #version :one";
     private static final Map<String, String> RESET_ALL_NAMES = Map.of(
             "#reaction", Reviews.REACTION,
             "#count", Reviews.COUNT,
             "#topCount", Reviews.TOP_COUNT,
             "#topMovieId", Reviews.TOP_MOVIE_ID,
-            "#topMovieTitle", Reviews.TOP_MOVIE_TITLE);
+            "#topMovieTitle", Reviews.TOP_MOVIE_TITLE,
+            "#version", Reviews.VERSION);
     private static final AttributeValue ZERO = AttributeValue.fromN("0");
 
     private final DynamoDbClient dynamo;
@@ -74,7 +78,7 @@ public final class ReviewsSeeder {
                     // Only touch a row that exists, so a reset never writes a partial row.
                     .conditionExpression("attribute_exists(#reaction)")
                     .expressionAttributeNames(names)
-                    .expressionAttributeValues(Map.of(":zero", ZERO))
+                    .expressionAttributeValues(Map.of(":zero", ZERO, ":one", AttributeValue.fromN("1")))
                     .returnValues(ReturnValue.ALL_OLD))
                     .attributes();
             outcomes.add(new RowOutcome(reaction, action, count(before)));

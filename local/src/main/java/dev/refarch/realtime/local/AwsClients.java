@@ -6,6 +6,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -20,6 +21,12 @@ final class AwsClients {
 
     static DynamoDbClient dynamo(URI endpoint) {
         return DynamoDbClient.builder().endpointOverride(endpoint).region(Region.of(LocalSettings.REGION))
+                .credentialsProvider(CREDENTIALS).httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    /** DynamoDB Local serves the Streams API on its own endpoint. */
+    static DynamoDbStreamsClient dynamoStreams(URI endpoint) {
+        return DynamoDbStreamsClient.builder().endpointOverride(endpoint).region(Region.of(LocalSettings.REGION))
                 .credentialsProvider(CREDENTIALS).httpClient(UrlConnectionHttpClient.create()).build();
     }
 

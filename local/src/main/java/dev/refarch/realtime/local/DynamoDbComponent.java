@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 /**
  * DynamoDB Local, in memory, in this JVM, on 127.0.0.1 (its own launcher binds every interface,
  * so its request handler is served by a Jetty connector here). Creates every table the API's
- * data sources name ({@link ApiDefinition}, keyed as {@link TableContract} says), streams on, and
+ * data sources name ({@link ApiDefinition}, keyed as {@link TableContract} says), streams on (new
+ * images, as the API stack streams the Reviews table to the review broadcaster), and
  * seeds the Reviews rows with the CLI task's own {@link ReviewsSeeder}.
  */
 final class DynamoDbComponent implements Component {
@@ -93,7 +94,7 @@ final class DynamoDbComponent implements Component {
                 .attributeDefinitions(AttributeDefinition.builder()
                         .attributeName(partitionKey).attributeType(ScalarAttributeType.S).build())
                 .keySchema(KeySchemaElement.builder().attributeName(partitionKey).keyType(KeyType.HASH).build())
-                .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
+                .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_IMAGE)));
     }
 
     /**

@@ -75,14 +75,23 @@ final class LocalSystem {
                         "GRAPHQL_URL", simulator.graphqlUrl(),
                         "FAILURE_QUEUE_URL", sqs.failureQueueUrl(),
                         "MAX_TICKS_PER_REQUEST", "25",
+                        "TICK_DELIVERY", config.tickDelivery().id(),
+                        "TICK_CONFLATE_AFTER_SECONDS", Integer.toString(config.tickConflateAfterSeconds()),
                         "AWS_ENDPOINT_URL_SQS", sqs.endpoint().toString())));
+
+        FunctionComponent broadcaster = new FunctionComponent(settings, "review-broadcaster", "review-broadcaster",
+                "dev.refarch.realtime.broadcaster.ReviewBroadcasterHandler::handleRequest", 30,
+                new LazyEnv(() -> Map.of(
+                        "GRAPHQL_URL", simulator.graphqlUrl(),
+                        "REVIEW_BROADCAST_MILLIS", Integer.toString(config.reviewBroadcastMillis()))));
 
         // Stages: each one's components need only the stages before it, and start in parallel.
         stages = List.of(
                 List.of(secrets, tmdb, kafka, dynamo, sqs, s3),
                 List.of(simulator, new TopicComponent(settings, provisioner)),
-                List.of(rotator, consumer, producer),
-                List.of(new EventSourceMappingComponent(settings, kafka, consumer, s3)),
+                List.of(rotator, consumer, producer, broadcaster),
+                List.of(new EventSourceMappingComponent(settings, kafka, consumer, s3),
+                        new StreamMappingComponent(settings, dynamo, "reviews", broadcaster)),
                 List.of(new ScheduleComponent(settings, "rotation-schedule", rotator,
                                 Duration.ofSeconds(config.rotationSeconds())),
                         new ScheduleComponent(settings, "producer-schedule", producer, Duration.ofMinutes(1))));

@@ -90,7 +90,7 @@ class ReviewsSeederTest {
 
         assertEquals("reset LOVE (count 5 -> 0)", lines(outcomes).get(0));
         tables.rows(table).forEach((reaction, row) ->
-                assertEquals(ReviewsTableFixture.votedRow(reaction, 0), row));
+                assertEquals(versioned(ReviewsTableFixture.votedRow(reaction, 0), 1), row));
     }
 
     @Test
@@ -107,8 +107,28 @@ class ReviewsSeederTest {
                 Map.of(Reviews.REACTION, AttributeValue.fromS(reaction),
                         Reviews.COUNT, AttributeValue.fromN("0"),
                         Reviews.MOVIE_ID, AttributeValue.fromS("movie-42"),
-                        Reviews.TOP_COUNT, AttributeValue.fromN("0")),
+                        Reviews.TOP_COUNT, AttributeValue.fromN("0"),
+                        Reviews.VERSION, AttributeValue.fromN("1")),
                 row));
+    }
+
+    /** A reset is a write like a vote: the row's version grows, so broadcast clients take the zero. */
+    @Test
+    void resetGrowsEachRowsVersion() {
+        String table = tables.newTable();
+        tables.put(table, versioned(ReviewsTableFixture.votedRow("LIKE", 9), 41));
+        ReviewsSeeder seeder = new ReviewsSeeder(dynamo, table);
+
+        seeder.reset(false);
+        assertEquals("42", tables.rows(table).get("LIKE").get(Reviews.VERSION).n());
+        seeder.reset(true);
+        assertEquals("43", tables.rows(table).get("LIKE").get(Reviews.VERSION).n());
+    }
+
+    private static Map<String, AttributeValue> versioned(Map<String, AttributeValue> row, long version) {
+        Map<String, AttributeValue> copy = new java.util.HashMap<>(row);
+        copy.put(Reviews.VERSION, AttributeValue.fromN(Long.toString(version)));
+        return copy;
     }
 
     @Test
@@ -122,7 +142,7 @@ class ReviewsSeederTest {
                 "created HATE"), lines(outcomes));
         Map<String, Map<String, AttributeValue>> rows = tables.rows(table);
         assertEquals(InitialReviewRows.initialItem("HATE"), rows.get("HATE"));
-        assertEquals(ReviewsTableFixture.votedRow("LOVE", 0), rows.get("LOVE"));
+        assertEquals(versioned(ReviewsTableFixture.votedRow("LOVE", 0), 1), rows.get("LOVE"));
     }
 
     @Test

@@ -27,6 +27,12 @@ import java.util.regex.Pattern;
  * @param symbols            stock symbols the producer publishes
  * @param failureRetentionDays days the failure bucket keeps the records the consumer's event
  *                           source mapping gave up on (for {@code ticks replay})
+ * @param reviewBroadcastMillis least milliseconds between two review broadcasts of the review
+ *                           broadcaster (0 broadcasts every stream batch at once)
+ * @param tickDelivery       {@code all} (lossless) or {@code latest}: a catching-up consumer
+ *                           delivers only the newest tick of each symbol of a batch
+ * @param tickConflateAfterSeconds with {@code latest}, how old a batch's records must be
+ *                           before it is conflated
  */
 public record AppConfig(
         String appName,
@@ -41,7 +47,10 @@ public record AppConfig(
         String topic,
         int topicPartitions,
         List<String> symbols,
-        int failureRetentionDays) {
+        int failureRetentionDays,
+        int reviewBroadcastMillis,
+        TickDelivery tickDelivery,
+        int tickConflateAfterSeconds) {
 
     /** The availability zones the VPC spans; broker counts are multiples of it. */
     public static final int AVAILABILITY_ZONES = 2;
@@ -77,7 +86,10 @@ public record AppConfig(
                 r.matching("topic", "market-ticks", TOPIC, "1-249 of a-z, A-Z, 0-9, '.', '_', '-'"),
                 r.intIn("topicPartitions", 10, 1, 1000),
                 r.symbols("symbols", List.of("AMZN", "AAPL", "MSFT", "GOOGL", "NVDA")),
-                r.intIn("failureRetentionDays", 30, 1, 365));
+                r.intIn("failureRetentionDays", 30, 1, 365),
+                r.intIn("reviewBroadcastMillis", 500, 0, 60_000),
+                r.oneOf("tickDelivery", TickDelivery.ALL, TickDelivery.class),
+                r.intIn("tickConflateAfterSeconds", 30, 1, 3600));
         r.throwIfInvalid();
         return config;
     }

@@ -5,6 +5,7 @@ import dev.refarch.realtime.graphql.TableContract;
 import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.config.Stage;
 import dev.refarch.realtime.infra.constructs.RealtimeApi;
+import dev.refarch.realtime.infra.constructs.ReviewBroadcaster;
 import dev.refarch.realtime.infra.constructs.ReviewsSeed;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -17,13 +18,15 @@ import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.constructs.Construct;
 
 /**
  * The GraphQL API both experiences use: the AppSync API with its resolvers, the Reviews,
- * Movies and Ticks tables, and the Reviews rows seeded at deploy.
+ * Movies and Ticks tables, the Reviews rows seeded at deploy, and the review broadcaster that
+ * publishes the rows' changes from the Reviews table's stream.
  */
 public final class ApiStack extends Stack {
 
@@ -40,13 +43,15 @@ public final class ApiStack extends Stack {
     private final Table moviesTable;
     private final Table ticksTable;
     private final RealtimeApi api;
+    private final ReviewBroadcaster reviewBroadcaster;
 
     public ApiStack(Construct scope, String id, StackProps props, AppConfig config, LocalDate synthDay) {
         super(scope, id, props);
-        reviewsTable = table("ReviewsTable", TableContract.Reviews.REACTION, config.stage());
-        moviesTable = table("MoviesTable", TableContract.Movies.PK, config.stage());
+        // Its stream feeds the review broadcaster: every vote and every move, as the row's new image.
+        reviewsTable = table("ReviewsTable", TableContract.Reviews.REACTION, config.stage(), StreamViewType.NEW_IMAGE);
+        moviesTable = table("MoviesTable", TableContract.Movies.PK, config.stage(), null);
         // The latest tick of each symbol: publishTick writes it only for a higher sequence.
-        ticksTable = table("TicksTable", TableContract.Ticks.SYMBOL, config.stage());
+        ticksTable = table("TicksTable", TableContract.Ticks.SYMBOL, config.stage(), null);
 
         // Counted from the start of the synth day, so a day's templates are identical.
         long expiresAt = synthDay.plusDays(config.apiKeyExpiryDays()).atStartOfDay(ZoneOffset.UTC)
@@ -58,6 +63,9 @@ public final class ApiStack extends Stack {
                 config.stage()));
 
         new ReviewsSeed(this, "ReviewsSeed", reviewsTable, config.stage());
+        // In this stack: it lives and dies with the table's stream and the API it publishes to.
+        reviewBroadcaster = new ReviewBroadcaster(this, "ReviewBroadcaster", new ReviewBroadcaster.Props(
+                reviewsTable, api.api(), config.reviewBroadcastMillis(), config.stage()));
 
         output(GRAPHQL_URL_OUTPUT, api.api().getGraphqlUrl(), "GraphQL endpoint (HTTPS)");
         output(REALTIME_URL_OUTPUT, api.realtimeUrl(), "Real-time endpoint for subscriptions (WSS)");
@@ -68,8 +76,9 @@ public final class ApiStack extends Stack {
         output(TICKS_TABLE_OUTPUT, ticksTable.getTableName(), "Ticks table: the latest tick of each symbol");
     }
 
-    private Table table(String id, String partitionKey, Stage stage) {
+    private Table table(String id, String partitionKey, Stage stage, StreamViewType stream) {
         return Table.Builder.create(this, id)
+                .stream(stream)
                 .partitionKey(Attribute.builder().name(partitionKey).type(AttributeType.STRING).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .encryption(TableEncryption.AWS_MANAGED)
@@ -98,5 +107,10 @@ public final class ApiStack extends Stack {
 
     public RealtimeApi api() {
         return api;
+    }
+
+    /** The function that broadcasts Reviews rows from the table's stream. */
+    public ReviewBroadcaster reviewBroadcaster() {
+        return reviewBroadcaster;
     }
 }

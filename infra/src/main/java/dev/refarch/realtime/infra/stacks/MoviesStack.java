@@ -17,7 +17,7 @@ import software.constructs.Construct;
 /**
  * The movie experience's backend: the TMDb key secret, the rotator function and its schedule.
  * The rotator may read its secret, write the two tables with the exact operations it runs, and
- * call exactly the two backend mutations it uses.
+ * call exactly the one backend mutation it uses.
  */
 public final class MoviesStack extends Stack {
 
@@ -63,7 +63,8 @@ public final class MoviesStack extends Stack {
         // UpdateItem: the attempt count of a pending rotation.
         api.moviesTable().grant(rotator.role(), "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem");
-        api.api().api().grantMutation(rotator.role(), "setCurrentMovie", "publishReview");
+        // Only the movie: the moved rows reach clients through the review broadcaster (ApiStack).
+        api.api().api().grantMutation(rotator.role(), "setCurrentMovie");
 
         schedule = new RotationSchedule(this, "RotationSchedule", RotationSchedule.Props.builder()
                 .target(rotator.alias())

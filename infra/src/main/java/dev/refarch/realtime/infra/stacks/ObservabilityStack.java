@@ -6,6 +6,7 @@ import dev.refarch.realtime.infra.constructs.AlarmTopic;
 import dev.refarch.realtime.infra.constructs.ApiFirewall;
 import dev.refarch.realtime.infra.constructs.ApiKeyRenewal;
 import dev.refarch.realtime.infra.constructs.DeadLetterQueue;
+import dev.refarch.realtime.infra.constructs.ReviewBroadcaster;
 import dev.refarch.realtime.infra.constructs.JavaFunction;
 import dev.refarch.realtime.infra.constructs.RunbookAlarms;
 import dev.refarch.realtime.infra.constructs.RunbookAlarms.Spec;
@@ -64,7 +65,7 @@ public final class ObservabilityStack extends Stack {
         alarms = new RunbookAlarms(this, "Alarms", topic);
 
         apiRow(config, ops, api);
-        moviesRow(config, ops, movies);
+        moviesRow(config, ops, movies, api);
         if (streaming != null) {
             tickerRows(config, ops, streaming);
         }
@@ -73,6 +74,7 @@ public final class ObservabilityStack extends Stack {
         Map<String, JavaFunction> functions = new LinkedHashMap<>();
         functions.put("ApiKeyRenewer", renewal.function());
         functions.put("Rotator", movies.rotator());
+        functions.put("ReviewBroadcaster", api.reviewBroadcaster().function());
         if (streaming != null) {
             functions.put("Producer", streaming.producer());
             functions.put("Consumer", streaming.consumer().function());
@@ -84,6 +86,7 @@ public final class ObservabilityStack extends Stack {
         queues.put("ApiKeyRenewalFailures", renewal.failures());
         queues.put("ApiKeyRenewalScheduleFailures", renewal.scheduleFailures());
         queues.put("RotationScheduleFailures", movies.schedule().failures());
+        queues.put("ReviewBroadcastFailures", api.reviewBroadcaster().failures());
         if (streaming != null) {
             queues.put("ProducerScheduleFailures", streaming.producerScheduleFailures());
             queues.put("ProducerFailures", streaming.producerFailures());
@@ -147,7 +150,7 @@ public final class ObservabilityStack extends Stack {
         rows.add(row);
     }
 
-    private void moviesRow(AppConfig config, OperationsConfig ops, MoviesStack movies) {
+    private void moviesRow(AppConfig config, OperationsConfig ops, MoviesStack movies, ApiStack api) {
         String service = movies.rotator().serviceName();
         Metric rotations = app("Rotations", service, MINUTE);
         // The window in which at least one rotation must complete, in whole minutes (CloudWatch periods).
@@ -170,7 +173,9 @@ public final class ObservabilityStack extends Stack {
                                 .label("TMDb failures")
                                 .period(MINUTE)
                                 .build())),
-                // The review broadcaster (issue 9) adds its broadcasts per second to this row.
+                graph("Review broadcasts per minute (at most " + (60_000 / Math.max(1, config.reviewBroadcastMillis()))
+                        + " per shard)", List.of(app(ReviewBroadcaster.BROADCASTS_METRIC,
+                                api.reviewBroadcaster().function().serviceName(), MINUTE))),
                 TextWidget.Builder.create()
                         .markdown("**Age of the current movie.** At most " + window.toMinutes() + " min while the "
                                 + "`RotationsStopped` alarm is OK; the rotator emits no age metric of its own.")
@@ -311,6 +316,10 @@ public final class ObservabilityStack extends Stack {
                     + "holds the error): read the ApiKeyRenewer log group, fix the cause (often IAM), then invoke the "
                     + "renewer's live alias once. The key lapses when its expiry passes (ApiKey output, aws appsync "
                     + "list-api-keys).";
+            case "ReviewBroadcastFailures" -> "A batch of Reviews stream records could not be broadcast after its "
+                    + "retries (the message names the shard and sequence numbers): viewers' counts caught up at the "
+                    + "next vote or rotation; read the ReviewBroadcaster log group for the cause (AppSync errors, "
+                    + "IAM), fix it, then purge.";
             case "ProducerFailures" -> "A producer run failed or was dropped (the message holds the error): read the "
                     + "producer's log group for that run; the next minute's run starts on its own.";
             default -> "EventBridge could not start a scheduled run (the message carries the error code and "

@@ -163,7 +163,10 @@ public final class StreamingStack extends Stack {
                         .timeout(CONSUMER_TIMEOUT)
                         .environment(Map.of("GRAPHQL_URL", api.api().api().getGraphqlUrl(),
                                 "FAILURE_QUEUE_URL", poison.getQueueUrl(),
-                                "MAX_TICKS_PER_REQUEST", "25"))
+                                "MAX_TICKS_PER_REQUEST", "25",
+                                // Catch-up conflation (all: lossless; latest: newest tick per symbol of an old batch).
+                                "TICK_DELIVERY", config.tickDelivery().id(),
+                                "TICK_CONFLATE_AFTER_SECONDS", Integer.toString(config.tickConflateAfterSeconds())))
                         .stage(config.stage())
                         .build())
                 .cluster(msk)

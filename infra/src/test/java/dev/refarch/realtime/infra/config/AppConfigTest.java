@@ -22,6 +22,9 @@ class AppConfigTest {
         assertEquals(10, config.rotationSeconds());
         assertEquals(List.of("AMZN", "AAPL", "MSFT", "GOOGL", "NVDA"), config.symbols());
         assertEquals(30, config.failureRetentionDays());
+        assertEquals(500, config.reviewBroadcastMillis());
+        assertEquals(TickDelivery.ALL, config.tickDelivery());
+        assertEquals(30, config.tickConflateAfterSeconds());
         assertEquals("realtime-refarch-dev", config.prefix());
     }
 
@@ -60,6 +63,9 @@ class AppConfigTest {
         "topic|ticks topic|1-249 of",
         "topicPartitions|0|an integer from 1 to 1000",
         "failureRetentionDays|0|an integer from 1 to 365",
+        "reviewBroadcastMillis|60001|an integer from 0 to 60000",
+        "tickDelivery|newest|one of [all, latest]",
+        "tickConflateAfterSeconds|0|an integer from 1 to 3600",
         "symbols|amzn|distinct symbols",
         "symbols|AMZN,AMZN|distinct symbols",
         "appName|Realtime_Refarch|2-24 of a-z",

@@ -168,4 +168,99 @@ class ApiStackTest {
         assertTrue(json.at("/Outputs/ReviewsTableName/Value/Ref").asText().startsWith("ReviewsTable"));
         assertTrue(json.at("/Outputs/TicksTableName/Value/Ref").asText().startsWith("TicksTable"));
     }
+
+    @Test
+    void reviewsTableStreamsNewImagesAndTheOtherTablesNone() {
+        template.hasResourceProperties("AWS::DynamoDB::Table", Match.objectLike(Map.of(
+                "KeySchema", List.of(Map.of("AttributeName", "reaction", "KeyType", "HASH")),
+                "StreamSpecification", Map.of("StreamViewType", "NEW_IMAGE"))));
+        for (String key : List.of("pk", "symbol")) {
+            template.hasResourceProperties("AWS::DynamoDB::Table", Match.objectLike(Map.of(
+                    "KeySchema", List.of(Map.of("AttributeName", key, "KeyType", "HASH")),
+                    "StreamSpecification", Match.absent())));
+        }
+    }
+
+    /**
+     * One batch per shard at a time (ParallelizationFactor 1) so one environment paces the shard;
+     * no batching window (whole seconds only); partial batch responses, bisection, bounded retries
+     * and an on-failure destination (services-ddb-params.html, services-ddb-batchfailurereporting.html).
+     */
+    @Test
+    void broadcasterMappingReadsTheReviewsStreamOneBatchPerShardWithBoundedRetriesAndAFailureQueue() {
+        template.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
+        template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
+                "EventSourceArn", Map.of("Fn::GetAtt", List.of(logicalId("ReviewsTable", "AWS::DynamoDB::Table"),
+                        "StreamArn")),
+                "StartingPosition", "LATEST",
+                "BatchSize", 10000,
+                "ParallelizationFactor", 1,
+                "BisectBatchOnFunctionError", true,
+                "MaximumRetryAttempts", 5,
+                "MaximumRecordAgeInSeconds", 300,
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
+                "DestinationConfig", Map.of("OnFailure", Map.of("Destination", Map.of("Fn::GetAtt",
+                        List.of(logicalId("ReviewBroadcasterFailureQueue", "AWS::SQS::Queue"), "Arn")))))));
+        JsonNode mapping = resources("AWS::Lambda::EventSourceMapping").get(0);
+        assertTrue(mapping.at("/Properties/MaximumBatchingWindowInSeconds").isMissingNode(), mapping.toString());
+        assertTrue(mapping.at("/Properties/FunctionName").toString().contains("ReviewBroadcasterFunctionLive")
+                        && mapping.at("/Properties/FunctionName").toString().contains(":live"),
+                "the mapping invokes the live alias, so SnapStart serves it: " + mapping);
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true,
+                "MessageRetentionPeriod", 1209600));
+    }
+
+    @Test
+    void broadcasterIsJava25WithSnapStartAndTheConfiguredInterval() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "dev.refarch.realtime.broadcaster.ReviewBroadcasterHandler::handleRequest",
+                "Runtime", "java25",
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("REVIEW_BROADCAST_MILLIS", "500",
+                        "POWERTOOLS_SERVICE_NAME", "review-broadcaster"))))));
+        Template fast = Template.fromStack(TestApps.stack(TestApps.app(Map.of("reviewBroadcastMillis", 250)),
+                "realtime-refarch-dev-api"));
+        fast.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("REVIEW_BROADCAST_MILLIS", "250"))))));
+    }
+
+    @Test
+    void broadcasterMayCallPublishReviewAndNoOtherField() {
+        List<String> fields = new java.util.ArrayList<>();
+        for (JsonNode statement : json.findValues("Statement")) {
+            statement.forEach(s -> {
+                if (s.path("Action").toString().contains("appsync:GraphQL")) {
+                    JsonNode resource = s.path("Resource");
+                    if (resource.isArray()) {
+                        resource.forEach(r -> fields.add(r.toString()));
+                    } else {
+                        fields.add(resource.toString());
+                    }
+                }
+            });
+        }
+        assertEquals(1, fields.size(), fields.toString());
+        assertTrue(fields.get(0).contains("/types/Mutation/fields/publishReview\""), fields.toString());
+    }
+
+    private static String logicalId(String prefix, String type) {
+        java.util.Iterator<Map.Entry<String, JsonNode>> it = json.path("Resources").fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().startsWith(prefix) && e.getValue().path("Type").asText().equals(type)) {
+                return e.getKey();
+            }
+        }
+        throw new AssertionError("no " + type + " starting with " + prefix);
+    }
+
+    private static List<JsonNode> resources(String type) {
+        List<JsonNode> found = new java.util.ArrayList<>();
+        json.path("Resources").forEach(r -> {
+            if (r.path("Type").asText().equals(type)) {
+                found.add(r);
+            }
+        });
+        return found;
+    }
 }

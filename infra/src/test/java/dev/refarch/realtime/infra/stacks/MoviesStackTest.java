@@ -131,7 +131,7 @@ class MoviesStackTest {
     }
 
     @Test
-    void rotatorMayCallExactlyItsTwoBackendMutations() {
+    void rotatorMayCallExactlyItsOneBackendMutation() {
         List<String> fields = new ArrayList<>();
         for (JsonNode statement : json.findValues("Statement")) {
             statement.forEach(s -> {
@@ -140,9 +140,9 @@ class MoviesStackTest {
                 }
             });
         }
-        assertEquals(2, fields.size(), fields.toString());
+        // The moved rows go out through the review broadcaster: the rotator may not publish reviews.
+        assertEquals(1, fields.size(), fields.toString());
         assertTrue(fields.stream().anyMatch(f -> f.contains("/types/Mutation/fields/setCurrentMovie\"")), fields.toString());
-        assertTrue(fields.stream().anyMatch(f -> f.contains("/types/Mutation/fields/publishReview\"")), fields.toString());
     }
 
     @Test

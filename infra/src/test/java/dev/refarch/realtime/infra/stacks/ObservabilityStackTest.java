@@ -63,6 +63,7 @@ class ObservabilityStackTest {
         assertTrue(body.contains("\\\"RealtimeRefarch\\\",\\\"TicksPublished\\\",\\\"Service\\\",\\\"msk-producer\\\""), body);
         assertTrue(body.contains("\\\"RealtimeRefarch\\\",\\\"RecordsDelivered\\\",\\\"Service\\\",\\\"msk-consumer\\\""), body);
         assertTrue(body.contains("\\\"RealtimeRefarch\\\",\\\"Rotations\\\",\\\"Service\\\",\\\"movie-rotator\\\""), body);
+        assertTrue(body.contains("\\\"RealtimeRefarch\\\",\\\"ReviewBroadcasts\\\",\\\"Service\\\",\\\"review-broadcaster\\\""), body);
         // The consumer's timeout is drawn on its duration graph.
         assertTrue(body.contains("300000"), body);
     }
@@ -72,7 +73,8 @@ class ObservabilityStackTest {
         assertEquals(new TreeSet<>(List.of("ApiKeyRenewalFailures", "ApiKeyRenewalScheduleFailures",
                 "ApiKeyRenewerErrors", "ApiKeyRenewerThrottles", "AppSync5xxRate", "ConsumerErrors", "ConsumerLagGrowing", "ConsumerLagHigh",
                 "ConsumerThrottles", "PoisonTicks", "ProducerErrors", "ProducerFailures", "ProducerScheduleFailures",
-                "ProducerThrottles", "RotationScheduleFailures", "RotationsStopped", "RotatorErrors",
+                "ProducerThrottles", "ReviewBroadcastFailures", "ReviewBroadcasterErrors", "ReviewBroadcasterThrottles",
+                "RotationScheduleFailures", "RotationsStopped", "RotatorErrors",
                 "RotatorThrottles", "SkippedBatchNoticeFailures", "TicksStopped", "TopicProvisionerErrors",
                 "TopicProvisionerThrottles")), alarmNames(json));
         String topic = json.path("Resources").fieldNames().next();
@@ -216,7 +218,8 @@ class ObservabilityStackTest {
     void withStreamingOffOnlyTheMovieAndApiSignalsRemain() {
         JsonNode off = new ObjectMapper().valueToTree(observability(Map.of("streaming", "off")).toJSON());
         assertEquals(new TreeSet<>(List.of("ApiKeyRenewalFailures", "ApiKeyRenewalScheduleFailures",
-                "ApiKeyRenewerErrors", "ApiKeyRenewerThrottles", "AppSync5xxRate", "RotationScheduleFailures",
+                "ApiKeyRenewerErrors", "ApiKeyRenewerThrottles", "AppSync5xxRate", "ReviewBroadcastFailures",
+                "ReviewBroadcasterErrors", "ReviewBroadcasterThrottles", "RotationScheduleFailures",
                 "RotationsStopped", "RotatorErrors", "RotatorThrottles")), alarmNames(off));
     }
 

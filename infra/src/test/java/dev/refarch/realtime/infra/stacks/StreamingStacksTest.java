@@ -156,6 +156,20 @@ class StreamingStacksTest {
     }
 
     @Test
+    void consumerDeliversEveryTickByDefaultAndConflatesOldBatchesWhenConfigured() {
+        streaming.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "TICK_DELIVERY", "all", "TICK_CONFLATE_AFTER_SECONDS", "30"))))));
+        Template latest = Template.fromStack(TestApps.stack(TestApps.app(Map.of("tickDelivery", "latest",
+                "tickConflateAfterSeconds", 120)), "realtime-refarch-dev-streaming"));
+        latest.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "TICK_DELIVERY", "latest", "TICK_CONFLATE_AFTER_SECONDS", "120"))))));
+    }
+
+    @Test
     void consumerTimeoutLetsElevenInvocationsOutlastAThirtyMinuteOutage() {
         JsonNode consumer = function("dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest");
         assertEquals(300, consumer.path("Timeout").asInt());

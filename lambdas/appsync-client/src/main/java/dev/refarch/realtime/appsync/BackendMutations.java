@@ -12,9 +12,12 @@ public final class BackendMutations {
     public static final AliasedMutation PUBLISH_TICK = new AliasedMutation("publishTick", "tick", "TickInput!",
             "symbol price open high low volume timestamp sequence");
 
-    /** {@code publishReview(review: ReviewInput!): Review}, sent by the movie rotator (five per rotation). */
+    /**
+     * {@code publishReview(review: ReviewInput!): Review}, sent by the review broadcaster (the rows
+     * that changed, from the Reviews table's stream).
+     */
     public static final AliasedMutation PUBLISH_REVIEW = new AliasedMutation("publishReview", "review",
-            "ReviewInput!", "reaction movieId count topMovieId topMovieTitle topCount");
+            "ReviewInput!", "reaction movieId count topMovieId topMovieTitle topCount version");
 
     /** {@code setCurrentMovie(movie: MovieInput!): Movie}, sent by the movie rotator. */
     public static final AliasedMutation SET_CURRENT_MOVIE = new AliasedMutation("setCurrentMovie", "movie",

@@ -117,7 +117,7 @@ public final class MovieRotator {
         List<RowMove> moves;
         try {
             moves = rows.moveAll(rotation.from(), rotation.to(), rotation.rotation());
-            broadcast.send(rotation.to(), rotation.rotation(), moves.stream().map(RowMove::row).toList(), timeLeft);
+            broadcast.send(rotation.to(), rotation.rotation(), timeLeft);
         } catch (StaleRotationException e) {
             LOG.warn("Rotation {} is stale, a newer one got there first; this invocation changes nothing more: {}",
                     rotation.rotation(), e.getMessage());

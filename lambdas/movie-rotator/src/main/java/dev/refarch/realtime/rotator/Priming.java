@@ -25,8 +25,6 @@ final class Priming implements Resource {
                 .map(r -> new ReviewRow(r, movie.id(), 0, null, null, 0)).toList();
         JSON.writeValueAsBytes(java.util.Map.of("query", RotationBroadcast.MOVIE_OPERATION,
                 "variables", RotationBroadcast.movieVariables(movie, 1)));
-        JSON.writeValueAsBytes(java.util.Map.of("query", RotationBroadcast.REVIEWS_OPERATION,
-                "variables", RotationBroadcast.reviewVariables(rows)));
         JSON.writeValueAsBytes(RotationResult.rotated(movie, rows.stream()
                 .map(r -> new RowMove(r, OptionalLong.of(0), false, 1)).toList()).summary());
         MovieItems.fromItem(MovieItems.toItem(movie));

@@ -26,6 +26,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * resets when it did not. If a vote lands between A's and B's evaluation both conditions can
  * fail in turn, so they alternate, a bounded number of times.
  *
+ * <p>Every move also grows the row's {@code version} by one in the same write (as every vote
+ * does), so the review broadcaster, which publishes the row from the table's stream, gives
+ * clients a number that orders the move among the votes.
+ *
  * <p>Fenced: every move stores its rotation number on the row and requires the row's to be
  * lower, so an invocation of an older rotation that stalled while newer ones ran can never
  * move a row back to its own movie (which would lose the newer movie's votes); it gets a
@@ -37,9 +41,9 @@ public final class ReviewRowMover {
     public static final int MAX_ATTEMPTS = 50;
 
     private static final String MOVE_AND_RECORD = "SET #topMovieId = :from, #topMovieTitle = :fromTitle, "
-            + "#topCount = #count, #count = :zero, #movieId = :to, #rotation = :rotation";
+            + "#topCount = #count, #count = :zero, #movieId = :to, #rotation = :rotation ADD #version :one";
     private static final String MOVE = "SET #count = :zero, #movieId = :to, #topCount = if_not_exists(#topCount, :zero), "
-            + "#rotation = :rotation";
+            + "#rotation = :rotation ADD #version :one";
     /** Only a newer rotation moves a row. */
     private static final String FENCE = "(attribute_not_exists(#rotation) OR #rotation < :rotation)";
 
@@ -128,9 +132,10 @@ public final class ReviewRowMover {
     private UpdateItemRequest update(String reaction, String expected, boolean record, boolean leaderboardRun,
             Movie from, Movie to, long rotation) {
         Map<String, String> names = new HashMap<>(Map.of("#count", Reviews.COUNT, "#movieId", Reviews.MOVIE_ID,
-                "#topCount", Reviews.TOP_COUNT, "#rotation", Reviews.ROTATION));
+                "#topCount", Reviews.TOP_COUNT, "#rotation", Reviews.ROTATION, "#version", Reviews.VERSION));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":zero", AttributeValue.fromN("0"),
-                ":to", AttributeValue.fromS(to.id()), ":rotation", AttributeValue.fromN(Long.toString(rotation))));
+                ":to", AttributeValue.fromS(to.id()), ":rotation", AttributeValue.fromN(Long.toString(rotation)),
+                ":one", AttributeValue.fromN("1")));
         String condition = FENCE + " AND " + (expected == null ? "attribute_not_exists(#movieId)" : "#movieId = :from");
         if (expected != null) {
             values.put(":from", AttributeValue.fromS(expected));

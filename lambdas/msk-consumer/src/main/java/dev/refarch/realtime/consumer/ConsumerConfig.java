@@ -17,9 +17,11 @@ import software.amazon.awssdk.regions.Region;
  * @param sqsEndpoint        SQS endpoint override ({@code AWS_ENDPOINT_URL_SQS}); null for the regional endpoint
  * @param metricsNamespace   CloudWatch namespace of the batch metrics ({@code POWERTOOLS_METRICS_NAMESPACE},
  *                           default {@code RealtimeRefarch})
+ * @param conflation         {@code TICK_DELIVERY} ({@code all}, the default, or {@code latest}) and
+ *                           {@code TICK_CONFLATE_AFTER_SECONDS} (default 30)
  */
 public record ConsumerConfig(URI graphqlUrl, String failureQueueUrl, int maxTicksPerRequest, int maxRecordBytes,
-        int partitionThreads, Region region, URI sqsEndpoint, String metricsNamespace) {
+        int partitionThreads, Region region, URI sqsEndpoint, String metricsNamespace, Conflation conflation) {
 
     static final int DEFAULT_MAX_TICKS_PER_REQUEST = 25;
     static final int DEFAULT_MAX_RECORD_BYTES = 4096;
@@ -37,6 +39,7 @@ public record ConsumerConfig(URI graphqlUrl, String failureQueueUrl, int maxTick
         requireRange("MAX_TICKS_PER_REQUEST", maxTicksPerRequest, 1, 100);
         requireRange("MAX_RECORD_BYTES", maxRecordBytes, 64, 1024 * 1024);
         requireRange("PARTITION_THREADS", partitionThreads, 1, 64);
+        Objects.requireNonNull(conflation, "conflation");
         if (metricsNamespace == null || metricsNamespace.isBlank()) {
             throw new IllegalArgumentException("POWERTOOLS_METRICS_NAMESPACE must not be blank");
         }
@@ -53,7 +56,8 @@ public record ConsumerConfig(URI graphqlUrl, String failureQueueUrl, int maxTick
                 region(env),
                 uri(env, "AWS_ENDPOINT_URL_SQS", false),
                 env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "").isBlank() ? DEFAULT_METRICS_NAMESPACE
-                        : env.get("POWERTOOLS_METRICS_NAMESPACE").strip());
+                        : env.get("POWERTOOLS_METRICS_NAMESPACE").strip(),
+                Conflation.of(env.get("TICK_DELIVERY"), integer(env, "TICK_CONFLATE_AFTER_SECONDS", 30)));
     }
 
     private static Region region(Map<String, String> env) {

@@ -44,6 +44,11 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
  * wait (AppSync, the failure queue, the partition tasks) ends within {@code timeLeft}; a task
  * still running then is reported from where it got to. Records repeated within one event (the
  * same offset twice) are handled once.
+ *
+ * <p>With {@link Conflation} on ({@code TICK_DELIVERY=latest}) and a batch whose oldest record is
+ * older than its threshold (a consumer catching up after an outage), each partition delivers
+ * only the newest tick of each symbol in the batch; the ticks it supersedes are acknowledged in
+ * their offset order without being sent and counted as {@value #CONFLATED_METRIC}.
  */
 public final class TickConsumer implements AutoCloseable {
 
@@ -60,6 +65,9 @@ public final class TickConsumer implements AutoCloseable {
      */
     static final Duration STRAGGLER_WAIT = Duration.ofMillis(300);
 
+    /** Ticks acknowledged without delivery because a newer tick of their symbol followed in the batch. */
+    public static final String CONFLATED_METRIC = "TicksConflated";
+
     private static final Logger LOG = LoggerFactory.getLogger(TickConsumer.class);
 
     private final TickValidator validator;
@@ -68,6 +76,8 @@ public final class TickConsumer implements AutoCloseable {
     private final ConsumerMetrics metrics;
     private final TickRetry tickRetry;
     private final ExecutorService partitions;
+    private final Conflation conflation;
+    private final java.time.Clock clock;
 
     /**
      * A consumer running partitions on a fixed pool of {@code partitionThreads} daemon threads,
@@ -75,6 +85,19 @@ public final class TickConsumer implements AutoCloseable {
      */
     public TickConsumer(TickValidator validator, AppSyncTickPublisher publisher, FailureQueue failureQueue,
             ConsumerMetrics metrics, TickRetry tickRetry, int partitionThreads) {
+        this(validator, publisher, failureQueue, metrics, tickRetry, partitionThreads, Conflation.NONE,
+                java.time.Clock.systemUTC());
+    }
+
+    /**
+     * As above, conflating old batches as {@code conflation} says, their age measured on {@code clock}
+     * against the records' timestamps.
+     */
+    public TickConsumer(TickValidator validator, AppSyncTickPublisher publisher, FailureQueue failureQueue,
+            ConsumerMetrics metrics, TickRetry tickRetry, int partitionThreads, Conflation conflation,
+            java.time.Clock clock) {
+        this.conflation = conflation;
+        this.clock = clock;
         this.validator = validator;
         this.publisher = publisher;
         this.failureQueue = failureQueue;
@@ -113,7 +136,9 @@ public final class TickConsumer implements AutoCloseable {
                 new SqsFailureQueue(sqs.build(), config.failureQueueUrl(), json),
                 ConsumerMetrics.powertools(config.metricsNamespace()),
                 TickRetry.standard(),
-                config.partitionThreads());
+                config.partitionThreads(),
+                config.conflation(),
+                java.time.Clock.systemUTC());
     }
 
     /** The AppSync client settings of the production wiring. */
@@ -134,6 +159,8 @@ public final class TickConsumer implements AutoCloseable {
         int duplicates = 0;
         // The invocation's log fields (request id, function...) on the partition threads' lines too.
         Map<String, String> logContext = MDC.getCopyOfContextMap();
+        boolean conflate = conflation.applies(event.records().values().stream().flatMap(List::stream)
+                .mapToLong(KafkaRecord::timestamp).min(), clock.millis());
         for (Map.Entry<String, List<KafkaRecord>> partition : event.records().entrySet()) {
             List<KafkaRecord> records = onePerOffset(partition.getValue());
             duplicates += partition.getValue().size() - records.size();
@@ -145,7 +172,7 @@ public final class TickConsumer implements AutoCloseable {
             running.put(partition.getKey(), partitions.submit(() -> {
                 MDC.setContextMap(logContext == null ? Map.of() : logContext);
                 try {
-                    consumePartition(records, timeLeft, p);
+                    consumePartition(records, timeLeft, p, conflate);
                 } finally {
                     MDC.clear();
                 }
@@ -153,7 +180,7 @@ public final class TickConsumer implements AutoCloseable {
         }
         List<KafkaRecord> failed = new ArrayList<>();
         Map<String, Integer> counts = new LinkedHashMap<>(Map.of("RecordsDelivered", 0, "StaleTicks", 0,
-                "PoisonRecords", 0, "PartitionsFailed", 0, "DuplicateRecords", duplicates));
+                "PoisonRecords", 0, "PartitionsFailed", 0, "DuplicateRecords", duplicates, CONFLATED_METRIC, 0));
         // One deadline for all the waits: partitions still running then are stopped together.
         long waitUntil = System.nanoTime() + Math.max(0, timeLeft.get().toNanos()) + STRAGGLER_WAIT.toNanos();
         for (Map.Entry<String, Future<?>> partition : running.entrySet()) {
@@ -163,6 +190,7 @@ public final class TickConsumer implements AutoCloseable {
             counts.merge("RecordsDelivered", result.delivered(), Integer::sum);
             counts.merge("StaleTicks", result.stale(), Integer::sum);
             counts.merge("PoisonRecords", result.parked(), Integer::sum);
+            counts.merge(CONFLATED_METRIC, result.conflated(), Integer::sum);
             if (result.firstUnhandled() != null) {
                 failed.add(result.firstUnhandled());
                 counts.merge("PartitionsFailed", 1, Integer::sum);
@@ -206,11 +234,13 @@ public final class TickConsumer implements AutoCloseable {
         }
     }
 
-    private void consumePartition(List<KafkaRecord> records, Supplier<Duration> timeLeft, Progress progress) {
+    private void consumePartition(List<KafkaRecord> records, Supplier<Duration> timeLeft, Progress progress,
+            boolean conflate) {
         List<Validation> validations = new ArrayList<>(records.size());
         for (KafkaRecord record : records) {
             validations.add(validator.validate(record));
         }
+        boolean[] superseded = conflate ? superseded(validations) : new boolean[validations.size()];
         int next = 0;
         while (next < validations.size()) {
             if (expired(timeLeft)) {
@@ -231,21 +261,52 @@ public final class TickConsumer implements AutoCloseable {
                 next = end;
                 continue;
             }
+            // Valid ticks up to a request's worth; superseded ones ride along unsent, settled in order.
             int end = next;
             List<Valid> chunk = new ArrayList<>();
             while (end < validations.size() && chunk.size() < publisher.maxTicksPerRequest()
                     && validations.get(end) instanceof Valid v) {
-                chunk.add(v);
+                if (!superseded[end]) {
+                    chunk.add(v);
+                }
                 end++;
             }
-            List<Outcome> outcomes = publisher.publish(chunk.stream().map(Valid::tick).toList(), timeLeft);
-            for (int i = 0; i < chunk.size(); i++) {
-                if (!settle(chunk.get(i), outcomes.get(i), timeLeft, progress)) {
+            List<Outcome> outcomes = chunk.isEmpty() ? List.of()
+                    : publisher.publish(chunk.stream().map(Valid::tick).toList(), timeLeft);
+            int sent = 0;
+            for (int i = next; i < end; i++) {
+                if (superseded[i]) {
+                    progress.conflated();
+                    continue;
+                }
+                if (!settle(chunk.get(sent), outcomes.get(sent), timeLeft, progress)) {
                     return;
                 }
+                sent++;
             }
             next = end;
         }
+    }
+
+    /**
+     * Which valid ticks a newer tick of the same symbol (a higher sequence) in this partition's
+     * batch supersedes: only the newest of each symbol is delivered.
+     */
+    static boolean[] superseded(List<Validation> validations) {
+        Map<String, Integer> newest = new java.util.HashMap<>();
+        for (int i = 0; i < validations.size(); i++) {
+            if (validations.get(i) instanceof Valid v) {
+                Integer kept = newest.get(v.tick().symbol());
+                if (kept == null || ((Valid) validations.get(kept)).tick().sequence() < v.tick().sequence()) {
+                    newest.put(v.tick().symbol(), i);
+                }
+            }
+        }
+        boolean[] superseded = new boolean[validations.size()];
+        for (int i = 0; i < validations.size(); i++) {
+            superseded[i] = validations.get(i) instanceof Valid v && newest.get(v.tick().symbol()) != i;
+        }
+        return superseded;
     }
 
     /**
@@ -341,6 +402,7 @@ public final class TickConsumer implements AutoCloseable {
         private int delivered;
         private int stale;
         private int parked;
+        private int conflated;
         private KafkaRecord stoppedAt;
         private boolean frozen;
 
@@ -369,6 +431,13 @@ public final class TickConsumer implements AutoCloseable {
             }
         }
 
+        synchronized void conflated() {
+            if (!frozen) {
+                conflated++;
+                settled++;
+            }
+        }
+
         /** The partition stops here: this record is reported. */
         synchronized void stopAt(KafkaRecord record) {
             if (!frozen) {
@@ -380,10 +449,10 @@ public final class TickConsumer implements AutoCloseable {
         synchronized Snapshot snapshot() {
             frozen = true;
             KafkaRecord first = stoppedAt != null ? stoppedAt : settled < records.size() ? records.get(settled) : null;
-            return new Snapshot(delivered, stale, parked, first);
+            return new Snapshot(delivered, stale, parked, conflated, first);
         }
 
-        record Snapshot(int delivered, int stale, int parked, KafkaRecord firstUnhandled) {
+        record Snapshot(int delivered, int stale, int parked, int conflated, KafkaRecord firstUnhandled) {
         }
     }
 }

@@ -1,0 +1,107 @@
+package dev.refarch.realtime.infra.constructs;
+
+import dev.refarch.realtime.infra.config.Stage;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Validations;
+import software.amazon.awscdk.services.appsync.GraphqlApi;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.lambda.StartingPosition;
+import software.amazon.awscdk.services.lambda.eventsources.DynamoEventSource;
+import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+/**
+ * The review broadcaster: a {@link JavaFunction} on the Reviews table's stream (new images) that
+ * publishes the rows that changed through {@code publishReview}, at most once per
+ * {@code reviewBroadcastMillis}, the only caller of that mutation.
+ *
+ * <p>The mapping, and why (services-ddb-params.html, read 2026-12-01):
+ * <ul>
+ *   <li>ParallelizationFactor 1: one batch per shard at a time, so one environment's pacer sees
+ *       every broadcast of the shard and the rows go out in stream order;</li>
+ *   <li>no batching window (its granularity is a whole second): the function waits out the
+ *       sub-second remainder itself, while the next batch gathers in the shard;</li>
+ *   <li>BatchSize {@value #BATCH_SIZE} (the maximum): a batch must hold every record written
+ *       during one interval, or the stream falls behind;</li>
+ *   <li>ReportBatchItemFailures, bisect on error, {@value #RETRY_ATTEMPTS} retries and a
+ *       {@value #MAX_RECORD_AGE_SECONDS} s record age: a newer record of a row supersedes an old
+ *       one, so an old record that keeps failing is worth little; what is given up goes, as
+ *       metadata (shard and sequence numbers), to an encrypted SQS queue.</li>
+ * </ul>
+ */
+public final class ReviewBroadcaster extends Construct {
+
+    public static final int BATCH_SIZE = 10_000;
+    public static final int RETRY_ATTEMPTS = 5;
+    public static final int MAX_RECORD_AGE_SECONDS = 300;
+    /** The metric the function writes per broadcast (dashboards and alarms read it). */
+    public static final String BROADCASTS_METRIC = "ReviewBroadcasts";
+
+    private final JavaFunction function;
+    private final Queue failures;
+
+    /** What the broadcaster reads and where it publishes. */
+    public record Props(Table reviewsTable, GraphqlApi api, int broadcastMillis, Stage stage) {
+        public Props {
+            Objects.requireNonNull(reviewsTable, "reviewsTable");
+            Objects.requireNonNull(api, "api");
+            Objects.requireNonNull(stage, "stage");
+        }
+    }
+
+    public ReviewBroadcaster(Construct scope, String id, Props props) {
+        super(scope, id);
+        if (props.reviewsTable().getTableStreamArn() == null) {
+            throw new IllegalArgumentException("the Reviews table needs a stream (NEW_IMAGE)");
+        }
+        function = new JavaFunction(this, "Function", JavaFunction.Props.builder()
+                .module("review-broadcaster")
+                .handler("dev.refarch.realtime.broadcaster.ReviewBroadcasterHandler::handleRequest")
+                .description("Broadcasts the Reviews rows that changed, from the table's stream, at a bounded rate")
+                .timeout(Duration.seconds(30))
+                .environment(Map.of(
+                        "GRAPHQL_URL", props.api().getGraphqlUrl(),
+                        "REVIEW_BROADCAST_MILLIS", Integer.toString(props.broadcastMillis())))
+                .stage(props.stage())
+                .build());
+        props.api().grantMutation(function.role(), "publishReview");
+
+        failures = Queue.Builder.create(this, "FailureQueue")
+                // SQS-managed encryption: Lambda's mapping sends with the function's role, no KMS grant needed.
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .removalPolicy(props.stage().removalPolicy())
+                .build();
+        Validations.of(failures).acknowledge(Acknowledgment.builder()
+                .id("AwsSolutions::AwsSolutions-SQS3")
+                .reason("This queue is the stream mapping's on-failure destination itself: it receives the "
+                        + "shard and sequence numbers of the batches the broadcaster gave up on.")
+                .build());
+
+        function.alias().addEventSource(DynamoEventSource.Builder.create(props.reviewsTable())
+                .startingPosition(StartingPosition.LATEST)
+                .batchSize(BATCH_SIZE)
+                .parallelizationFactor(1)
+                .bisectBatchOnError(true)
+                .retryAttempts(RETRY_ATTEMPTS)
+                .maxRecordAge(Duration.seconds(MAX_RECORD_AGE_SECONDS))
+                .reportBatchItemFailures(true)
+                .onFailure(new SqsDlq(failures))
+                .build());
+    }
+
+    public JavaFunction function() {
+        return function;
+    }
+
+    /** The stream mapping's on-failure destination. */
+    public Queue failures() {
+        return failures;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.refarch.realtime.broadcaster;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The broadcaster's settings, read once at init from the function's environment.
+ *
+ * @param graphqlUrl       AppSync GraphQL endpoint ({@code GRAPHQL_URL})
+ * @param interval         least time between two broadcasts of one environment
+ *                         ({@code REVIEW_BROADCAST_MILLIS}, default 500; 0 sends every batch at once)
+ * @param region           signing region ({@code AWS_REGION}, set by Lambda)
+ * @param metricsNamespace CloudWatch namespace ({@code POWERTOOLS_METRICS_NAMESPACE}, default {@code RealtimeRefarch})
+ */
+public record BroadcasterConfig(URI graphqlUrl, Duration interval, Region region, String metricsNamespace) {
+
+    static final int DEFAULT_BROADCAST_MILLIS = 500;
+    /** A minute: beyond it viewers would see counts stand still; the config record of the app says the same. */
+    static final int MAX_BROADCAST_MILLIS = 60_000;
+    static final String DEFAULT_METRICS_NAMESPACE = "RealtimeRefarch";
+
+    /** Validates every value, so a bad setting fails the init phase with a message naming it. */
+    public BroadcasterConfig {
+        Objects.requireNonNull(graphqlUrl, "GRAPHQL_URL");
+        Objects.requireNonNull(region, "AWS_REGION");
+        if (interval.isNegative() || interval.toMillis() > MAX_BROADCAST_MILLIS) {
+            throw new IllegalArgumentException("REVIEW_BROADCAST_MILLIS=" + interval.toMillis()
+                    + " must be between 0 and " + MAX_BROADCAST_MILLIS);
+        }
+        if (metricsNamespace == null || metricsNamespace.isBlank()) {
+            throw new IllegalArgumentException("POWERTOOLS_METRICS_NAMESPACE must not be blank");
+        }
+    }
+
+    /** Reads the configuration from environment variables (pass {@code System.getenv()}). */
+    public static BroadcasterConfig fromEnv(Map<String, String> env) {
+        String url = env.get("GRAPHQL_URL");
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("GRAPHQL_URL is required");
+        }
+        URI graphqlUrl;
+        try {
+            graphqlUrl = URI.create(url.strip());
+            if (graphqlUrl.getHost() == null || !graphqlUrl.getScheme().matches("https?")) {
+                throw new IllegalArgumentException("not an http(s) URL");
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("GRAPHQL_URL=" + url + " is not an http(s) URL", e);
+        }
+        String millis = env.get("REVIEW_BROADCAST_MILLIS");
+        long interval;
+        try {
+            interval = millis == null || millis.isBlank() ? DEFAULT_BROADCAST_MILLIS : Long.parseLong(millis.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("REVIEW_BROADCAST_MILLIS=" + millis + " is not an integer", e);
+        }
+        String region = env.get("AWS_REGION");
+        if (region == null || region.isBlank()) {
+            throw new IllegalArgumentException("AWS_REGION is required");
+        }
+        String namespace = env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "");
+        return new BroadcasterConfig(graphqlUrl, Duration.ofMillis(interval), Region.of(region),
+                namespace.isBlank() ? DEFAULT_METRICS_NAMESPACE : namespace.strip());
+    }
+}

@@ -1,0 +1,58 @@
+package dev.refarch.realtime.broadcaster;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refarch.realtime.appsync.AppSyncClient;
+import dev.refarch.realtime.appsync.AppSyncClientConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import org.crac.Core;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+/**
+ * Lambda entry point for the Reviews table's stream mapping:
+ * {@code dev.refarch.realtime.broadcaster.ReviewBroadcasterHandler::handleRequest}. Reads the
+ * DynamoDB Streams event, broadcasts, and answers the partial batch response. The pacer lives
+ * in this object, so it remembers the last broadcast for as long as the environment is warm.
+ */
+public final class ReviewBroadcasterHandler implements RequestStreamHandler {
+
+    /** Kept back from the remaining time for writing the response. */
+    static final Duration DEADLINE_MARGIN = Duration.ofMillis(1000);
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final ReviewBroadcaster broadcaster;
+    /** Held here: CRaC keeps registered resources only weakly. */
+    private final Priming priming = new Priming();
+
+    /** Lambda's constructor: configuration and clients created once, at init. */
+    public ReviewBroadcasterHandler() {
+        this(fromConfig(BroadcasterConfig.fromEnv(System.getenv())));
+        Core.getGlobalContext().register(priming);
+    }
+
+    /** A handler around an already wired broadcaster. */
+    public ReviewBroadcasterHandler(ReviewBroadcaster broadcaster) {
+        this.broadcaster = broadcaster;
+    }
+
+    static ReviewBroadcaster fromConfig(BroadcasterConfig config) {
+        AppSyncClient appSync = AppSyncClient.builder(AppSyncClientConfig.defaults(config.graphqlUrl(), config.region()))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .build();
+        return new ReviewBroadcaster(appSync, BroadcastPacer.system(config.interval()),
+                BroadcasterMetrics.powertools(config.metricsNamespace()));
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        ReviewStreamEvent event = ReviewStreamEvent.parse(input, json);
+        BroadcastResult result = PowertoolsLogging.withLogging(context, () -> broadcaster.broadcast(event,
+                AppSyncClient.timeLeft(context::getRemainingTimeInMillis, DEADLINE_MARGIN)));
+        json.writeValue(output, result);
+    }
+}
