@@ -6,12 +6,14 @@ import { el, text } from './dom';
 import { describe } from './errors';
 import { ReviewBoard, VoteBatcher } from './reviews';
 
+// Plain text glyphs every system font has (colour emoji fonts are not everywhere, and the page
+// loads no fonts of its own).
 const LABELS: Record<Reaction, { label: string; icon: string }> = {
-  LOVE: { label: 'Love', icon: '\u2764\uFE0F' },
-  LIKE: { label: 'Like', icon: '\uD83D\uDC4D' },
-  MEH: { label: 'Meh', icon: '\uD83D\uDE10' },
-  UNKNOWN: { label: 'Not seen', icon: '\u2753' },
-  HATE: { label: 'Hate', icon: '\uD83D\uDC4E' },
+  LOVE: { label: 'Love', icon: '\u2665' },
+  LIKE: { label: 'Like', icon: '\u2191' },
+  MEH: { label: 'Meh', icon: '\u223C' },
+  UNKNOWN: { label: 'Not seen', icon: '?' },
+  HATE: { label: 'Hate', icon: '\u2193' },
 };
 
 const MAX_MESSAGES = 100;

@@ -22,6 +22,7 @@ final class LocalSystem {
     private final SqsComponent sqs;
     private final S3Component s3;
     private final SimulatorComponent simulator;
+    private final WebComponent web;
     private final List<List<Component>> stages;
 
     LocalSystem(LocalSettings settings) {
@@ -33,6 +34,7 @@ final class LocalSystem {
         sqs = new SqsComponent(settings);
         s3 = new S3Component(settings);
         simulator = new SimulatorComponent(settings, dynamo);
+        web = new WebComponent(settings, simulator, tmdb);
 
         // MSK requires SCRAM secrets to be named AmazonMSK_...
         String scramArn = secrets.put("AmazonMSK_" + settings.prefix(),
@@ -80,7 +82,7 @@ final class LocalSystem {
         // Stages: each one's components need only the stages before it, and start in parallel.
         stages = List.of(
                 List.of(secrets, tmdb, kafka, dynamo, sqs, s3),
-                List.of(simulator, new TopicComponent(settings, provisioner)),
+                List.of(simulator, web, new TopicComponent(settings, provisioner)),
                 List.of(rotator, consumer, producer),
                 List.of(new EventSourceMappingComponent(settings, kafka, consumer, s3)),
                 List.of(new ScheduleComponent(settings, "rotation-schedule", rotator,
@@ -95,6 +97,10 @@ final class LocalSystem {
 
     SimulatorComponent simulator() {
         return simulator;
+    }
+
+    WebComponent web() {
+        return web;
     }
 
     DynamoDbComponent dynamo() {
