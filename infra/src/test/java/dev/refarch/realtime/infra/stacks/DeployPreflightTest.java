@@ -32,7 +32,7 @@ class DeployPreflightTest {
             for (CloudFormationStackArtifact stack : TestApps.app(overrides).synth().getStacks()) {
                 stacks.add(CfnModel.of(stack));
             }
-            assertEquals(streaming ? 4 : 2, stacks.size(), label + ": stacks");
+            assertEquals(streaming ? 5 : 3, stacks.size(), label + ": stacks");
             return stacks;
         }
 
