@@ -58,6 +58,7 @@ final class LocalSystem {
                         "TMDB_SECRET_ARN", tmdbArn,
                         "TMDB_BASE_URL", tmdb.baseUrl(),
                         "TMDB_IMAGE_BASE_URL", tmdb.imageBaseUrl(),
+                        "CATALOG_POSTER_BASE_URL", web.url() + "posters",
                         "AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString(),
                         "AWS_ENDPOINT_URL_SECRETS_MANAGER", secretsEndpoint)));
         FunctionComponent producer = new FunctionComponent(settings, "tick-producer", "msk-producer",
