@@ -8,6 +8,7 @@ import dev.refarch.realtime.infra.stacks.MoviesStack;
 import dev.refarch.realtime.infra.stacks.NetworkStack;
 import dev.refarch.realtime.infra.stacks.ObservabilityStack;
 import dev.refarch.realtime.infra.stacks.StreamingStack;
+import dev.refarch.realtime.infra.stacks.WebStack;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -54,9 +55,12 @@ public final class RealtimeApp {
         ApiStack api = new ApiStack(app, prefix + "-api", StackProps.builder()
                 .description("Realtime Refarch: AppSync GraphQL API, DynamoDB tables, resolvers, Reviews seeding")
                 .build(), config, synthDay);
+        WebStack web = new WebStack(app, prefix + "-web", StackProps.builder()
+                .description("Realtime Refarch: the web page (S3, CloudFront) with its config and the catalog's posters")
+                .build(), config, api);
         MoviesStack movies = new MoviesStack(app, prefix + "-movies", StackProps.builder()
                 .description("Realtime Refarch: TMDb movie rotator, its schedule and secret")
-                .build(), config, api);
+                .build(), config, api, web.postersBaseUrl());
         StreamingStack streaming = null;
         if (config.streaming()) {
             NetworkStack network = new NetworkStack(app, prefix + "-network", StackProps.builder()

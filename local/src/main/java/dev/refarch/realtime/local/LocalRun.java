@@ -21,7 +21,7 @@ import java.util.Optional;
  * The whole system on 127.0.0.1: {@code java -jar local/target/local.jar [options]} from the
  * project root (after {@code npm ci} and {@code mvn -q -pl local -am package -DskipTests}).
  * Runs until Ctrl-C. Options: {@code --<name>-port=N} for graphql, dynamodb, sqs, s3, s3-extra,
- * secretsmanager, tmdb; {@code --ports=auto}; {@code --logs=DIR}; {@code --ready-file=FILE}
+ * secretsmanager, tmdb, web; {@code --ports=auto}; {@code --logs=DIR}; {@code --ready-file=FILE}
  * (a JSON file of the endpoints, written once everything is ready); {@code --tick-interval-ms=N}
  * (benchmarks: the producer's tick interval, 1000 as deployed). Defaults (symbols, topic,
  * partitions, rotation cadence) come from {@code cdk.json} context, as for the deploy.
@@ -77,6 +77,7 @@ public final class LocalRun {
             supervisor.startStages(system.stages());
             long readyMs = Duration.ofNanos(System.nanoTime() - begin).toMillis();
             out.println();
+            out.println("Web page   " + system.web().url());
             out.println("GraphQL    " + system.simulator().graphqlUrl());
             out.println("Real-time  " + system.simulator().realtimeUrl());
             out.println("API key    " + settings.apiKey());
@@ -101,6 +102,7 @@ public final class LocalRun {
         ObjectNode ready = new ObjectMapper().createObjectNode();
         ready.put("pid", ProcessHandle.current().pid());
         ready.put("readyMillis", readyMs);
+        ready.put("webUrl", system.web().url());
         ready.put("graphqlUrl", system.simulator().graphqlUrl());
         ready.put("realtimeUrl", system.simulator().realtimeUrl());
         ready.put("apiKey", settings.apiKey());
@@ -115,6 +117,7 @@ public final class LocalRun {
         ready.put("kafkaUser", KafkaComponent.USER);
         ready.put("kafkaPassword", system.kafka().password());
         ready.put("topic", settings.config().topic());
+        ready.putPOJO("symbols", settings.config().symbols());
         ready.put("logs", settings.logs().dir().toString());
         system.dynamo().tables().forEach((logical, name) -> ready.put("table." + logical, name));
         try {
@@ -130,7 +133,7 @@ public final class LocalRun {
     static final String USAGE = String.join(System.lineSeparator(),
             "java -jar local/target/local.jar [options]   (from the project folder; Ctrl-C stops it)",
             "  --<name>-port=N     graphql (20002), dynamodb (8000), sqs (9324), s3 (9090), s3-extra (9191),",
-            "                      secretsmanager (4584), tmdb (8089); also -Dlocal.<name>.port=N",
+            "                      secretsmanager (4584), tmdb (8089), web (8088); also -Dlocal.<name>.port=N",
             "  --ports=auto        free ports for everything",
             "  --logs=DIR          the log folder (default local/target/logs/run-<time>)",
             "  --ready-file=FILE   write the endpoints as JSON once everything is ready",

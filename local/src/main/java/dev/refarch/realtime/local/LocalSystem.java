@@ -22,6 +22,7 @@ final class LocalSystem {
     private final SqsComponent sqs;
     private final S3Component s3;
     private final SimulatorComponent simulator;
+    private final WebComponent web;
     private final List<List<Component>> stages;
 
     LocalSystem(LocalSettings settings) {
@@ -33,6 +34,7 @@ final class LocalSystem {
         sqs = new SqsComponent(settings);
         s3 = new S3Component(settings);
         simulator = new SimulatorComponent(settings, dynamo);
+        web = new WebComponent(settings, simulator, tmdb);
 
         // MSK requires SCRAM secrets to be named AmazonMSK_...
         String scramArn = secrets.put("AmazonMSK_" + settings.prefix(),
@@ -56,6 +58,7 @@ final class LocalSystem {
                         "TMDB_SECRET_ARN", tmdbArn,
                         "TMDB_BASE_URL", tmdb.baseUrl(),
                         "TMDB_IMAGE_BASE_URL", tmdb.imageBaseUrl(),
+                        "CATALOG_POSTER_BASE_URL", web.url() + "posters",
                         "AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString(),
                         "AWS_ENDPOINT_URL_SECRETS_MANAGER", secretsEndpoint)));
         FunctionComponent producer = new FunctionComponent(settings, "tick-producer", "msk-producer",
@@ -88,7 +91,7 @@ final class LocalSystem {
         // Stages: each one's components need only the stages before it, and start in parallel.
         stages = List.of(
                 List.of(secrets, tmdb, kafka, dynamo, sqs, s3),
-                List.of(simulator, new TopicComponent(settings, provisioner)),
+                List.of(simulator, web, new TopicComponent(settings, provisioner)),
                 List.of(rotator, consumer, producer, broadcaster),
                 List.of(new EventSourceMappingComponent(settings, kafka, consumer, s3),
                         new StreamMappingComponent(settings, dynamo, "reviews", broadcaster)),
@@ -104,6 +107,10 @@ final class LocalSystem {
 
     SimulatorComponent simulator() {
         return simulator;
+    }
+
+    WebComponent web() {
+        return web;
     }
 
     DynamoDbComponent dynamo() {

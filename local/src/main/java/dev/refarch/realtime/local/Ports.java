@@ -27,6 +27,7 @@ public final class Ports {
         defaults.put("s3-extra", 9191);
         defaults.put("secretsmanager", 4584);
         defaults.put("tmdb", 8089);
+        defaults.put("web", 8088);
         DEFAULTS = java.util.Collections.unmodifiableMap(defaults);
     }
 

@@ -31,7 +31,12 @@ public final class MoviesStack extends Stack {
     private final JavaFunction rotator;
     private final RotationSchedule schedule;
 
-    public MoviesStack(Construct scope, String id, StackProps props, AppConfig config, ApiStack api) {
+    /**
+     * @param catalogPostersUrl where the shipped catalog's posters are published (the Web stack), for
+     *                          the rotations made from the catalog while the TMDb secret is empty
+     */
+    public MoviesStack(Construct scope, String id, StackProps props, AppConfig config, ApiStack api,
+                       String catalogPostersUrl) {
         super(scope, id, props);
         // Created empty: the operator puts the key in (README), so it is never in the template.
         Secret tmdbSecret = Secret.Builder.create(this, "TmdbSecret")
@@ -55,7 +60,8 @@ public final class MoviesStack extends Stack {
                         "REVIEWS_TABLE", api.reviewsTable().getTableName(),
                         "MOVIES_TABLE", api.moviesTable().getTableName(),
                         "GRAPHQL_URL", api.api().api().getGraphqlUrl(),
-                        "TMDB_SECRET_ARN", tmdbSecret.getSecretArn()))
+                        "TMDB_SECRET_ARN", tmdbSecret.getSecretArn(),
+                        "CATALOG_POSTER_BASE_URL", catalogPostersUrl))
                 .stage(config.stage())
                 .build());
         tmdbSecret.grantRead(rotator.role());

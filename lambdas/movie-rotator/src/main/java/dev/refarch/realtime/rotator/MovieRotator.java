@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One rotation per call: finish a pending rotation, or take the next movie from the catalog
- * (refilled from TMDb's popular movies when empty), record the intent, move the Reviews rows,
+ * (refilled from TMDb's popular movies when empty; from the {@link ShippedCatalog} while the TMDb
+ * secret holds no key, left for TMDb's as soon as one is set), record the intent, move the Reviews rows,
  * broadcast, clear the intent. TMDb and secret problems leave everything as it was and
  * return normally, so the next tick tries again; DynamoDB and AppSync failures after the
  * intent is recorded throw, and the next tick resumes the same rotation, up to
@@ -35,6 +36,7 @@ public final class MovieRotator {
     private final Catalog catalog;
     private final TmdbClient tmdb;
     private final TmdbKeySource keys;
+    private final ShippedCatalog shipped;
     private final ReviewRowMover rows;
     private final RotationBroadcast broadcast;
     private final RotatorMetrics metrics;
@@ -43,11 +45,12 @@ public final class MovieRotator {
     /**
      * @param randomPage given n >= 1, a page in 1..n (random in production)
      */
-    public MovieRotator(Catalog catalog, TmdbClient tmdb, TmdbKeySource keys, ReviewRowMover rows,
-            RotationBroadcast broadcast, RotatorMetrics metrics, IntUnaryOperator randomPage) {
+    public MovieRotator(Catalog catalog, TmdbClient tmdb, TmdbKeySource keys, ShippedCatalog shipped,
+            ReviewRowMover rows, RotationBroadcast broadcast, RotatorMetrics metrics, IntUnaryOperator randomPage) {
         this.catalog = catalog;
         this.tmdb = tmdb;
         this.keys = keys;
+        this.shipped = shipped;
         this.rows = rows;
         this.broadcast = broadcast;
         this.metrics = metrics;
@@ -89,8 +92,14 @@ public final class MovieRotator {
             List<Movie> available = new ArrayList<>(state.movies());
             current.ifPresent(c -> available.removeIf(m -> m.id().equals(c.id())));
             int totalPages = state.totalPages();
+            if (ShippedCatalog.isShipped(state) && keyIsSet()) {
+                // A key was put in since the shipped films were taken: TMDb's from this rotation on.
+                LOG.info("A TMDb key is set: leaving the shipped catalog for TMDb's popular movies");
+                available.clear();
+                totalPages = 0;
+            }
             if (available.isEmpty()) {
-                FetchOutcome fetched = fetch(state.totalPages(), current);
+                FetchOutcome fetched = fetch(totalPages, current);
                 if (fetched.failure != null) {
                     return RotationResult.skipped(fetched.failure);
                 }
@@ -142,6 +151,17 @@ public final class MovieRotator {
     private record FetchOutcome(PopularPage page, String failure) {
     }
 
+    /** Whether the secret holds a key now (not cached while missing); unreadable counts as not set. */
+    private boolean keyIsSet() {
+        try {
+            return keys.key().isPresent();
+        } catch (SecretUnavailableException e) {
+            LOG.warn("Cannot read the TMDb key; staying on the shipped catalog. Cause: {}", e.getMessage());
+            metrics.count(RotatorMetrics.SECRET_FAILURES);
+            return false;
+        }
+    }
+
     private FetchOutcome fetch(int knownTotalPages, Optional<Movie> current) {
         Optional<TmdbApiKey> key;
         try {
@@ -152,11 +172,13 @@ public final class MovieRotator {
             return new FetchOutcome(null, "secret-unavailable");
         }
         if (key.isEmpty()) {
-            LOG.error("No TMDb API key in secret {}: the current movie stays until one is set. Set it with: "
-                    + "aws secretsmanager put-secret-value --secret-id {} --secret-string '{\"{}\":\"<TMDb API key "
-                    + "or read access token>\"}'", keys.secretArn(), keys.secretArn(), TmdbKeySource.FIELD);
+            PopularPage films = shipped.page();
+            LOG.warn("No TMDb API key in secret {}: rotating through the {} films shipped with the project until "
+                    + "one is set. Set it with: aws secretsmanager put-secret-value --secret-id {} --secret-string "
+                    + "'{\"{}\":\"<TMDb API key or read access token>\"}'", keys.secretArn(), films.movies().size(),
+                    keys.secretArn(), TmdbKeySource.FIELD);
             metrics.count(RotatorMetrics.TMDB_KEY_MISSING);
-            return new FetchOutcome(null, "tmdb-key-missing");
+            return new FetchOutcome(films, null);
         }
         // Page 1 until TMDb told us how many pages there are; then a random one, as the original did.
         int page = knownTotalPages < 1 ? 1 : randomPage.applyAsInt(Math.min(knownTotalPages, MAX_TMDB_PAGE));

@@ -79,6 +79,7 @@ public final class MovieRotatorHandler implements RequestHandler<Map<String, Obj
                 new TmdbClient(config.tmdbBaseUrl(), config.tmdbImageBaseUrl(), TmdbClient.CONNECT_TIMEOUT,
                         tmdbReadTimeout),
                 new TmdbKeySource(secrets, config.tmdbSecretArn()),
+                new ShippedCatalog(config.catalogPosterBaseUrl()),
                 new ReviewRowMover(dynamo, config.reviewsTable(), metrics),
                 new RotationBroadcast(appSync),
                 metrics,

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param dynamoDbEndpoint       {@code AWS_ENDPOINT_URL_DYNAMODB}, only for local runs
  * @param secretsManagerEndpoint {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, only for local runs
  * @param metricsNamespace       {@code POWERTOOLS_METRICS_NAMESPACE}, default {@value #DEFAULT_METRICS_NAMESPACE}
+ * @param catalogPosterBaseUrl   {@code CATALOG_POSTER_BASE_URL}, where the shipped catalog's posters are
+ *                               published (the Web stack's {@code https://<domain>/posters}); none: no posters
  */
 public record RotatorConfig(
         String reviewsTable,
@@ -28,7 +30,8 @@ public record RotatorConfig(
         String region,
         Optional<URI> dynamoDbEndpoint,
         Optional<URI> secretsManagerEndpoint,
-        String metricsNamespace) {
+        String metricsNamespace,
+        Optional<String> catalogPosterBaseUrl) {
 
     public static final String DEFAULT_METRICS_NAMESPACE = "RealtimeRefarch";
     public static final String DEFAULT_TMDB_BASE_URL = "https://api.themoviedb.org/3";
@@ -46,6 +49,7 @@ public record RotatorConfig(
         requireHttp("TMDB_BASE_URL", tmdbBaseUrl);
         dynamoDbEndpoint.ifPresent(u -> requireHttp("AWS_ENDPOINT_URL_DYNAMODB", u));
         secretsManagerEndpoint.ifPresent(u -> requireHttp("AWS_ENDPOINT_URL_SECRETS_MANAGER", u));
+        catalogPosterBaseUrl.ifPresent(u -> requireHttp("CATALOG_POSTER_BASE_URL", uri("CATALOG_POSTER_BASE_URL", u)));
     }
 
     /** Reads the configuration from environment variables. */
@@ -60,7 +64,8 @@ public record RotatorConfig(
                 env.get("AWS_REGION"),
                 optionalUri("AWS_ENDPOINT_URL_DYNAMODB", env.get("AWS_ENDPOINT_URL_DYNAMODB")),
                 optionalUri("AWS_ENDPOINT_URL_SECRETS_MANAGER", env.get("AWS_ENDPOINT_URL_SECRETS_MANAGER")),
-                orDefault(env.get("POWERTOOLS_METRICS_NAMESPACE"), DEFAULT_METRICS_NAMESPACE));
+                orDefault(env.get("POWERTOOLS_METRICS_NAMESPACE"), DEFAULT_METRICS_NAMESPACE),
+                Optional.ofNullable(env.get("CATALOG_POSTER_BASE_URL")).filter(v -> !v.isBlank()).map(String::strip));
     }
 
     private static String orDefault(String value, String fallback) {

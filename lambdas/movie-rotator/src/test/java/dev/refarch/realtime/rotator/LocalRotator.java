@@ -27,6 +27,8 @@ final class LocalRotator implements AutoCloseable {
     final TmdbStub stubs;
     final RecordingMetrics metrics = new RecordingMetrics();
     final RotatorConfig config;
+    /** Where the Web stack would publish the shipped catalog's posters. */
+    static final String CATALOG_POSTERS = "https://web.example/posters";
     MovieRotatorHandler handler;
     /** The rotator inside {@link #handler}, for tests that need the full result. */
     MovieRotator rotator;
@@ -42,7 +44,7 @@ final class LocalRotator implements AutoCloseable {
         config = new RotatorConfig(LocalApi.REVIEWS_TABLE, LocalApi.MOVIES_TABLE, api.simulator().graphqlUrl(),
                 TmdbStub.SECRET_ARN, stubs.baseUrl(), TmdbStub.IMAGE_BASE, "us-east-1",
                 Optional.of(api.dynamoDbEndpoint()), Optional.of(stubs.secretsEndpoint()),
-                RotatorConfig.DEFAULT_METRICS_NAMESPACE);
+                RotatorConfig.DEFAULT_METRICS_NAMESPACE, Optional.of(CATALOG_POSTERS));
         handler = newHandler();
     }
 
@@ -59,7 +61,8 @@ final class LocalRotator implements AutoCloseable {
     MovieRotator rotatorWithAppSyncAt(java.net.URI graphqlUrl) {
         RotatorConfig other = new RotatorConfig(config.reviewsTable(), config.moviesTable(), graphqlUrl,
                 config.tmdbSecretArn(), config.tmdbBaseUrl(), config.tmdbImageBaseUrl(), config.region(),
-                config.dynamoDbEndpoint(), config.secretsManagerEndpoint(), config.metricsNamespace());
+                config.dynamoDbEndpoint(), config.secretsManagerEndpoint(), config.metricsNamespace(),
+                config.catalogPosterBaseUrl());
         return MovieRotatorHandler.create(other,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCALTEST", "local-secret")),
                 metrics, TMDB_READ_TIMEOUT);

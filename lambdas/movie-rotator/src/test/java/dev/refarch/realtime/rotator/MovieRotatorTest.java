@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refarch.realtime.appsync.AppSyncClient;
 import dev.refarch.realtime.appsync.AppSyncException;
 import dev.refarch.realtime.graphql.TableContract.Reviews;
@@ -236,28 +237,52 @@ class MovieRotatorTest {
 
     @ParameterizedTest
     @MethodSource("secretsWithoutKey")
-    void missingKeyLogsOneErrorAndChangesNothing(String secretString) {
+    void withoutAKeyTheShippedCatalogRotatesAndTheNextRotationAfterAKeyIsSetUsesTmdb(String secretString) throws Exception {
         local.stubs.secretIs(secretString);
         local.stubs.popularAnswers(200, TmdbStub.page(1, 1, "603"));
-        Map<String, Map<String, AttributeValue>> before = local.snapshot();
+        JsonNode films = new ObjectMapper().readTree(getClass().getClassLoader()
+                .getResourceAsStream(ShippedCatalog.RESOURCE)).path("results");
+        JsonNode first = films.get(0);
 
-        try (LogCapture logs = LogCapture.attachAtDebug("software.amazon.awssdk")) {
-            assertEquals(Map.of("rotated", false, "reason", "tmdb-key-missing"), local.invoke());
+        try (LogCapture logs = LogCapture.attachAtDebug("software.amazon.awssdk");
+             RealtimeSubscriber subscriber = local.api.apiKeySubscriber()) {
+            subscriber.subscribe(Operations.ON_CURRENT_MOVIE);
+            assertEquals(first.path("id").asText(), local.invoke().get("movieId"));
 
-            List<LogCapture.Line> errors = logs.at(Level.ERROR);
-            assertEquals(1, errors.size(), errors.toString());
-            String line = errors.get(0).text();
-            assertTrue(line.contains(TmdbStub.SECRET_ARN), line);
-            assertTrue(line.contains("aws secretsmanager put-secret-value --secret-id " + TmdbStub.SECRET_ARN), line);
-            assertTrue(line.contains("tmdbApiKey"), line);
+            JsonNode movie = subscriber.awaitNext(Duration.ofSeconds(10)).path("payload").path("data").path("onCurrentMovie");
+            assertEquals(first.path("title").asText(), movie.path("title").asText());
+            assertEquals(LocalRotator.CATALOG_POSTERS + first.path("poster_path").asText(), movie.path("posterUrl").asText());
+            List<LogCapture.Line> warnings = logs.at(Level.WARN);
+            assertTrue(warnings.stream().anyMatch(l -> l.text().contains(TmdbStub.SECRET_ARN)
+                    && l.text().contains("aws secretsmanager put-secret-value --secret-id " + TmdbStub.SECRET_ARN)
+                    && l.text().contains("shipped")), warnings.toString());
+            assertTrue(logs.at(Level.ERROR).isEmpty(), logs.at(Level.ERROR).toString());
         }
-        assertEquals(before, local.snapshot());
+        assertEquals(first.path("id").asText(), local.api.currentMovieItem().get("id").s());
         assertEquals(0, local.stubs.popularRequests());
-        assertEquals(List.of(RotatorMetrics.TMDB_KEY_MISSING), local.metrics.counts());
+        // Every shipped film once before any repeats.
+        Set<String> shown = new java.util.HashSet<>(Set.of(first.path("id").asText()));
+        for (int i = 1; i < films.size(); i++) {
+            shown.add((String) local.invoke().get("movieId"));
+        }
+        assertEquals(films.size(), shown.size(), shown.toString());
+        assertEquals(0, local.stubs.popularRequests());
 
-        // Not cached: once the key is set, the next tick rotates.
+        // Not cached while missing: the rotation right after the key is set comes from TMDb.
         local.stubs.secretIs(TmdbStub.secretWithKey(LocalRotator.SECRET_KEY));
         assertEquals("603", local.invoke().get("movieId"));
+        assertEquals(1, local.stubs.popularRequests());
+    }
+
+    @Test
+    void shippedFilmsLeftOverAreDroppedOnceAKeyIsSet() {
+        local.stubs.secretIs("{}");
+        local.stubs.popularAnswers(200, TmdbStub.page(1, 1, "603", "550"));
+        local.invoke();
+        local.invoke();
+        local.stubs.secretIs(TmdbStub.secretWithKey(LocalRotator.SECRET_KEY));
+        assertEquals("603", local.invoke().get("movieId"));
+        assertEquals("550", local.invoke().get("movieId"));
     }
 
     @Test

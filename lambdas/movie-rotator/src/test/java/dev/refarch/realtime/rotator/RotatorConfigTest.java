@@ -63,4 +63,17 @@ class RotatorConfigTest {
                 () -> RotatorConfig.fromEnvironment(env));
         assertTrue(e.getMessage().contains("GRAPHQL_URL"), e.getMessage());
     }
+
+    @Test
+    void catalogPosterBaseUrlIsOptionalAndMustBeHttp() {
+        assertEquals(Optional.empty(), RotatorConfig.fromEnvironment(env()).catalogPosterBaseUrl());
+        Map<String, String> env = env();
+        env.put("CATALOG_POSTER_BASE_URL", "https://d111111abcdef8.cloudfront.net/posters");
+        assertEquals(Optional.of("https://d111111abcdef8.cloudfront.net/posters"),
+                RotatorConfig.fromEnvironment(env).catalogPosterBaseUrl());
+        env.put("CATALOG_POSTER_BASE_URL", "s3://bucket/posters");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RotatorConfig.fromEnvironment(env));
+        assertTrue(e.getMessage().contains("CATALOG_POSTER_BASE_URL"), e.getMessage());
+    }
 }

@@ -1,0 +1,114 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../src/api/graphql';
+import { M_SEND_MESSAGE, M_VOTE, Q_LATEST_TICKS, Q_MOVIE_STATE } from '../src/api/operations';
+import { MovieView } from '../src/views/movie';
+import { TickerView } from '../src/views/ticker';
+import { FakeApi, flush } from './fakes';
+
+const movie = { id: 'm1', title: 'Paper Satellites', overview: 'Two teams.', posterUrl: 'http://127.0.0.1/p.svg', releaseDate: '2021-07-02', startedAt: '2026-12-01T09:00:00Z', rotation: 3 };
+const rows = ['LOVE', 'LIKE', 'MEH', 'UNKNOWN', 'HATE'].map((reaction) => ({ reaction, movieId: 'm1', count: 1, topMovieId: null, topMovieTitle: null, topCount: 0 }));
+const memory = () => { const m = new Map<string, string>(); return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) }; };
+
+describe('MovieView', () => {
+  let api: FakeApi;
+  let view: MovieView;
+  beforeEach(async () => {
+    api = new FakeApi((q, v) => {
+      if (q === Q_MOVIE_STATE) return { currentMovie: movie, reviews: rows };
+      if (q === M_VOTE) return v['count'] === 100 ? new ApiError('no', 'MovieNotCurrent') : { vote: { ...rows[0], reaction: v['reaction'], count: 1 + (v['count'] as number) } };
+      if (q === M_SEND_MESSAGE) return { sendMessage: { id: 'own-1', author: v['author'], text: v['text'], sentAt: '2026-12-01T09:00:01Z' } };
+      return new Error('unexpected');
+    });
+    view = new MovieView(api, { flushMs: 60_000, storage: memory() });
+    document.body.replaceChildren(view.root);
+    view.start();
+    await flush();
+  });
+
+  it('shows the current movie and counts from the first query', () => {
+    expect(view.root.querySelector('#movie-title')!.textContent).toBe('Paper Satellites');
+    expect(view.root.querySelector('[data-testid=count-LOVE]')!.textContent).toBe('1');
+  });
+
+  it('renders chat text containing markup as literal text', () => {
+    api.emit('onMessage', { id: 'x', author: '<b>eve</b>', text: '<img src=x onerror=alert(1)>', sentAt: '2026-12-01T09:00:00Z' });
+    const item = view.root.querySelector('.message')!;
+    expect(item.querySelector('.text')!.textContent).toBe('<img src=x onerror=alert(1)>');
+    expect(item.querySelector('img')).toBeNull();
+    expect(item.querySelector('b')).toBeNull();
+  });
+
+  it('skips an incomplete event instead of rendering it', () => {
+    api.emit('onMessage', { id: 'x', author: null, text: 'hi', sentAt: '2026-12-01T09:00:00Z' });
+    api.emit('onCurrentMovie', { id: 'm2', title: null, startedAt: '2026-12-01T09:00:00Z' });
+    api.emit('onReview', { reaction: 'LOVE', movieId: 'm1', count: null, topCount: 0 });
+    expect(view.root.querySelectorAll('.message')).toHaveLength(0);
+    expect(view.root.querySelector('#movie-title')!.textContent).toBe('Paper Satellites');
+    expect(view.root.querySelector('[data-testid=count-LOVE]')!.textContent).toBe('1');
+  });
+
+  it('batches clicks into one vote with their count and shows the answer', async () => {
+    const love = view.root.querySelector<HTMLButtonElement>('[data-reaction=LOVE]')!;
+    love.click(); love.click(); love.click();
+    await view.flush();
+    const votes = api.requests.filter((r) => r.query === M_VOTE);
+    expect(votes).toEqual([{ query: M_VOTE, variables: { movieId: 'm1', reaction: 'LOVE', count: 3 } }]);
+    expect(view.root.querySelector('[data-testid=count-LOVE]')!.textContent).toBe('4');
+  });
+
+  it('says why a vote was rejected', async () => {
+    const like = view.root.querySelector<HTMLButtonElement>('[data-reaction=LIKE]')!;
+    for (let i = 0; i < 100; i++) like.click();
+    await view.flush();
+    expect(view.root.querySelector('[data-testid=vote-error]')!.textContent).toContain('MovieNotCurrent');
+  });
+
+  it('marks own messages and re-queries state after a reconnect', async () => {
+    (view.root.querySelector('#chat-handle') as HTMLInputElement).value = 'ann';
+    (view.root.querySelector('#chat-text') as HTMLInputElement).value = 'hello';
+    view.root.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await flush();
+    expect(view.root.querySelector('.message.own .text')!.textContent).toBe('hello');
+    const before = api.requests.filter((r) => r.query === Q_MOVIE_STATE).length;
+    api.setState('connected');
+    await flush();
+    expect(api.requests.filter((r) => r.query === Q_MOVIE_STATE).length).toBe(before + 1);
+  });
+
+  it('ignores a movie from an older rotation', () => {
+    api.emit('onCurrentMovie', { ...movie, id: 'old', title: 'Old', rotation: 2 });
+    expect(view.root.querySelector('#movie-title')!.textContent).toBe('Paper Satellites');
+  });
+});
+
+describe('TickerView', () => {
+  const tick = (symbol: string, sequence: number, price: number) => ({ symbol, sequence, price, open: 100, high: 110, low: 90, volume: 1000, timestamp: '2026-12-01T09:00:00Z' });
+
+  it('opens subscriptions only for chosen symbols, fills from latestTicks and drops ticks not newer', async () => {
+    const api = new FakeApi((q, v) => (q === Q_LATEST_TICKS ? { latestTicks: (v['symbols'] as string[]).map((s) => tick(s, 10, 101)) } : new Error('unexpected')));
+    const view = new TickerView(api, ['AMZN', 'MSFT'], ['AMZN']);
+    document.body.replaceChildren(view.root);
+    view.start();
+    await flush();
+    expect([...api.subs.values()].map((s) => s.variables)).toEqual([{ symbol: 'AMZN' }]);
+    const cell = () => view.root.querySelector('tr[data-symbol=AMZN] td')!.textContent;
+    expect(cell()).toBe('101.00');
+    api.emit('onTick', tick('AMZN', 10, 200));
+    expect(cell()).toBe('101.00');
+    api.emit('onTick', tick('AMZN', 11, 102.5));
+    expect(cell()).toBe('102.50');
+
+    const msft = view.root.querySelector<HTMLInputElement>('#symbol-MSFT')!;
+    msft.checked = true; msft.dispatchEvent(new Event('change'));
+    expect(view.chosen()).toEqual(['AMZN', 'MSFT']);
+    msft.checked = false; msft.dispatchEvent(new Event('change'));
+    expect([...api.subs.values()].map((s) => s.variables)).toEqual([{ symbol: 'AMZN' }]);
+    expect(view.root.querySelector('tr[data-symbol=MSFT]')).toBeNull();
+
+    const fills = api.requests.length;
+    api.setState('connected');
+    await flush();
+    expect(api.requests.length).toBe(fills + 1);
+    expect(api.requests.at(-1)!.variables).toEqual({ symbols: ['AMZN'] });
+  });
+});
