@@ -150,6 +150,11 @@ public final class WebSite extends Construct {
                 .cacheControl(List.of(CacheControl.noCache()))
                 .prune(true)
                 .memoryLimit(256)
+                // The provider's logs with the stage's retention (CDK's own group keeps them two years).
+                .logGroup(software.amazon.awscdk.services.logs.LogGroup.Builder.create(this, "DeploymentLogs")
+                        .retention(stage.logRetention())
+                        .removalPolicy(stage.removalPolicy())
+                        .build())
                 .build();
         acknowledgeDeploymentProvider(deployment);
     }

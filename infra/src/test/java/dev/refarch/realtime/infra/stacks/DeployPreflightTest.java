@@ -32,7 +32,8 @@ class DeployPreflightTest {
             for (CloudFormationStackArtifact stack : TestApps.app(overrides).synth().getStacks()) {
                 stacks.add(CfnModel.of(stack));
             }
-            assertEquals(streaming ? 5 : 3, stacks.size(), label + ": stacks");
+            // api, web, movies, observability; network and streaming with streaming on.
+            assertEquals(streaming ? 6 : 4, stacks.size(), label + ": stacks");
             return stacks;
         }
 
