@@ -19,7 +19,8 @@ const { map: toJavaValue } = require(path.join(SIMULATOR_DIR, 'lib/velocity/valu
 const { JavaMap } = require(path.join(SIMULATOR_DIR, 'lib/velocity/value-mapper/map'));
 const { DynamoDBDataLoader } = require(path.join(SIMULATOR_DIR, 'lib/data-loader/dynamo-db'));
 // The DynamoDB client as the simulator itself resolves it, so commands match its client.
-const { BatchGetItemCommand } = require(require.resolve('@aws-sdk/client-dynamodb', { paths: [SIMULATOR_DIR] }));
+const { BatchGetItemCommand, PutItemCommand } =
+  require(require.resolve('@aws-sdk/client-dynamodb', { paths: [SIMULATOR_DIR] }));
 
 const LOOPBACK = '127.0.0.1';
 const REALTIME_PATH = '/graphql/realtime';
@@ -247,6 +248,37 @@ function batchGetItem() {
 }
 
 /**
+ * Gap: the simulator's PutItem writes the item, then reads it back with a separate GetItem and
+ * returns what it read. When two requests write the same key at once (a consumer's retry beside
+ * the abandoned request a thawed or slow server still runs), the first one's result, and so its
+ * broadcast, is the second one's item: a subscriber gets tick N+1 twice and never tick N. AppSync
+ * returns the item this write stored ("the item written to DynamoDB is ... available in
+ * $context.result", DynamoDB resolver reference, PutItem). PutItem replaces the whole item, so
+ * that is its key plus its attribute values.
+ */
+function putItemReturnsTheItemItWrote() {
+  const proto = DynamoDBDataLoader && DynamoDBDataLoader.prototype;
+  expect(proto && typeof proto.putItem === 'function', 'DynamoDBDataLoader.putItem');
+  expect(typeof PutItemCommand === 'function', '@aws-sdk/client-dynamodb PutItemCommand');
+  if (proto.putItem.patchedReturnsWritten) return;
+  const { unmarshall } = require(path.join(SIMULATOR_DIR, 'lib/data-loader/dynamo-db/utils'));
+  const patched = async function putItem(payload) {
+    const { key, attributeValues, condition: { expression, expressionNames, expressionValues } = {} } = payload;
+    const item = { ...key, ...attributeValues };
+    await this.client.send(new PutItemCommand({
+      TableName: this.tableName,
+      Item: item,
+      ConditionExpression: expression,
+      ExpressionAttributeNames: expressionNames,
+      ExpressionAttributeValues: expressionValues,
+    }));
+    return unmarshall(item);
+  };
+  patched.patchedReturnsWritten = true;
+  proto.putItem = patched;
+}
+
+/**
  * Gap: a template's map ({} in VTL) keys entries by the key object in the simulator: put($s)
  * with a string from the arguments (a JavaString wrapper) and a later containsKey($s) with
  * another wrapper of the same text miss each other, while get() compares the text. On AppSync
@@ -395,6 +427,7 @@ function realtimeServer(simulator) {
 
 module.exports = {
   batchGetItem,
+  putItemReturnsTheItemItWrote,
   javaMapKeysByValue,
   environmentVariables,
   ackWithConnectionTimeoutMs,

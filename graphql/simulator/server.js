@@ -170,6 +170,7 @@ async function main() {
   patches.errorFieldsAsJavaStrings();
   patches.environmentVariables(config.environment);
   patches.batchGetItem();
+  patches.putItemReturnsTheItemItWrote();
   patches.javaMapKeysByValue();
   const { environment, ...simulatorConfig } = config;
   simulator.init(simulatorConfig);

@@ -23,7 +23,8 @@ import java.util.Optional;
  * Runs until Ctrl-C. Options: {@code --<name>-port=N} for graphql, dynamodb, sqs, s3, s3-extra,
  * secretsmanager, tmdb, web; {@code --ports=auto}; {@code --logs=DIR}; {@code --ready-file=FILE}
  * (a JSON file of the endpoints, written once everything is ready); {@code --tick-interval-ms=N}
- * (benchmarks: the producer's tick interval, 1000 as deployed). Defaults (symbols, topic,
+ * (benchmarks: the producer's tick interval, 1000 as deployed); {@code --consumer-timeout-seconds=N}
+ * (tests: the consumer's function timeout, 300 as deployed). Defaults (symbols, topic,
  * partitions, rotation cadence) come from {@code cdk.json} context, as for the deploy.
  */
 public final class LocalRun {
@@ -69,7 +70,8 @@ public final class LocalRun {
             AppConfig config = AppConfig.from(context::get);
             LocalSettings settings = new LocalSettings(root, config, Ports.resolve(options), logs,
                     options.getOrDefault("api-key", "da2-local-api-key"),
-                    intOption(options, "tick-interval-ms", STACK_TICK_INTERVAL_MS));
+                    intOption(options, "tick-interval-ms", STACK_TICK_INTERVAL_MS),
+                    intOption(options, "consumer-timeout-seconds", LocalSettings.STACK_CONSUMER_TIMEOUT_SECONDS));
             out.println("Realtime Refarch on 127.0.0.1 (config from " + root.resolve("cdk.json") + ")");
             out.println("logs   " + logs.dir());
             LocalSystem system = new LocalSystem(settings);
@@ -139,6 +141,8 @@ public final class LocalRun {
             "  --ready-file=FILE   write the endpoints as JSON once everything is ready",
             "  --api-key=KEY       the simulator's API key (default da2-local-api-key)",
             "  --tick-interval-ms=N  the producer's tick interval (default 1000, as deployed)",
+            "  --consumer-timeout-seconds=N  the consumer's function timeout (default 300, as deployed;",
+            "                      tests shorten the mapping's retry budget of 11 invocations with it)",
             "Symbols, topic, partitions and the rotation cadence come from cdk.json context.");
 
     /** The producer's TICK_INTERVAL_MS in the Streaming stack. */
@@ -162,7 +166,8 @@ public final class LocalRun {
             }
             int eq = arg.indexOf('=');
             String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
-            boolean known = List.of("help", "ports", "logs", "ready-file", "api-key", "tick-interval-ms").contains(name)
+            boolean known = List.of("help", "ports", "logs", "ready-file", "api-key", "tick-interval-ms",
+                    "consumer-timeout-seconds").contains(name)
                     || (name.endsWith("-port") && Ports.DEFAULTS.containsKey(name.substring(0, name.length() - 5)));
             if (!known) {
                 throw new LocalRunException("unknown option --" + name + " (see --help)");

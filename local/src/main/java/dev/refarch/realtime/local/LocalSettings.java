@@ -17,9 +17,15 @@ import java.util.Objects;
  * @param apiKey the simulator's API key (the web client's public key)
  * @param tickIntervalMs the producer's {@code TICK_INTERVAL_MS}: the Streaming stack's 1000 unless
  *               a benchmark asks for more ticks ({@code --tick-interval-ms=N})
+ * @param consumerTimeoutSeconds the consumer function's timeout: the Streaming stack's
+ *               {@value #STACK_CONSUMER_TIMEOUT_SECONDS} unless a test shortens the mapping's retry
+ *               budget ({@code --consumer-timeout-seconds=N})
  */
 public record LocalSettings(Path root, AppConfig config, Ports ports, LogFolder logs, String apiKey,
-                            int tickIntervalMs) {
+                            int tickIntervalMs, int consumerTimeoutSeconds) {
+
+    /** The consumer's function timeout in the Streaming stack. */
+    public static final int STACK_CONSUMER_TIMEOUT_SECONDS = 300;
 
     /** The account and region local ARNs and URLs name; nothing reaches AWS. */
     public static final String ACCOUNT = "000000000000";
@@ -37,6 +43,16 @@ public record LocalSettings(Path root, AppConfig config, Ports ports, LogFolder 
         if (tickIntervalMs < 10 || tickIntervalMs > 60_000) {
             throw new LocalRunException("--tick-interval-ms=" + tickIntervalMs + " must be between 10 and 60000");
         }
+        // At least twice the handler's 1.5 s response margin; at most Lambda's 900 s limit.
+        if (consumerTimeoutSeconds < 3 || consumerTimeoutSeconds > 900) {
+            throw new LocalRunException("--consumer-timeout-seconds=" + consumerTimeoutSeconds
+                    + " must be between 3 and 900");
+        }
+    }
+
+    /** With the consumer's timeout as deployed. */
+    public LocalSettings(Path root, AppConfig config, Ports ports, LogFolder logs, String apiKey, int tickIntervalMs) {
+        this(root, config, ports, logs, apiKey, tickIntervalMs, STACK_CONSUMER_TIMEOUT_SECONDS);
     }
 
     /** The stage of local names ({@code <appName>-local-...}). */

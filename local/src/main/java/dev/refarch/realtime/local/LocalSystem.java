@@ -73,7 +73,7 @@ final class LocalSystem {
                         "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
                         "AWS_ENDPOINT_URL_SECRETS_MANAGER", secretsEndpoint)));
         FunctionComponent consumer = new FunctionComponent(settings, "tick-consumer", "msk-consumer",
-                "dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest", 300,
+                "dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest", settings.consumerTimeoutSeconds(),
                 new LazyEnv(() -> Map.of(
                         "GRAPHQL_URL", simulator.graphqlUrl(),
                         "FAILURE_QUEUE_URL", sqs.failureQueueUrl(),

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refarch.realtime.graphql.ApiDefinition;
+import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.graphql.TableContract;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -54,5 +58,14 @@ class LocalDefinitionsTest {
         LocalRunException unknown = org.junit.jupiter.api.Assertions.assertThrows(LocalRunException.class,
                 () -> LocalRun.parse(new String[] {"--graphq-port=1"}));
         assertTrue(unknown.getMessage().contains("--graphq-port"), unknown.getMessage());
+    }
+
+    @Test
+    void aConsumerTimeoutOutsideWhatTheHandlerAndLambdaAllowIsRefusedNamingTheOption() {
+        assertEquals("6", LocalRun.parse(new String[] {"--consumer-timeout-seconds=6"}).get("consumer-timeout-seconds"));
+        LocalRunException tooShort = org.junit.jupiter.api.Assertions.assertThrows(LocalRunException.class,
+                () -> new LocalSettings(Path.of("."), AppConfig.from(key -> null), Ports.resolve(Map.of("ports", "auto")),
+                        new LogFolder(Files.createTempDirectory("settings-logs")), "key", 1000, 2));
+        assertTrue(tooShort.getMessage().contains("--consumer-timeout-seconds=2"), tooShort.getMessage());
     }
 }

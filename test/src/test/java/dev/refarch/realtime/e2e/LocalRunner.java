@@ -37,6 +37,11 @@ final class LocalRunner implements AutoCloseable {
     }
 
     static LocalRunner start(String name) throws IOException, InterruptedException {
+        return start(name, List.of());
+    }
+
+    /** With extra options for the run (e.g. {@code --consumer-timeout-seconds=5}). */
+    static LocalRunner start(String name, List<String> options) throws IOException, InterruptedException {
         Path jar = ROOT.resolve("local/target/local.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run `mvn verify` from the root (it packages local first)");
@@ -45,8 +50,11 @@ final class LocalRunner implements AutoCloseable {
         Path readyFile = dir.resolve("ready.json");
         Files.deleteIfExists(readyFile);
         Path output = dir.resolve("runner.out");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "--ports=auto", "--ready-file=" + readyFile, "--logs=" + dir.resolve("logs"))
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "--ports=auto", "--ready-file=" + readyFile, "--logs=" + dir.resolve("logs")));
+        command.addAll(options);
+        Process process = new ProcessBuilder(command)
                 .directory(ROOT.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
