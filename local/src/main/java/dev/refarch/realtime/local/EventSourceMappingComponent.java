@@ -1,5 +1,6 @@
 package dev.refarch.realtime.local;
 
+import dev.refarch.realtime.infra.Functions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,9 +46,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 final class EventSourceMappingComponent implements Component {
 
-    static final int BATCH_SIZE = 500;
-    static final Duration BATCHING_WINDOW = Duration.ofSeconds(1);
-    static final int MAXIMUM_RETRY_ATTEMPTS = 10;
+    static final int BATCH_SIZE = Functions.CONSUMER_BATCH_SIZE;
+    static final Duration BATCHING_WINDOW = Duration.ofSeconds(Functions.CONSUMER_BATCHING_WINDOW_SECONDS);
+    static final int MAXIMUM_RETRY_ATTEMPTS = Functions.CONSUMER_RETRY_ATTEMPTS;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(4);
     private static final Logger LOG = LoggerFactory.getLogger(EventSourceMappingComponent.class);
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,5 +1,6 @@
 package dev.refarch.realtime.local;
 
+import dev.refarch.realtime.infra.Functions;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,6 +50,12 @@ final class FunctionComponent implements Component, Invocable {
      * @param timeoutSeconds the function's timeout, as in the stack
      * @param environment the stack's variables plus local endpoint overrides
      */
+    /** The function {@code definition} as the stacks deploy it, under {@code name}. */
+    FunctionComponent(LocalSettings settings, String name, Functions.Definition definition,
+                      Map<String, String> environment) {
+        this(settings, name, definition.module(), definition.handler(), definition.timeoutSeconds(), environment);
+    }
+
     FunctionComponent(LocalSettings settings, String name, String module, String handler, int timeoutSeconds,
                       Map<String, String> environment) {
         this.settings = settings;

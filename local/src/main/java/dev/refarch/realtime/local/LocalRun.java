@@ -2,6 +2,7 @@ package dev.refarch.realtime.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.config.CdkJson;
 import java.io.IOException;
@@ -146,7 +147,7 @@ public final class LocalRun {
             "Symbols, topic, partitions and the rotation cadence come from cdk.json context.");
 
     /** The producer's TICK_INTERVAL_MS in the Streaming stack. */
-    static final int STACK_TICK_INTERVAL_MS = 1000;
+    static final int STACK_TICK_INTERVAL_MS = Functions.PRODUCER_TICK_INTERVAL_MS;
 
     private static int intOption(Map<String, String> options, String name, int fallback) {
         String raw = options.get(name);

@@ -1,5 +1,6 @@
 package dev.refarch.realtime.local;
 
+import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.AppConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ public record LocalSettings(Path root, AppConfig config, Ports ports, LogFolder 
                             int tickIntervalMs, int consumerTimeoutSeconds) {
 
     /** The consumer's function timeout in the Streaming stack. */
-    public static final int STACK_CONSUMER_TIMEOUT_SECONDS = 300;
+    public static final int STACK_CONSUMER_TIMEOUT_SECONDS = Functions.TICK_CONSUMER.timeoutSeconds();
 
     /** The account and region local ARNs and URLs name; nothing reaches AWS. */
     public static final String ACCOUNT = "000000000000";

@@ -1,5 +1,6 @@
 package dev.refarch.realtime.local;
 
+import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.AppConfig;
 import java.time.Duration;
 import java.util.List;
@@ -42,51 +43,34 @@ final class LocalSystem {
         String tmdbArn = secrets.put(settings.prefix() + "-tmdb", Map.of("tmdbApiKey", TMDB_KEY));
         String secretsEndpoint = secrets.endpoint().toString();
 
-        FunctionComponent provisioner = new FunctionComponent(settings, "topic-provisioner", "msk-producer",
-                "dev.refarch.realtime.producer.TopicProvisionerHandler::handleRequest", 300,
-                new LazyEnv(() -> Map.of(
-                        "BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                        "SCRAM_SECRET_ARN", scramArn,
-                        "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
-                        "AWS_ENDPOINT_URL_SECRETS_MANAGER", secretsEndpoint)));
-        FunctionComponent rotator = new FunctionComponent(settings, "movie-rotator", "movie-rotator",
-                "dev.refarch.realtime.rotator.MovieRotatorHandler::handleRequest", 30,
-                new LazyEnv(() -> Map.of(
-                        "REVIEWS_TABLE", dynamo.table("reviews"),
-                        "MOVIES_TABLE", dynamo.table("movies"),
-                        "GRAPHQL_URL", simulator.graphqlUrl(),
-                        "TMDB_SECRET_ARN", tmdbArn,
-                        "TMDB_BASE_URL", tmdb.baseUrl(),
-                        "TMDB_IMAGE_BASE_URL", tmdb.imageBaseUrl(),
-                        "CATALOG_POSTER_BASE_URL", web.url() + "posters",
-                        "AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString(),
-                        "AWS_ENDPOINT_URL_SECRETS_MANAGER", secretsEndpoint)));
-        FunctionComponent producer = new FunctionComponent(settings, "tick-producer", "msk-producer",
-                "dev.refarch.realtime.producer.TickProducerHandler::handleRequest", 60,
-                new LazyEnv(() -> Map.of(
-                        "BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                        "SCRAM_SECRET_ARN", scramArn,
-                        "TOPIC", config.topic(),
-                        "SYMBOLS", String.join(",", config.symbols()),
-                        "TICK_INTERVAL_MS", Integer.toString(settings.tickIntervalMs()),
-                        "RUN_SECONDS", "50",
-                        "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
-                        "AWS_ENDPOINT_URL_SECRETS_MANAGER", secretsEndpoint)));
-        FunctionComponent consumer = new FunctionComponent(settings, "tick-consumer", "msk-consumer",
-                "dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest", settings.consumerTimeoutSeconds(),
-                new LazyEnv(() -> Map.of(
-                        "GRAPHQL_URL", simulator.graphqlUrl(),
-                        "FAILURE_QUEUE_URL", sqs.failureQueueUrl(),
-                        "MAX_TICKS_PER_REQUEST", "25",
-                        "TICK_DELIVERY", config.tickDelivery().id(),
-                        "TICK_CONFLATE_AFTER_SECONDS", Integer.toString(config.tickConflateAfterSeconds()),
-                        "AWS_ENDPOINT_URL_SQS", sqs.endpoint().toString())));
-
-        FunctionComponent broadcaster = new FunctionComponent(settings, "review-broadcaster", "review-broadcaster",
-                "dev.refarch.realtime.broadcaster.ReviewBroadcasterHandler::handleRequest", 30,
-                new LazyEnv(() -> Map.of(
-                        "GRAPHQL_URL", simulator.graphqlUrl(),
-                        "REVIEW_BROADCAST_MILLIS", Integer.toString(config.reviewBroadcastMillis()))));
+        // Each function as the stacks deploy it (Functions), plus where the local stand-ins listen.
+        FunctionComponent provisioner = new FunctionComponent(settings, "topic-provisioner",
+                Functions.TOPIC_PROVISIONER, new LazyEnv(() -> deployedPlus(
+                        Functions.topicProvisionerEnvironment(kafka.bootstrapServers(), scramArn),
+                        Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                                "AWS_ENDPOINT_URL_SECRETS_MANAGER", secretsEndpoint))));
+        FunctionComponent rotator = new FunctionComponent(settings, "movie-rotator", Functions.MOVIE_ROTATOR,
+                new LazyEnv(() -> deployedPlus(
+                        Functions.rotatorEnvironment(dynamo.table("reviews"), dynamo.table("movies"),
+                                simulator.graphqlUrl(), tmdbArn, web.url() + "posters"),
+                        Map.of("TMDB_BASE_URL", tmdb.baseUrl(),
+                                "TMDB_IMAGE_BASE_URL", tmdb.imageBaseUrl(),
+                                "AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString(),
+                                "AWS_ENDPOINT_URL_SECRETS_MANAGER", secretsEndpoint))));
+        FunctionComponent producer = new FunctionComponent(settings, "tick-producer", Functions.TICK_PRODUCER,
+                new LazyEnv(() -> deployedPlus(
+                        Functions.producerEnvironment(kafka.bootstrapServers(), scramArn, config,
+                                settings.tickIntervalMs()),
+                        Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                                "AWS_ENDPOINT_URL_SECRETS_MANAGER", secretsEndpoint))));
+        FunctionComponent consumer = new FunctionComponent(settings, "tick-consumer",
+                Functions.TICK_CONSUMER.module(), Functions.TICK_CONSUMER.handler(), settings.consumerTimeoutSeconds(),
+                new LazyEnv(() -> deployedPlus(
+                        Functions.consumerEnvironment(simulator.graphqlUrl(), sqs.failureQueueUrl(), config),
+                        Map.of("AWS_ENDPOINT_URL_SQS", sqs.endpoint().toString()))));
+        FunctionComponent broadcaster = new FunctionComponent(settings, "review-broadcaster",
+                Functions.REVIEW_BROADCASTER, new LazyEnv(() ->
+                        Functions.broadcasterEnvironment(simulator.graphqlUrl(), config.reviewBroadcastMillis())));
 
         // Stages: each one's components need only the stages before it, and start in parallel.
         stages = List.of(
@@ -98,6 +82,13 @@ final class LocalSystem {
                 List.of(new ScheduleComponent(settings, "rotation-schedule", rotator,
                                 Duration.ofSeconds(config.rotationSeconds())),
                         new ScheduleComponent(settings, "producer-schedule", producer, Duration.ofMinutes(1))));
+    }
+
+    /** A deployed function's environment with the local overrides (endpoints, the broker's protocol). */
+    private static Map<String, String> deployedPlus(Map<String, String> deployed, Map<String, String> local) {
+        Map<String, String> environment = new java.util.TreeMap<>(deployed);
+        environment.putAll(local);
+        return environment;
     }
 
     /** The components in start order, grouped in stages that may start in parallel. */

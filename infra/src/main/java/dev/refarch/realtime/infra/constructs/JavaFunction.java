@@ -1,5 +1,6 @@
 package dev.refarch.realtime.infra.constructs;
 
+import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.CdkJson;
 import dev.refarch.realtime.infra.config.Stage;
 import java.nio.file.Files;
@@ -100,6 +101,12 @@ public final class JavaFunction extends Construct {
             }
 
             /** The Maven module under {@code lambdas/}; its jar is {@code lambdas/<module>/target/<module>.jar}. */
+            /** Module, handler and timeout of one of the app's {@link Functions}. */
+            public Builder definition(Functions.Definition definition) {
+                return module(definition.module()).handler(definition.handler())
+                        .timeout(Duration.seconds(definition.timeoutSeconds()));
+            }
+
             public Builder module(String module) {
                 this.module = module;
                 return this;

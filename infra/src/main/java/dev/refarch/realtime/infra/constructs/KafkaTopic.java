@@ -20,11 +20,6 @@ import software.constructs.Construct;
  */
 public final class KafkaTopic extends Construct {
 
-    /** The module of the function behind every topic: the producer's, which has the Kafka client. */
-    public static final String MODULE = "msk-producer";
-    /** Its handler. */
-    public static final String HANDLER = "dev.refarch.realtime.producer.TopicProvisionerHandler::handleRequest";
-
     /** The topic and who creates it; build with {@link #builder()}. */
     public static final class Props {
         private final JavaFunction provisioner;
@@ -56,7 +51,7 @@ public final class KafkaTopic extends Construct {
             private Builder() {
             }
 
-            /** The {@value KafkaTopic#MODULE} function, in the VPC with access to the brokers. */
+            /** The {@code Functions.TOPIC_PROVISIONER} function, in the VPC with access to the brokers. */
             public Builder provisioner(JavaFunction provisioner) {
                 this.provisioner = provisioner;
                 return this;
@@ -121,10 +116,5 @@ public final class KafkaTopic extends Construct {
                         "Partitions", Integer.toString(props.partitions),
                         "ReplicationFactor", Integer.toString(props.replicas)))
                 .build();
-    }
-
-    /** How long the provisioner may take: connecting to a fresh cluster can be slow. */
-    public static Duration timeout() {
-        return Duration.minutes(2);
     }
 }

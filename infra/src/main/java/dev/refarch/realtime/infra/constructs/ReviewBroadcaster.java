@@ -1,5 +1,6 @@
 package dev.refarch.realtime.infra.constructs;
 
+import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.Stage;
 import java.util.Map;
 import java.util.Objects;
@@ -60,13 +61,9 @@ public final class ReviewBroadcaster extends Construct {
             throw new IllegalArgumentException("the Reviews table needs a stream (NEW_IMAGE)");
         }
         function = new JavaFunction(this, "Function", JavaFunction.Props.builder()
-                .module("review-broadcaster")
-                .handler("dev.refarch.realtime.broadcaster.ReviewBroadcasterHandler::handleRequest")
+                .definition(Functions.REVIEW_BROADCASTER)
                 .description("Broadcasts the Reviews rows that changed, from the table's stream, at a bounded rate")
-                .timeout(Duration.seconds(30))
-                .environment(Map.of(
-                        "GRAPHQL_URL", props.api().getGraphqlUrl(),
-                        "REVIEW_BROADCAST_MILLIS", Integer.toString(props.broadcastMillis())))
+                .environment(Functions.broadcasterEnvironment(props.api().getGraphqlUrl(), props.broadcastMillis()))
                 .stage(props.stage())
                 .build());
         props.api().grantMutation(function.role(), "publishReview");

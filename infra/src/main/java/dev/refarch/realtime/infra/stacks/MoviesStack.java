@@ -1,5 +1,6 @@
 package dev.refarch.realtime.infra.stacks;
 
+import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.constructs.JavaFunction;
 import dev.refarch.realtime.infra.constructs.RotationSchedule;
@@ -52,16 +53,11 @@ public final class MoviesStack extends Stack {
                 .build());
 
         rotator = new JavaFunction(this, "MovieRotator", JavaFunction.Props.builder()
-                .module("movie-rotator")
-                .handler("dev.refarch.realtime.rotator.MovieRotatorHandler::handleRequest")
+                .definition(Functions.MOVIE_ROTATOR)
                 .description("Makes the next TMDb movie current, updates the leaderboard, broadcasts the change")
-                .timeout(Duration.seconds(30))
-                .environment(Map.of(
-                        "REVIEWS_TABLE", api.reviewsTable().getTableName(),
-                        "MOVIES_TABLE", api.moviesTable().getTableName(),
-                        "GRAPHQL_URL", api.api().api().getGraphqlUrl(),
-                        "TMDB_SECRET_ARN", tmdbSecret.getSecretArn(),
-                        "CATALOG_POSTER_BASE_URL", catalogPostersUrl))
+                .environment(Functions.rotatorEnvironment(api.reviewsTable().getTableName(),
+                        api.moviesTable().getTableName(), api.api().api().getGraphqlUrl(), tmdbSecret.getSecretArn(),
+                        catalogPostersUrl))
                 .stage(config.stage())
                 .build());
         tmdbSecret.grantRead(rotator.role());

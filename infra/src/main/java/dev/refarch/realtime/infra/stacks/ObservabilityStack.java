@@ -1,5 +1,6 @@
 package dev.refarch.realtime.infra.stacks;
 
+import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.config.OperationsConfig;
 import dev.refarch.realtime.infra.constructs.AlarmTopic;
@@ -240,7 +241,7 @@ public final class ObservabilityStack extends Stack {
                         .title("Consumer duration (max) against its timeout")
                         .left(List.of(duration))
                         .leftAnnotations(List.of(HorizontalAnnotation.builder()
-                                .value(StreamingStack.CONSUMER_TIMEOUT.toMilliseconds()).label("timeout").build()))
+                                .value(Functions.TICK_CONSUMER.timeoutSeconds() * 1000).label("timeout").build()))
                         .width(6).height(6).build(),
                 TextWidget.Builder.create()
                         .markdown("**Replayed ticks.** `ticks replay` runs from an operator's terminal and publishes "

@@ -1,5 +1,6 @@
 package dev.refarch.realtime.infra.stacks;
 
+import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.constructs.DeadLetterQueue;
 import dev.refarch.realtime.infra.constructs.JavaFunction;
@@ -35,14 +36,6 @@ public final class StreamingStack extends Stack {
     public static final String FAILURE_QUEUE_OUTPUT = "FailureQueueUrl";
     public static final String FAILURE_BUCKET_OUTPUT = "FailureBucketName";
 
-    /** The producer emits for this long each minute. */
-    static final int PRODUCER_RUN_SECONDS = 50;
-    /**
-     * The consumer's timeout: it retries AppSync with backoff until close to this deadline, so the
-     * mapping's 11 invocations (1 + 10 retries) of about 5 minutes outlast a 30-minute outage.
-     */
-    static final Duration CONSUMER_TIMEOUT = Duration.seconds(300);
-
     private JavaFunction producer;
     private JavaFunction topicProvisioner;
     private Rule producerSchedule;
@@ -72,12 +65,10 @@ public final class StreamingStack extends Stack {
 
     private KafkaTopic ticksTopic(AppConfig config, MskCluster msk, JavaFunction.Network inVpc) {
         JavaFunction provisioner = new JavaFunction(this, "TopicProvisioner", JavaFunction.Props.builder()
-                .module(KafkaTopic.MODULE)
-                .handler(KafkaTopic.HANDLER)
+                .definition(Functions.TOPIC_PROVISIONER)
                 .description("Creates the ticks topic at deploy (custom resource)")
-                .timeout(KafkaTopic.timeout())
-                .environment(Map.of("BOOTSTRAP_SERVERS", msk.bootstrapBrokers(),
-                        "SCRAM_SECRET_ARN", msk.scramSecret().getSecretArn()))
+                .environment(Functions.topicProvisionerEnvironment(msk.bootstrapBrokers(),
+                        msk.scramSecret().getSecretArn()))
                 .stage(config.stage())
                 .network(inVpc)
                 .build());
@@ -101,16 +92,10 @@ public final class StreamingStack extends Stack {
         producerScheduleFailures = new DeadLetterQueue(this, "ProducerScheduleFailures",
                 "the producer's schedule", config.stage()).queue();
         producer = new JavaFunction(this, "TickProducer", JavaFunction.Props.builder()
-                .module("msk-producer")
-                .handler("dev.refarch.realtime.producer.TickProducerHandler::handleRequest")
+                .definition(Functions.TICK_PRODUCER)
                 .description("Publishes stock ticks to MSK, keyed by symbol")
-                .timeout(Duration.seconds(60))
-                .environment(Map.of("BOOTSTRAP_SERVERS", msk.bootstrapBrokers(),
-                        "SCRAM_SECRET_ARN", msk.scramSecret().getSecretArn(),
-                        "TOPIC", config.topic(),
-                        "SYMBOLS", String.join(",", config.symbols()),
-                        "TICK_INTERVAL_MS", "1000",
-                        "RUN_SECONDS", Integer.toString(PRODUCER_RUN_SECONDS)))
+                .environment(Functions.producerEnvironment(msk.bootstrapBrokers(), msk.scramSecret().getSecretArn(),
+                        config, Functions.PRODUCER_TICK_INTERVAL_MS))
                 .stage(config.stage())
                 .network(inVpc)
                 // At most one run at a time, so two runs never interleave timestamps on a partition:
@@ -125,7 +110,7 @@ public final class StreamingStack extends Stack {
                 .build());
         msk.scramSecret().grantRead(producer.role());
         return Rule.Builder.create(this, "ProducerSchedule")
-                .description("Runs the tick producer every minute (it emits for " + PRODUCER_RUN_SECONDS + " s)")
+                .description("Runs the tick producer every minute (it emits for " + Functions.PRODUCER_RUN_SECONDS + " s)")
                 .schedule(Schedule.rate(Duration.minutes(1)))
                 // EventBridge retries only when it cannot hand the event to Lambda (throttled API,
                 // missing permission); a minute-old event would overlap the next run, so it goes to
@@ -157,24 +142,18 @@ public final class StreamingStack extends Stack {
     private MskTriggeredFunction consumer(AppConfig config, MskCluster msk, ApiStack api, Queue poison) {
         MskTriggeredFunction consumer = new MskTriggeredFunction(this, "TickConsumer", MskTriggeredFunction.Props.builder()
                 .function(JavaFunction.Props.builder()
-                        .module("msk-consumer")
-                        .handler("dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest")
+                        .definition(Functions.TICK_CONSUMER)
                         .description("Delivers ticks from MSK to AppSync subscribers, in order per partition")
-                        .timeout(CONSUMER_TIMEOUT)
-                        .environment(Map.of("GRAPHQL_URL", api.api().api().getGraphqlUrl(),
-                                "FAILURE_QUEUE_URL", poison.getQueueUrl(),
-                                "MAX_TICKS_PER_REQUEST", "25",
-                                // Catch-up conflation (all: lossless; latest: newest tick per symbol of an old batch).
-                                "TICK_DELIVERY", config.tickDelivery().id(),
-                                "TICK_CONFLATE_AFTER_SECONDS", Integer.toString(config.tickConflateAfterSeconds())))
+                        .environment(Functions.consumerEnvironment(api.api().api().getGraphqlUrl(),
+                                poison.getQueueUrl(), config))
                         .stage(config.stage())
                         .build())
                 .cluster(msk)
                 .topic(config.topic())
-                .batchSize(500)
-                .maxBatchingWindow(Duration.seconds(1))
+                .batchSize(Functions.CONSUMER_BATCH_SIZE)
+                .maxBatchingWindow(Duration.seconds(Functions.CONSUMER_BATCHING_WINDOW_SECONDS))
                 .pollers(1, 2)
-                .retryAttempts(10)
+                .retryAttempts(Functions.CONSUMER_RETRY_ATTEMPTS)
                 .failureRetentionDays(config.failureRetentionDays())
                 .stage(config.stage())
                 .build());

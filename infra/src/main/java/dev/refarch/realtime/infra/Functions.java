@@ -1,0 +1,110 @@
+package dev.refarch.realtime.infra;
+
+import dev.refarch.realtime.infra.config.AppConfig;
+import java.util.Map;
+
+/**
+ * Each function as the stacks deploy it: its module, handler and timeout, the environment built
+ * from what it is wired to, and how its triggers invoke it. The stacks and the local run both
+ * build the functions from here, so what runs on a laptop is what deploys; only endpoints and
+ * credentials differ. Plain Java (no CDK types), so the local run reads it without the CDK.
+ */
+public final class Functions {
+
+    /**
+     * What Lambda runs.
+     *
+     * @param module         the Maven module under {@code lambdas/}; its shaded jar is {@code target/<module>.jar}
+     * @param handler        {@code package.Class::method}
+     * @param timeoutSeconds the function timeout
+     */
+    public record Definition(String module, String handler, int timeoutSeconds) {
+    }
+
+    /** Makes the next movie current; invoked by the rotation schedule. */
+    public static final Definition MOVIE_ROTATOR = new Definition("movie-rotator",
+            "dev.refarch.realtime.rotator.MovieRotatorHandler::handleRequest", 30);
+
+    /** Publishes ticks to the topic; invoked every minute, emits for {@link #PRODUCER_RUN_SECONDS}. */
+    public static final Definition TICK_PRODUCER = new Definition("msk-producer",
+            "dev.refarch.realtime.producer.TickProducerHandler::handleRequest", 60);
+
+    /** Creates the ticks topic at deploy (a custom resource); connecting to a fresh cluster can be slow. */
+    public static final Definition TOPIC_PROVISIONER = new Definition("msk-producer",
+            "dev.refarch.realtime.producer.TopicProvisionerHandler::handleRequest", 120);
+
+    /**
+     * Delivers ticks to AppSync; triggered by the MSK event source mapping. 300 s, so the mapping's
+     * 1 + {@link #CONSUMER_RETRY_ATTEMPTS} invocations ride out an AppSync outage of about 55 minutes.
+     */
+    public static final Definition TICK_CONSUMER = new Definition("msk-consumer",
+            "dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest", 300);
+
+    /** Broadcasts the changed Reviews rows; triggered by the table's stream. */
+    public static final Definition REVIEW_BROADCASTER = new Definition("review-broadcaster",
+            "dev.refarch.realtime.broadcaster.ReviewBroadcasterHandler::handleRequest", 30);
+
+    /** How long each minute's producer run emits. */
+    public static final int PRODUCER_RUN_SECONDS = 50;
+    /** The producer's time between two rounds of ticks. */
+    public static final int PRODUCER_TICK_INTERVAL_MS = 1000;
+    /** Aliased {@code publishTick} fields per AppSync request. */
+    public static final int CONSUMER_TICKS_PER_REQUEST = 25;
+    /** Records per batch the MSK event source mapping hands the consumer. */
+    public static final int CONSUMER_BATCH_SIZE = 500;
+    /** How long the mapping gathers records for a batch. */
+    public static final int CONSUMER_BATCHING_WINDOW_SECONDS = 1;
+    /** Retries of a failing batch before the mapping writes it to the failure bucket (Lambda caps it at 10). */
+    public static final int CONSUMER_RETRY_ATTEMPTS = 10;
+
+    private Functions() {
+    }
+
+    /** The rotator's environment. */
+    public static Map<String, String> rotatorEnvironment(String reviewsTable, String moviesTable, String graphqlUrl,
+            String tmdbSecretArn, String catalogPosterBaseUrl) {
+        return Map.of(
+                "REVIEWS_TABLE", reviewsTable,
+                "MOVIES_TABLE", moviesTable,
+                "GRAPHQL_URL", graphqlUrl,
+                "TMDB_SECRET_ARN", tmdbSecretArn,
+                "CATALOG_POSTER_BASE_URL", catalogPosterBaseUrl);
+    }
+
+    /** The producer's environment; {@code tickIntervalMs} is {@link #PRODUCER_TICK_INTERVAL_MS} when deployed. */
+    public static Map<String, String> producerEnvironment(String bootstrapServers, String scramSecretArn,
+            AppConfig config, int tickIntervalMs) {
+        return Map.of(
+                "BOOTSTRAP_SERVERS", bootstrapServers,
+                "SCRAM_SECRET_ARN", scramSecretArn,
+                "TOPIC", config.topic(),
+                "SYMBOLS", String.join(",", config.symbols()),
+                "TICK_INTERVAL_MS", Integer.toString(tickIntervalMs),
+                "RUN_SECONDS", Integer.toString(PRODUCER_RUN_SECONDS));
+    }
+
+    /** The topic provisioner's environment. */
+    public static Map<String, String> topicProvisionerEnvironment(String bootstrapServers, String scramSecretArn) {
+        return Map.of(
+                "BOOTSTRAP_SERVERS", bootstrapServers,
+                "SCRAM_SECRET_ARN", scramSecretArn);
+    }
+
+    /** The consumer's environment, with catch-up conflation as configured. */
+    public static Map<String, String> consumerEnvironment(String graphqlUrl, String failureQueueUrl, AppConfig config) {
+        return Map.of(
+                "GRAPHQL_URL", graphqlUrl,
+                "FAILURE_QUEUE_URL", failureQueueUrl,
+                "MAX_TICKS_PER_REQUEST", Integer.toString(CONSUMER_TICKS_PER_REQUEST),
+                // all: lossless; latest: the newest tick per symbol of a batch that is behind.
+                "TICK_DELIVERY", config.tickDelivery().id(),
+                "TICK_CONFLATE_AFTER_SECONDS", Integer.toString(config.tickConflateAfterSeconds()));
+    }
+
+    /** The review broadcaster's environment. */
+    public static Map<String, String> broadcasterEnvironment(String graphqlUrl, int broadcastMillis) {
+        return Map.of(
+                "GRAPHQL_URL", graphqlUrl,
+                "REVIEW_BROADCAST_MILLIS", Integer.toString(broadcastMillis));
+    }
+}
