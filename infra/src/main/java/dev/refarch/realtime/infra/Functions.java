@@ -1,6 +1,7 @@
 package dev.refarch.realtime.infra;
 
 import dev.refarch.realtime.infra.config.AppConfig;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,6 +44,14 @@ public final class Functions {
     /** Broadcasts the changed Reviews rows; triggered by the table's stream. */
     public static final Definition REVIEW_BROADCASTER = new Definition("review-broadcaster",
             "dev.refarch.realtime.broadcaster.ReviewBroadcasterHandler::handleRequest", 30);
+
+    /** Extends the public API key's expiry; invoked once a day. */
+    public static final Definition API_KEY_RENEWER = new Definition("api-key-renewer",
+            "dev.refarch.realtime.renewer.ApiKeyRenewerHandler::handleRequest", 30);
+
+    /** Every function, for what applies to all of them (the jar checks in the system tests). */
+    public static final List<Definition> ALL = List.of(MOVIE_ROTATOR, TICK_PRODUCER, TOPIC_PROVISIONER,
+            TICK_CONSUMER, REVIEW_BROADCASTER, API_KEY_RENEWER);
 
     /** How long each minute's producer run emits. */
     public static final int PRODUCER_RUN_SECONDS = 50;

@@ -1,5 +1,6 @@
 package dev.refarch.realtime.infra.constructs;
 
+import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.Stage;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +24,6 @@ import software.constructs.Construct;
  */
 public final class ApiKeyRenewal extends Construct {
 
-    /** The function's module and handler. */
-    public static final String MODULE = "api-key-renewer";
-    static final String HANDLER = "dev.refarch.realtime.renewer.ApiKeyRenewerHandler::handleRequest";
-
     private final JavaFunction function;
     private final Queue failures;
     private final Queue scheduleFailures;
@@ -36,10 +33,8 @@ public final class ApiKeyRenewal extends Construct {
         failures = new DeadLetterQueue(this, "Failures", "the API key renewals", stage).queue();
         scheduleFailures = new DeadLetterQueue(this, "ScheduleFailures", "the API key renewal schedule", stage).queue();
         function = new JavaFunction(this, "Renewer", JavaFunction.Props.builder()
-                .module(MODULE)
-                .handler(HANDLER)
+                .definition(Functions.API_KEY_RENEWER)
                 .description("Extends the public AppSync API key's expiry every day")
-                .timeout(Duration.seconds(30))
                 .environment(Map.of("API_ID", api.getApiId(),
                         "API_KEY_ID", key.getAttrApiKeyId(),
                         "VALID_DAYS", Integer.toString(validDays)))

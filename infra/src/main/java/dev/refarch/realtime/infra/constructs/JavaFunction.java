@@ -100,13 +100,13 @@ public final class JavaFunction extends Construct {
             private Builder() {
             }
 
-            /** The Maven module under {@code lambdas/}; its jar is {@code lambdas/<module>/target/<module>.jar}. */
             /** Module, handler and timeout of one of the app's {@link Functions}. */
             public Builder definition(Functions.Definition definition) {
                 return module(definition.module()).handler(definition.handler())
                         .timeout(Duration.seconds(definition.timeoutSeconds()));
             }
 
+            /** The Maven module under {@code lambdas/}; its jar is {@code lambdas/<module>/target/<module>.jar}. */
             public Builder module(String module) {
                 this.module = module;
                 return this;

@@ -5,6 +5,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.security.scram.ScramLoginModule;
 
 /** Kafka producer settings for MSK with SASL/SCRAM: durable, idempotent, bounded in time. */
 public final class MskProducerProperties {
@@ -39,8 +40,12 @@ public final class MskProducerProperties {
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, securityProtocol);
         p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        // No KIP-714 client telemetry: MSK brokers do not collect it, and the jar leaves out the
+        // shaded OpenTelemetry and protobuf classes its reporter needs (lambdas/msk-producer/pom.xml).
+        p.put(CommonClientConfigs.ENABLE_METRICS_PUSH_CONFIG, "false");
         p.put(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512");
-        p.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required"
+        // JAAS loads the login module by name (kept in the jar by KafkaClassesByName).
+        p.put(SaslConfigs.SASL_JAAS_CONFIG, ScramLoginModule.class.getName() + " required"
                 + " username=\"" + jaasQuoted(credentials.username()) + "\""
                 + " password=\"" + jaasQuoted(credentials.password()) + "\";");
         return p;

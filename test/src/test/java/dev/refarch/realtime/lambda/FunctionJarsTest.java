@@ -1,0 +1,77 @@
+package dev.refarch.realtime.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.refarch.realtime.infra.Functions;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The function jars as Lambda loads them: each alone on a class path with the JDK, nothing from
+ * the build. The jars are minimized (lambdas/pom.xml), so a class a library loads by name and
+ * nothing references could be missing from them while every module test passes; these checks, the
+ * end-to-end tests and the cold-start benchmark run the jars themselves.
+ */
+class FunctionJarsTest {
+
+    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+
+    static Stream<Functions.Definition> functions() {
+        return Functions.ALL.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void everyHandlerLinksFromItsJarAlone(Functions.Definition function) throws Exception {
+        String className = function.handler().substring(0, function.handler().indexOf("::"));
+        String methodName = function.handler().substring(function.handler().indexOf("::") + 2);
+        try (URLClassLoader jar = jarAlone(function.module())) {
+            Class<?> handler = Class.forName(className, false, jar);
+            // Resolving the signatures loads every type they name, from this jar or the JDK only.
+            Method[] methods = assertDoesNotThrow(handler::getDeclaredMethods);
+            assertDoesNotThrow(handler::getDeclaredConstructors);
+            assertDoesNotThrow(handler::getDeclaredFields);
+            assertTrue(Stream.of(methods).anyMatch(m -> m.getName().equals(methodName)),
+                    function.handler() + " has no method " + methodName);
+        }
+    }
+
+    /**
+     * MSK is reached over SASL_SSL with SCRAM (locally SASL_PLAINTEXT): the deployed settings, from
+     * the producer's jar alone, in a JVM of its own ({@link ProducerJarCheck}).
+     */
+    @Test
+    void producerJarBuildsBothKafkaClientsWithTheDeployedSecuritySettings() throws Exception {
+        Path checker = Path.of(ProducerJarCheck.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Process check = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", jar(Functions.TICK_PRODUCER.module()) + java.io.File.pathSeparator + checker,
+                ProducerJarCheck.class.getName())
+                .redirectErrorStream(true).start();
+        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(check.waitFor(60, TimeUnit.SECONDS), "the check ends by itself");
+        assertEquals(0, check.exitValue(), output);
+        assertTrue(output.contains("enable.metrics.push=false"), output);
+    }
+
+    private static Path jar(String module) {
+        Path jar = ROOT.resolve("lambdas").resolve(module).resolve("target").resolve(module + ".jar");
+        assertTrue(Files.isRegularFile(jar), jar + " is built by the reactor before this module");
+        return jar;
+    }
+
+    private static URLClassLoader jarAlone(String module) throws Exception {
+        // The platform loader: the JDK's modules, not this test's class path.
+        return new URLClassLoader(new URL[] {jar(module).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+    }
+}
