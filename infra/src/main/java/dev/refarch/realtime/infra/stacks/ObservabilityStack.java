@@ -9,6 +9,7 @@ import dev.refarch.realtime.infra.constructs.ApiKeyRenewal;
 import dev.refarch.realtime.infra.constructs.DeadLetterQueue;
 import dev.refarch.realtime.infra.constructs.ReviewBroadcaster;
 import dev.refarch.realtime.infra.constructs.JavaFunction;
+import dev.refarch.realtime.infra.constructs.RealtimeApi;
 import dev.refarch.realtime.infra.constructs.RunbookAlarms;
 import dev.refarch.realtime.infra.constructs.RunbookAlarms.Spec;
 import java.util.ArrayList;
@@ -51,6 +52,8 @@ public final class ObservabilityStack extends Stack {
 
     private static final Duration MINUTE = Duration.minutes(1);
     private static final Duration FIVE_MINUTES = Duration.minutes(5);
+    /** The rotator's {@code RotatorMetrics.CURRENT_MOVIE_AGE}: seconds the movie on screen has been current. */
+    static final String CURRENT_MOVIE_AGE = "CurrentMovieAgeSeconds";
 
     private final RunbookAlarms alarms;
     private final ITopic topic;
@@ -129,17 +132,19 @@ public final class ObservabilityStack extends Stack {
                 "AppSync answered " + ops.appSync5xxPercent() + "% or more of requests with 5xx for 5 minutes: check "
                         + "the AWS Health Dashboard for AppSync, then the API's error log group and the "
                         + "DynamoDB tables' throttles.").atLeast(ops.appSync5xxPercent()));
-        // Votes are UpdateItem calls on the Reviews table (plus the rotator's five row moves a rotation).
-        Metric votes = metric("AWS/DynamoDB", "SuccessfulRequestLatency",
-                Map.of("TableName", api.reviewsTable().getTableName(), "Operation", "UpdateItem"),
-                "SampleCount", MINUTE).with(MetricOptions.builder()
-                .label("Reviews UpdateItem (votes + 5 per rotation)").build());
+        // AppSync's per-resolver metrics, on for these two resolvers alone (RealtimeApi.MEASURED_MUTATIONS).
+        String apiId = api.api().api().getApiId();
+        List<IMetric> votesAndChat = List.of(
+                resolverMetric(apiId, RealtimeApi.VOTE_FIELD, "Requests", "votes"),
+                resolverMetric(apiId, RealtimeApi.VOTE_FIELD, "GraphQLError", "votes refused"),
+                resolverMetric(apiId, RealtimeApi.CHAT_FIELD, "Requests", "chat messages"),
+                resolverMetric(apiId, RealtimeApi.CHAT_FIELD, "GraphQLError", "chat messages refused"));
         List<IWidget> row = new ArrayList<>(List.of(
                 graph("AppSync requests and errors (5 min)", List.of(requests, errors4xx, errors5xx)),
                 graph("AppSync latency (ms)", List.of(
                         metric("AWS/AppSync", "Latency", byApi, "p50", FIVE_MINUTES),
                         metric("AWS/AppSync", "Latency", byApi, "p99", FIVE_MINUTES))),
-                graph("Votes per minute", List.of(votes))));
+                graph("Votes and chat messages per minute (a vote may carry several clicks)", votesAndChat)));
         if (ops.waf()) {
             String webAcl = config.prefix() + "-api";
             new ApiFirewall(this, "ApiFirewall", api.api().api(), webAcl, ops.wafRateLimit(), config.stage());
@@ -177,9 +182,16 @@ public final class ObservabilityStack extends Stack {
                 graph("Review broadcasts per minute (at most " + (60_000 / Math.max(1, config.reviewBroadcastMillis()))
                         + " per shard)", List.of(app(ReviewBroadcaster.BROADCASTS_METRIC,
                                 api.reviewBroadcaster().function().serviceName(), MINUTE))),
-                TextWidget.Builder.create()
-                        .markdown("**Age of the current movie.** At most " + window.toMinutes() + " min while the "
-                                + "`RotationsStopped` alarm is OK; the rotator emits no age metric of its own.")
+                GraphWidget.Builder.create()
+                        .title("Age of the current movie (s, max per minute)")
+                        .left(List.of(metric(JavaFunction.METRICS_NAMESPACE, CURRENT_MOVIE_AGE,
+                                Map.of("Service", service), "Maximum", MINUTE).with(MetricOptions.builder()
+                                .label("on screen for").build())))
+                        .leftAnnotations(List.of(
+                                HorizontalAnnotation.builder().value(config.rotationSeconds())
+                                        .label("expected (rotationSeconds)").build(),
+                                HorizontalAnnotation.builder().value(windowSeconds)
+                                        .label("RotationsStopped window").build()))
                         .width(6).height(6).build()));
     }
 
@@ -339,6 +351,21 @@ public final class ObservabilityStack extends Stack {
     private static MetricOptions options(String label) {
         return MetricOptions.builder()
                 .statistic("Sum").period(FIVE_MINUTES).label(label).build();
+    }
+
+    /**
+     * One of AppSync's per-resolver metrics of one mutation, found by a search: the API's id, the metric
+     * name and the field name, which AppSync records with the resolver
+     * (https://docs.aws.amazon.com/appsync/latest/APIReference/API_EnhancedMetricsConfig.html: "recorded
+     * by API ID and resolver name").
+     */
+    private static MathExpression resolverMetric(String apiId, String field, String metricName, String label) {
+        return MathExpression.Builder.create()
+                .expression("SEARCH('GraphQLAPIId=\"" + apiId + "\" MetricName=\"" + metricName + "\" " + field
+                        + "', 'Sum', 60)")
+                .label(label)
+                .period(MINUTE)
+                .build();
     }
 
     /** A Powertools (EMF) metric of the app's functions: namespace and {@code Service} as they emit them. */
