@@ -1,5 +1,6 @@
 package dev.refarch.realtime.infra.stacks;
 
+import dev.refarch.realtime.cli.ReplayMetrics;
 import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.config.OperationsConfig;
@@ -29,7 +30,6 @@ import software.amazon.awscdk.services.cloudwatch.IWidget;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
-import software.amazon.awscdk.services.cloudwatch.TextWidget;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleTargetInput;
@@ -255,11 +255,9 @@ public final class ObservabilityStack extends Stack {
                         .leftAnnotations(List.of(HorizontalAnnotation.builder()
                                 .value(Functions.TICK_CONSUMER.timeoutSeconds() * 1000).label("timeout").build()))
                         .width(6).height(6).build(),
-                TextWidget.Builder.create()
-                        .markdown("**Replayed ticks.** `ticks replay` runs from an operator's terminal and publishes "
-                                + "through AppSync: its ticks show here as AppSync requests, and as StaleTicks for "
-                                + "those already delivered. It emits no metric of its own.")
-                        .width(6).height(6).build()));
+                graph("Ticks replayed by `ticks replay` (per run)", List.of(
+                        replayMetric(ReplayMetrics.PUBLISHED, "published", streaming),
+                        replayMetric(ReplayMetrics.ALREADY_DELIVERED, "already delivered (StaleTick)", streaming)))));
 
         skippedBatchNotices(config, streaming);
     }
@@ -366,6 +364,13 @@ public final class ObservabilityStack extends Stack {
                 .label(label)
                 .period(MINUTE)
                 .build();
+    }
+
+    /** What a {@code ticks replay} run published ({@link ReplayMetrics}), by the failure bucket it replayed. */
+    private static Metric replayMetric(String name, String label, StreamingStack streaming) {
+        return metric(JavaFunction.METRICS_NAMESPACE, name, Map.of(ReplayMetrics.BUCKET_DIMENSION,
+                streaming.consumer().failureBucket().getBucketName()), "Sum", MINUTE).with(MetricOptions.builder()
+                .label(label).build());
     }
 
     /** A Powertools (EMF) metric of the app's functions: namespace and {@code Service} as they emit them. */

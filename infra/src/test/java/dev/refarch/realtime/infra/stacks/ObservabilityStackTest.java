@@ -55,7 +55,7 @@ class ObservabilityStackTest {
         assertTrue(body.contains("\\\"WebACL\\\",\\\"realtime-refarch-dev-api\\\""), body);
         for (String shown : List.of("TicksPublished", "RecordsDelivered", "StaleTicks", "PoisonRecords", "OffsetLag",
                 "Duration", "Rotations", "AbandonedRotations", "TmdbFailures", "CurrentMovieAgeSeconds",
-                "GraphQLError", "Requests",
+                "ReplayedTicks", "ReplayedStaleTicks", "GraphQLError", "Requests",
                 "4XXError", "5XXError", "Latency", "BlockedRequests", "MatchedEvents",
                 "ApproximateNumberOfMessagesVisible", "Throttles", "Errors")) {
             assertTrue(body.contains(shown), "dashboard lacks " + shown);
@@ -67,8 +67,8 @@ class ObservabilityStackTest {
         assertTrue(body.contains("\\\"RealtimeRefarch\\\",\\\"ReviewBroadcasts\\\",\\\"Service\\\",\\\"review-broadcaster\\\""), body);
         // The consumer's timeout is drawn on its duration graph.
         assertTrue(body.contains("300000"), body);
-        // No DynamoDB stand-in for votes.
-        assertTrue(!body.contains("SuccessfulRequestLatency"), body);
+        // Every widget graphs a metric: no placeholder text, no DynamoDB stand-in for votes.
+        assertTrue(!body.contains("\\\"type\\\":\\\"text\\\"") && !body.contains("SuccessfulRequestLatency"), body);
     }
 
     /**
@@ -127,6 +127,17 @@ class ObservabilityStackTest {
         graph.at("/annotations/horizontal").forEach(a -> annotations.add(a.path("label").asText() + "="
                 + a.path("value").asInt()));
         assertTrue(annotations.contains("expected (rotationSeconds)=15"), annotations.toString());
+    }
+
+    @Test
+    void replayedTicksAreGraphedPerRunByTheFailureBucketTheCliPublishesThem() {
+        JsonNode graph = widget(dashboardJson(template), "Ticks replayed by `ticks replay`");
+        List<String> metrics = new ArrayList<>();
+        graph.path("metrics").forEach(m -> metrics.add(m.get(0).asText() + " " + m.get(1).asText() + " "
+                + m.get(2).asText() + "=" + m.get(3).asText() + " " + m.get(4).path("stat").asText()));
+        assertEquals(List.of("RealtimeRefarch ReplayedTicks FailureBucket=<ref> Sum",
+                "RealtimeRefarch ReplayedStaleTicks FailureBucket=<ref> Sum"), metrics);
+        assertTrue(!dashboardBody(observability(Map.of("streaming", "off"))).contains("ReplayedTicks"));
     }
 
     @Test
