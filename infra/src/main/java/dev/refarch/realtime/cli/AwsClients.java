@@ -11,6 +11,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -21,9 +22,16 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * @param regionProvider asked when no {@code --region} is given
  * @param cloudFormationEndpoint null for AWS's endpoint of the region
  * @param dynamoDbEndpoint null for AWS's endpoint of the region
+ * @param cloudWatchEndpoint null for AWS's endpoint of the region
  */
 public record AwsClients(AwsCredentialsProvider credentials, AwsRegionProvider regionProvider,
-        URI cloudFormationEndpoint, URI dynamoDbEndpoint) {
+        URI cloudFormationEndpoint, URI dynamoDbEndpoint, URI cloudWatchEndpoint) {
+
+    /** With AWS's CloudWatch endpoint. */
+    public AwsClients(AwsCredentialsProvider credentials, AwsRegionProvider regionProvider,
+            URI cloudFormationEndpoint, URI dynamoDbEndpoint) {
+        this(credentials, regionProvider, cloudFormationEndpoint, dynamoDbEndpoint, null);
+    }
 
     /** DynamoDB Local ignores credentials but the SDK must sign with some. */
     private static final StaticCredentialsProvider LOCAL_CREDENTIALS =
@@ -77,6 +85,18 @@ public record AwsClients(AwsCredentialsProvider credentials, AwsRegionProvider r
                 .httpClient(UrlConnectionHttpClient.create());
         if (cloudFormationEndpoint != null) {
             builder.endpointOverride(cloudFormationEndpoint);
+        }
+        return builder.build();
+    }
+
+    /** A CloudWatch client with {@code credentials} (the CLI's own, or the fixed local ones). */
+    public CloudWatchClient cloudWatch(Region region, AwsCredentialsProvider credentials) {
+        var builder = CloudWatchClient.builder()
+                .region(region)
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create());
+        if (cloudWatchEndpoint != null) {
+            builder.endpointOverride(cloudWatchEndpoint);
         }
         return builder.build();
     }

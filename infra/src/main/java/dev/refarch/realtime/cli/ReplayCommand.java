@@ -3,8 +3,10 @@ package dev.refarch.realtime.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refarch.realtime.appsync.AppSyncClient;
 import dev.refarch.realtime.appsync.AppSyncClientConfig;
+import dev.refarch.realtime.infra.constructs.JavaFunction;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -20,10 +22,14 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
-/** {@code ticks replay}: finds the bucket and the API, runs {@link TickReplayer}, prints a line per record. */
+/**
+ * {@code ticks replay}: finds the bucket and the API, runs {@link TickReplayer}, prints a line per record,
+ * then publishes the run's counts ({@link ReplayMetrics}).
+ */
 @Command(name = "replay",
         description = {
             "Re-publishes, through the IAM-signed publishTick mutation, every record kept in the S3"
@@ -31,6 +37,10 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
                     + " each partition in offset order. A record is sent once per run; a fully replayed object"
                     + " is moved under " + TickReplayer.REPLAYED_PREFIX + " so a later run skips it."
                     + " StaleTick answers (the tick or a newer one already went out) count as delivered.",
+            "After a run (not a dry run) it publishes what it replayed to CloudWatch (PutMetricData, namespace "
+                    + JavaFunction.METRICS_NAMESPACE + ": " + ReplayMetrics.PUBLISHED + " and "
+                    + ReplayMetrics.ALREADY_DELIVERED + " by " + ReplayMetrics.BUCKET_DIMENSION + "); if that fails,"
+                    + " it warns and the exit code still says how the replay went.",
             "With --dry-run, prints what it would send and changes nothing."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -78,6 +88,12 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would be sent; send nothing, move nothing.")
     private boolean dryRun;
 
+    /** Where the run replayed from, for its metrics; set by {@link #run}. */
+    private record Target(String bucket, Region region, AwsCredentialsProvider credentials, boolean local) {
+    }
+
+    private Target target;
+
     static final class Source {
         @Option(names = "--stack", paramLabel = "NAME",
                 description = "The streaming stack: the bucket is its " + FAILURE_BUCKET_OUTPUT + " output.")
@@ -115,6 +131,9 @@ final class ReplayCommand implements Callable<Integer> {
                     + " published, " + summary.alreadyDelivered() + " already delivered, " + summary.rejected()
                     + " rejected, " + summary.invalid() + " invalid, " + summary.duplicates() + " duplicate(s)"
                     + (summary.unreadable() > 0 ? ", " + summary.unreadable() + " unreadable object(s)" : ""));
+            if (!dryRun) {
+                publishMetrics(summary, out, err);
+            }
             out.flush();
             if (summary.stopped()) {
                 err.println("ticks replay: a tick was not delivered; the rest is left for the next run");
@@ -164,11 +183,35 @@ final class ReplayCommand implements Callable<Integer> {
             // Local S3-compatible servers serve buckets as paths, not as host names.
             s3Builder.endpointOverride(endpointUrl).forcePathStyle(true);
         }
+        target = new Target(bucket, signingRegion, credentials, local);
         try (S3Client s3 = s3Builder.build()) {
             out.println((dryRun ? "dry run: " : "") + "replaying s3://" + bucket + " to " + graphqlUrl);
             return new TickReplayer(s3, bucket, new AppSyncReplaySink(appSync), new ObjectMapper(), out).replay(dryRun);
         } catch (NoSuchBucketException e) {
             throw new ReplayFailure(TicksCli.BUCKET_MISSING, "bucket " + bucket + " does not exist", e);
+        }
+    }
+
+    /**
+     * Sends the run's counts to CloudWatch. A failure here loses nothing of the replay (already done and
+     * reported): it is a warning, and the exit code stays the replay's.
+     */
+    private void publishMetrics(TickReplayer.Summary summary, PrintWriter out, PrintWriter err) {
+        AwsClients aws = parent.aws();
+        if (target.local() && aws.cloudWatchEndpoint() == null) {
+            out.println("metrics: not published (--endpoint-url: the local servers have no CloudWatch)");
+            return;
+        }
+        try (CloudWatchClient cloudWatch = aws.cloudWatch(target.region(), target.credentials())) {
+            new ReplayMetrics(cloudWatch, Clock.systemUTC()).publish(target.bucket(), summary);
+            out.println("metrics: " + ReplayMetrics.PUBLISHED + "=" + summary.published() + " "
+                    + ReplayMetrics.ALREADY_DELIVERED + "=" + summary.alreadyDelivered() + " published to CloudWatch ("
+                    + JavaFunction.METRICS_NAMESPACE + ", " + ReplayMetrics.BUCKET_DIMENSION + "=" + target.bucket()
+                    + ")");
+        } catch (SdkException e) {
+            err.println("ticks replay: warning: the replay went as reported above, but its metrics were not published"
+                    + " to CloudWatch (" + String.valueOf(e.getMessage()).replaceAll("\\s+", " ") + "): the"
+                    + " dashboard's replayed-ticks graph misses this run. The caller needs cloudwatch:PutMetricData.");
         }
     }
 

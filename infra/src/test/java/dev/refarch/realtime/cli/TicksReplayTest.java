@@ -4,11 +4,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -286,6 +288,141 @@ class TicksReplayTest {
         } finally {
             cloudFormation.stop();
         }
+    }
+
+    /** WireMock as CloudWatch: answers PutMetricData as the SDK's Smithy RPC v2 CBOR protocol expects. */
+    private static WireMockServer cloudWatch(int status) {
+        WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        server.start();
+        server.stubFor(post(urlPathMatching(".*")).willReturn(aResponse().withStatus(status)
+                .withHeader("smithy-protocol", "rpc-v2-cbor").withHeader("Content-Type", "application/cbor")
+                .withBody(new byte[] {(byte) 0xA0})));
+        return server;
+    }
+
+    private Run replayPublishingTo(WireMockServer cloudWatch, String... extra) {
+        List<String> args = new ArrayList<>(List.of("replay", "--bucket", BUCKET, "--graphql-url",
+                appSync.endpoint().toString(), "--endpoint-url", s3Server.endpoint().toString()));
+        args.addAll(List.of(extra));
+        return run(new AwsClients(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")),
+                () -> Region.EU_WEST_1, null, null, java.net.URI.create(cloudWatch.baseUrl())),
+                args.toArray(String[]::new));
+    }
+
+    /** A CBOR document (the SDK's shaded parser) as a JSON tree, to assert on. */
+    private static JsonNode cbor(byte[] bytes) throws IOException {
+        try (software.amazon.awssdk.thirdparty.jackson.core.JsonParser parser =
+                new software.amazon.awssdk.thirdparty.jackson.dataformat.cbor.CBORFactory().createParser(bytes)) {
+            parser.nextToken();
+            return cborValue(parser);
+        }
+    }
+
+    private static JsonNode cborValue(software.amazon.awssdk.thirdparty.jackson.core.JsonParser parser)
+            throws IOException {
+        switch (parser.currentToken()) {
+            case START_OBJECT -> {
+                ObjectNode object = JSON.createObjectNode();
+                while (parser.nextToken() != software.amazon.awssdk.thirdparty.jackson.core.JsonToken.END_OBJECT) {
+                    String name = parser.currentName();
+                    parser.nextToken();
+                    object.set(name, cborValue(parser));
+                }
+                return object;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = JSON.createArrayNode();
+                while (parser.nextToken() != software.amazon.awssdk.thirdparty.jackson.core.JsonToken.END_ARRAY) {
+                    array.add(cborValue(parser));
+                }
+                return array;
+            }
+            case VALUE_STRING -> {
+                return JSON.getNodeFactory().textNode(parser.getText());
+            }
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                return JSON.getNodeFactory().numberNode(parser.getDoubleValue());
+            }
+            default -> {
+                return JSON.getNodeFactory().textNode(parser.getText());
+            }
+        }
+    }
+
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html (namespace, metric
+    // name, dimensions, value, unit per datum; the caller needs cloudwatch:PutMetricData)
+    @Test
+    void aRunPublishesWhatItReplayedToCloudWatchByItsFailureBucket() throws IOException {
+        twoFailedBatches();
+        appSync.highest.put("AMZN", 2L);
+        WireMockServer cloudWatch = cloudWatch(200);
+        try {
+            Run run = replayPublishingTo(cloudWatch);
+
+            assertEquals(TicksCli.OK, run.exitCode(), run.out() + run.err());
+            assertTrue(run.out().contains("metrics: ReplayedTicks=7 ReplayedStaleTicks=2 published to CloudWatch"
+                    + " (RealtimeRefarch, FailureBucket=" + BUCKET + ")"), run.out());
+            List<com.github.tomakehurst.wiremock.verification.LoggedRequest> requests = cloudWatch.findAll(
+                    com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(urlPathMatching(".*")));
+            assertEquals(1, requests.size(), requests.toString());
+            assertTrue(requests.get(0).getUrl().endsWith("/operation/PutMetricData"), requests.get(0).getUrl());
+            assertTrue(requests.get(0).getHeader("Authorization").contains("/monitoring/aws4_request"),
+                    "signed for CloudWatch: " + requests.get(0).getHeader("Authorization"));
+            JsonNode put = cbor(requests.get(0).getBody());
+            assertEquals("RealtimeRefarch", put.path("Namespace").asText(), put.toString());
+            List<String> data = new ArrayList<>();
+            put.path("MetricData").forEach(d -> data.add(d.path("MetricName").asText() + "=" + d.path("Value").asDouble()
+                    + " " + d.path("Unit").asText() + " " + d.at("/Dimensions/0/Name").asText() + "="
+                    + d.at("/Dimensions/0/Value").asText() + " dimensions:" + d.path("Dimensions").size()));
+            assertEquals(List.of("ReplayedTicks=7.0 Count FailureBucket=" + BUCKET + " dimensions:1",
+                    "ReplayedStaleTicks=2.0 Count FailureBucket=" + BUCKET + " dimensions:1"), data);
+        } finally {
+            cloudWatch.stop();
+        }
+    }
+
+    @Test
+    void aDryRunPublishesNoMetric() {
+        twoFailedBatches();
+        WireMockServer cloudWatch = cloudWatch(200);
+        try {
+            Run run = replayPublishingTo(cloudWatch, "--dry-run");
+
+            assertEquals(TicksCli.OK, run.exitCode(), run.out() + run.err());
+            assertEquals(0, cloudWatch.getAllServeEvents().size());
+        } finally {
+            cloudWatch.stop();
+        }
+    }
+
+    @Test
+    void whenCloudWatchRefusesTheMetricsTheReplayStillStandsAndTheCliWarns() {
+        twoFailedBatches();
+        WireMockServer cloudWatch = cloudWatch(403);
+        try {
+            Run run = replayPublishingTo(cloudWatch);
+
+            assertEquals(TicksCli.OK, run.exitCode(), "the exit code is the replay's: " + run.out() + run.err());
+            assertTrue(run.out().contains("2 object(s): 9 published"), run.out());
+            assertTrue(run.err().contains("ticks replay: warning: the replay went as reported above, but its metrics"
+                    + " were not published to CloudWatch"), run.err());
+            assertTrue(run.err().contains("cloudwatch:PutMetricData"), run.err());
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), appSync.sequences("AMZN"));
+            assertEquals(2, keys().stream().filter(k -> k.startsWith("replayed/")).count(), keys().toString());
+        } finally {
+            cloudWatch.stop();
+        }
+    }
+
+    @Test
+    void withLocalServersAndNoCloudWatchEndpointNoMetricIsSent() {
+        twoFailedBatches();
+
+        Run run = replay();
+
+        assertEquals(TicksCli.OK, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("metrics: not published (--endpoint-url: the local servers have no CloudWatch)"),
+                run.out());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.refarch.realtime.infra.stacks;
 
+import dev.refarch.realtime.cli.ReplayMetrics;
 import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.config.OperationsConfig;
@@ -9,6 +10,7 @@ import dev.refarch.realtime.infra.constructs.ApiKeyRenewal;
 import dev.refarch.realtime.infra.constructs.DeadLetterQueue;
 import dev.refarch.realtime.infra.constructs.ReviewBroadcaster;
 import dev.refarch.realtime.infra.constructs.JavaFunction;
+import dev.refarch.realtime.infra.constructs.RealtimeApi;
 import dev.refarch.realtime.infra.constructs.RunbookAlarms;
 import dev.refarch.realtime.infra.constructs.RunbookAlarms.Spec;
 import java.util.ArrayList;
@@ -28,7 +30,6 @@ import software.amazon.awscdk.services.cloudwatch.IWidget;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
-import software.amazon.awscdk.services.cloudwatch.TextWidget;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleTargetInput;
@@ -51,6 +52,8 @@ public final class ObservabilityStack extends Stack {
 
     private static final Duration MINUTE = Duration.minutes(1);
     private static final Duration FIVE_MINUTES = Duration.minutes(5);
+    /** The rotator's {@code RotatorMetrics.CURRENT_MOVIE_AGE}: seconds the movie on screen has been current. */
+    static final String CURRENT_MOVIE_AGE = "CurrentMovieAgeSeconds";
 
     private final RunbookAlarms alarms;
     private final ITopic topic;
@@ -129,17 +132,19 @@ public final class ObservabilityStack extends Stack {
                 "AppSync answered " + ops.appSync5xxPercent() + "% or more of requests with 5xx for 5 minutes: check "
                         + "the AWS Health Dashboard for AppSync, then the API's error log group and the "
                         + "DynamoDB tables' throttles.").atLeast(ops.appSync5xxPercent()));
-        // Votes are UpdateItem calls on the Reviews table (plus the rotator's five row moves a rotation).
-        Metric votes = metric("AWS/DynamoDB", "SuccessfulRequestLatency",
-                Map.of("TableName", api.reviewsTable().getTableName(), "Operation", "UpdateItem"),
-                "SampleCount", MINUTE).with(MetricOptions.builder()
-                .label("Reviews UpdateItem (votes + 5 per rotation)").build());
+        // AppSync's per-resolver metrics, on for these two resolvers alone (RealtimeApi.MEASURED_MUTATIONS).
+        String apiId = api.api().api().getApiId();
+        List<IMetric> votesAndChat = List.of(
+                resolverMetric(apiId, RealtimeApi.VOTE_FIELD, "Requests", "votes"),
+                resolverMetric(apiId, RealtimeApi.VOTE_FIELD, "GraphQLError", "votes refused"),
+                resolverMetric(apiId, RealtimeApi.CHAT_FIELD, "Requests", "chat messages"),
+                resolverMetric(apiId, RealtimeApi.CHAT_FIELD, "GraphQLError", "chat messages refused"));
         List<IWidget> row = new ArrayList<>(List.of(
                 graph("AppSync requests and errors (5 min)", List.of(requests, errors4xx, errors5xx)),
                 graph("AppSync latency (ms)", List.of(
                         metric("AWS/AppSync", "Latency", byApi, "p50", FIVE_MINUTES),
                         metric("AWS/AppSync", "Latency", byApi, "p99", FIVE_MINUTES))),
-                graph("Votes per minute", List.of(votes))));
+                graph("Votes and chat messages per minute (a vote may carry several clicks)", votesAndChat)));
         if (ops.waf()) {
             String webAcl = config.prefix() + "-api";
             new ApiFirewall(this, "ApiFirewall", api.api().api(), webAcl, ops.wafRateLimit(), config.stage());
@@ -177,9 +182,16 @@ public final class ObservabilityStack extends Stack {
                 graph("Review broadcasts per minute (at most " + (60_000 / Math.max(1, config.reviewBroadcastMillis()))
                         + " per shard)", List.of(app(ReviewBroadcaster.BROADCASTS_METRIC,
                                 api.reviewBroadcaster().function().serviceName(), MINUTE))),
-                TextWidget.Builder.create()
-                        .markdown("**Age of the current movie.** At most " + window.toMinutes() + " min while the "
-                                + "`RotationsStopped` alarm is OK; the rotator emits no age metric of its own.")
+                GraphWidget.Builder.create()
+                        .title("Age of the current movie (s, max per minute)")
+                        .left(List.of(metric(JavaFunction.METRICS_NAMESPACE, CURRENT_MOVIE_AGE,
+                                Map.of("Service", service), "Maximum", MINUTE).with(MetricOptions.builder()
+                                .label("on screen for").build())))
+                        .leftAnnotations(List.of(
+                                HorizontalAnnotation.builder().value(config.rotationSeconds())
+                                        .label("expected (rotationSeconds)").build(),
+                                HorizontalAnnotation.builder().value(windowSeconds)
+                                        .label("RotationsStopped window").build()))
                         .width(6).height(6).build()));
     }
 
@@ -243,11 +255,9 @@ public final class ObservabilityStack extends Stack {
                         .leftAnnotations(List.of(HorizontalAnnotation.builder()
                                 .value(Functions.TICK_CONSUMER.timeoutSeconds() * 1000).label("timeout").build()))
                         .width(6).height(6).build(),
-                TextWidget.Builder.create()
-                        .markdown("**Replayed ticks.** `ticks replay` runs from an operator's terminal and publishes "
-                                + "through AppSync: its ticks show here as AppSync requests, and as StaleTicks for "
-                                + "those already delivered. It emits no metric of its own.")
-                        .width(6).height(6).build()));
+                graph("Ticks replayed by `ticks replay` (per run)", List.of(
+                        replayMetric(ReplayMetrics.PUBLISHED, "published", streaming),
+                        replayMetric(ReplayMetrics.ALREADY_DELIVERED, "already delivered (StaleTick)", streaming)))));
 
         skippedBatchNotices(config, streaming);
     }
@@ -339,6 +349,28 @@ public final class ObservabilityStack extends Stack {
     private static MetricOptions options(String label) {
         return MetricOptions.builder()
                 .statistic("Sum").period(FIVE_MINUTES).label(label).build();
+    }
+
+    /**
+     * One of AppSync's per-resolver metrics of one mutation, found by a search: the API's id, the metric
+     * name and the field name, which AppSync records with the resolver
+     * (https://docs.aws.amazon.com/appsync/latest/APIReference/API_EnhancedMetricsConfig.html: "recorded
+     * by API ID and resolver name").
+     */
+    private static MathExpression resolverMetric(String apiId, String field, String metricName, String label) {
+        return MathExpression.Builder.create()
+                .expression("SEARCH('GraphQLAPIId=\"" + apiId + "\" MetricName=\"" + metricName + "\" " + field
+                        + "', 'Sum', 60)")
+                .label(label)
+                .period(MINUTE)
+                .build();
+    }
+
+    /** What a {@code ticks replay} run published ({@link ReplayMetrics}), by the failure bucket it replayed. */
+    private static Metric replayMetric(String name, String label, StreamingStack streaming) {
+        return metric(JavaFunction.METRICS_NAMESPACE, name, Map.of(ReplayMetrics.BUCKET_DIMENSION,
+                streaming.consumer().failureBucket().getBucketName()), "Sum", MINUTE).with(MetricOptions.builder()
+                .label(label).build());
     }
 
     /** A Powertools (EMF) metric of the app's functions: namespace and {@code Service} as they emit them. */

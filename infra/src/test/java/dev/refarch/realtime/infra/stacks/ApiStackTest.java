@@ -38,6 +38,36 @@ class ApiStackTest {
                 "LogConfig", Match.objectLike(Map.of("FieldLogLevel", "ERROR", "ExcludeVerboseContent", true))));
     }
 
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-enhancedmetricsconfig.html
+    // (PER_RESOLVER_METRICS: metrics only for resolvers whose MetricsConfig is ENABLED; all three settings required)
+    @Test
+    void perResolverMetricsAreOnForTheVoteAndChatMutationsAlone() {
+        template.hasResourceProperties("AWS::AppSync::GraphQLApi", Match.objectLike(Map.of(
+                "EnhancedMetricsConfig", Map.of(
+                        "ResolverLevelMetricsBehavior", "PER_RESOLVER_METRICS",
+                        "DataSourceLevelMetricsBehavior", "PER_DATA_SOURCE_METRICS",
+                        "OperationLevelMetricsConfig", "DISABLED"))));
+        java.util.TreeMap<String, String> byField = new java.util.TreeMap<>();
+        json.path("Resources").forEach(r -> {
+            if (r.path("Type").asText().equals("AWS::AppSync::Resolver")) {
+                JsonNode props = r.path("Properties");
+                byField.put(props.path("TypeName").asText() + "." + props.path("FieldName").asText(),
+                        props.path("MetricsConfig").asText());
+            }
+        });
+        assertEquals(ApiDefinition.load().resolvers().size(), byField.size(), byField.toString());
+        byField.forEach((field, metrics) -> assertEquals(
+                field.equals("Mutation.vote") || field.equals("Mutation.sendMessage") ? "ENABLED" : "DISABLED",
+                metrics, field));
+        // No data source opts in, so PER_DATA_SOURCE_METRICS emits none.
+        json.path("Resources").forEach(r -> {
+            if (r.path("Type").asText().equals("AWS::AppSync::DataSource")) {
+                assertTrue(r.at("/Properties/MetricsConfig").isMissingNode()
+                        || r.at("/Properties/MetricsConfig").asText().equals("DISABLED"), r.toString());
+            }
+        });
+    }
+
     @Test
     void apiKeyExpiresTheConfiguredDaysAfterTheStartOfTheSynthDay() {
         long expected = Instant.parse("2027-11-22T00:00:00Z").getEpochSecond();

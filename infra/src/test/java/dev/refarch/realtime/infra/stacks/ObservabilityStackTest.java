@@ -54,7 +54,8 @@ class ObservabilityStackTest {
         // WAF's metrics are found by the web ACL's name.
         assertTrue(body.contains("\\\"WebACL\\\",\\\"realtime-refarch-dev-api\\\""), body);
         for (String shown : List.of("TicksPublished", "RecordsDelivered", "StaleTicks", "PoisonRecords", "OffsetLag",
-                "Duration", "Rotations", "AbandonedRotations", "TmdbFailures", "SuccessfulRequestLatency",
+                "Duration", "Rotations", "AbandonedRotations", "TmdbFailures", "CurrentMovieAgeSeconds",
+                "ReplayedTicks", "ReplayedStaleTicks", "GraphQLError", "Requests",
                 "4XXError", "5XXError", "Latency", "BlockedRequests", "MatchedEvents",
                 "ApproximateNumberOfMessagesVisible", "Throttles", "Errors")) {
             assertTrue(body.contains(shown), "dashboard lacks " + shown);
@@ -66,6 +67,77 @@ class ObservabilityStackTest {
         assertTrue(body.contains("\\\"RealtimeRefarch\\\",\\\"ReviewBroadcasts\\\",\\\"Service\\\",\\\"review-broadcaster\\\""), body);
         // The consumer's timeout is drawn on its duration graph.
         assertTrue(body.contains("300000"), body);
+        // Every widget graphs a metric: no placeholder text, no DynamoDB stand-in for votes.
+        assertTrue(!body.contains("\\\"type\\\":\\\"text\\\"") && !body.contains("SuccessfulRequestLatency"), body);
+    }
+
+    /**
+     * The dashboard body as the JSON CloudWatch reads, each reference to another resource or stack
+     * (an {@code Fn::Join} part that is not a string) standing as {@code <ref>}.
+     */
+    private static JsonNode dashboardJson(Template t) {
+        JsonNode dashboards = new ObjectMapper().valueToTree(t.findResources("AWS::CloudWatch::Dashboard"));
+        JsonNode body = dashboards.elements().next().at("/Properties/DashboardBody");
+        StringBuilder text = new StringBuilder();
+        if (body.isTextual()) {
+            text.append(body.asText());
+        } else {
+            body.path("Fn::Join").get(1).forEach(part -> text.append(part.isTextual() ? part.asText() : "<ref>"));
+        }
+        try {
+            return new ObjectMapper().readTree(text.toString());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("dashboard body is not JSON: " + text, e);
+        }
+    }
+
+    /** The graph widget titled {@code title} (prefix), its {@code properties}. */
+    private static JsonNode widget(JsonNode dashboard, String title) {
+        for (JsonNode widget : dashboard.path("widgets")) {
+            if (widget.at("/properties/title").asText().startsWith(title)) {
+                return widget.path("properties");
+            }
+        }
+        throw new AssertionError("no widget titled " + title + " in " + dashboard);
+    }
+
+    // https://docs.aws.amazon.com/appsync/latest/APIReference/API_EnhancedMetricsConfig.html (resolver metrics
+    // "recorded by API ID and resolver name": Requests and GraphQL errors per resolver) and
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/search-expression-syntax.html
+    @Test
+    void votesAndChatMessagesAreCountedFromTheirResolversOwnMetrics() {
+        JsonNode graph = widget(dashboardJson(template), "Votes and chat messages per minute");
+        List<String> expressions = new ArrayList<>();
+        graph.path("metrics").forEach(m -> expressions.add(m.get(0).path("expression").asText()));
+        assertEquals(List.of(
+                "SEARCH('GraphQLAPIId=\"<ref>\" MetricName=\"Requests\" vote', 'Sum', 60)",
+                "SEARCH('GraphQLAPIId=\"<ref>\" MetricName=\"GraphQLError\" vote', 'Sum', 60)",
+                "SEARCH('GraphQLAPIId=\"<ref>\" MetricName=\"Requests\" sendMessage', 'Sum', 60)",
+                "SEARCH('GraphQLAPIId=\"<ref>\" MetricName=\"GraphQLError\" sendMessage', 'Sum', 60)"),
+                expressions);
+    }
+
+    @Test
+    void theCurrentMoviesAgeIsGraphedAsItsMaximumAgainstTheRotationInterval() {
+        JsonNode graph = widget(dashboardJson(observability(Map.of("rotationSeconds", 15))), "Age of the current movie");
+        assertEquals("[\"RealtimeRefarch\",\"CurrentMovieAgeSeconds\",\"Service\",\"movie-rotator\","
+                + "{\"label\":\"on screen for\",\"period\":60,\"stat\":\"Maximum\"}]",
+                graph.path("metrics").get(0).toString());
+        List<String> annotations = new ArrayList<>();
+        graph.at("/annotations/horizontal").forEach(a -> annotations.add(a.path("label").asText() + "="
+                + a.path("value").asInt()));
+        assertTrue(annotations.contains("expected (rotationSeconds)=15"), annotations.toString());
+    }
+
+    @Test
+    void replayedTicksAreGraphedPerRunByTheFailureBucketTheCliPublishesThem() {
+        JsonNode graph = widget(dashboardJson(template), "Ticks replayed by `ticks replay`");
+        List<String> metrics = new ArrayList<>();
+        graph.path("metrics").forEach(m -> metrics.add(m.get(0).asText() + " " + m.get(1).asText() + " "
+                + m.get(2).asText() + "=" + m.get(3).asText() + " " + m.get(4).path("stat").asText()));
+        assertEquals(List.of("RealtimeRefarch ReplayedTicks FailureBucket=<ref> Sum",
+                "RealtimeRefarch ReplayedStaleTicks FailureBucket=<ref> Sum"), metrics);
+        assertTrue(!dashboardBody(observability(Map.of("streaming", "off"))).contains("ReplayedTicks"));
     }
 
     @Test

@@ -1,6 +1,9 @@
 package dev.refarch.realtime.rotator;
 
 import dev.refarch.realtime.graphql.TableContract.Movies;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +37,8 @@ public final class Catalog {
     private static final String FROM = "from";
     private static final String ROTATION = Movies.ROTATION;
     private static final String ATTEMPTS = "attempts";
+    /** On {@code CURRENT}: when the movie became current, stamped by the {@code setCurrentMovie} resolver. */
+    static final String STARTED_AT = "startedAt";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -72,8 +77,18 @@ public final class Catalog {
         }
     }
 
-    /** The current movie and the rotation that made it current (0 when it carries none). */
-    public record Current(Movie movie, long rotation) {
+    /**
+     * The current movie and the rotation that made it current (0 when it carries none).
+     *
+     * @param startedAt when it became current ({@code setCurrentMovie} stamps it); empty on an item
+     *     written without one
+     */
+    public record Current(Movie movie, long rotation, Optional<Instant> startedAt) {
+
+        /** How long it has been on screen at {@code now}; empty without a start time. */
+        public Optional<Duration> onScreenFor(Instant now) {
+            return startedAt.map(start -> Duration.between(start, now));
+        }
     }
 
     /** The current movie, read consistently; empty before the first rotation. */
@@ -84,7 +99,20 @@ public final class Catalog {
     /** The current movie with its rotation number, read consistently. */
     public Optional<Current> currentShowing() {
         Map<String, AttributeValue> item = get(Movies.CURRENT);
-        return item.isEmpty() ? Optional.empty() : Optional.of(new Current(MovieItems.fromItem(item), number(item, ROTATION)));
+        return item.isEmpty() ? Optional.empty() : Optional.of(new Current(MovieItems.fromItem(item), number(item, ROTATION),
+                instant(MovieItems.s(item, STARTED_AT))));
+    }
+
+    /** An ISO-8601 time as the resolver's {@code $util.time.nowISO8601()} writes it; empty when absent or unreadable. */
+    private static Optional<Instant> instant(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(text));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     public Optional<Pending> pending() {

@@ -1,6 +1,7 @@
 package dev.refarch.realtime.rotator;
 
 import dev.refarch.realtime.rotator.TmdbKeySource.SecretUnavailableException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * return normally, so the next tick tries again; DynamoDB and AppSync failures after the
  * intent is recorded throw, and the next tick resumes the same rotation, up to
  * {@link #MAX_ATTEMPTS} attempts; the tick after that abandons it and starts a fresh one.
+ * Every attempt first reports how long the movie on screen has been current
+ * ({@link RotatorMetrics#CURRENT_MOVIE_AGE}).
  *
  * <p>Each rotation carries its number into every write (see {@link Catalog}): an invocation
  * that finds a newer rotation got there first stops and changes nothing
@@ -41,12 +44,15 @@ public final class MovieRotator {
     private final RotationBroadcast broadcast;
     private final RotatorMetrics metrics;
     private final IntUnaryOperator randomPage;
+    private final Clock clock;
 
     /**
      * @param randomPage given n >= 1, a page in 1..n (random in production)
+     * @param clock      reads the time the current movie's age is measured at
      */
     public MovieRotator(Catalog catalog, TmdbClient tmdb, TmdbKeySource keys, ShippedCatalog shipped,
-            ReviewRowMover rows, RotationBroadcast broadcast, RotatorMetrics metrics, IntUnaryOperator randomPage) {
+            ReviewRowMover rows, RotationBroadcast broadcast, RotatorMetrics metrics, IntUnaryOperator randomPage,
+            Clock clock) {
         this.catalog = catalog;
         this.tmdb = tmdb;
         this.keys = keys;
@@ -55,6 +61,7 @@ public final class MovieRotator {
         this.broadcast = broadcast;
         this.metrics = metrics;
         this.randomPage = randomPage;
+        this.clock = clock;
     }
 
     /** Runs one rotation within {@code timeLeft}. */
@@ -62,6 +69,9 @@ public final class MovieRotator {
         Optional<Catalog.Pending> pending = catalog.pending();
         Catalog.Pending rotation = null;
         if (pending.isPresent()) {
+            // PENDING does not say when the movie on screen became current, nor whether its broadcast
+            // landed: one read of CURRENT, on this path only (a rotation left pending by a failure).
+            reportAge(catalog.currentShowing());
             Catalog.Pending interrupted = pending.get();
             OptionalInt attempts = catalog.recordAttempt(interrupted);
             if (attempts.isEmpty()) {
@@ -87,6 +97,9 @@ public final class MovieRotator {
         }
         if (rotation == null) {
             Optional<Catalog.Current> showing = catalog.currentShowing();
+            if (pending.isEmpty()) {
+                reportAge(showing);
+            }
             Optional<Movie> current = showing.map(Catalog.Current::movie);
             Catalog.State state = catalog.state();
             List<Movie> available = new ArrayList<>(state.movies());
@@ -146,6 +159,15 @@ public final class MovieRotator {
                         ? Long.toString(m.finalCount().getAsLong()) : "moved-earlier")
                         + (m.newRecord() ? "(record)" : "")).toList());
         return RotationResult.rotated(rotation.to(), moves);
+    }
+
+    /**
+     * The age of the movie on screen as this attempt starts, before anything can fail, so a failed or
+     * throwing attempt reports it too. Nothing before the first movie, or for one stored without a start.
+     */
+    private void reportAge(Optional<Catalog.Current> showing) {
+        showing.flatMap(c -> c.onScreenFor(clock.instant()))
+                .ifPresent(age -> metrics.seconds(RotatorMetrics.CURRENT_MOVIE_AGE, Math.max(0, age.toSeconds())));
     }
 
     private record FetchOutcome(PopularPage page, String failure) {

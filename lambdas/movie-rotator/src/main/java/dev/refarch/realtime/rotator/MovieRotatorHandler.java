@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.refarch.realtime.appsync.AppSyncClient;
 import dev.refarch.realtime.appsync.AppSyncClientConfig;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.crac.Core;
@@ -58,6 +59,12 @@ public final class MovieRotatorHandler implements RequestHandler<Map<String, Obj
     /** As {@link #create(RotatorConfig, AwsCredentialsProvider, RotatorMetrics)}, with a TMDb read timeout. */
     static MovieRotator create(RotatorConfig config, AwsCredentialsProvider credentials, RotatorMetrics metrics,
             Duration tmdbReadTimeout) {
+        return create(config, credentials, metrics, tmdbReadTimeout, Clock.systemUTC());
+    }
+
+    /** As {@link #create(RotatorConfig, AwsCredentialsProvider, RotatorMetrics, Duration)}, with a clock. */
+    static MovieRotator create(RotatorConfig config, AwsCredentialsProvider credentials, RotatorMetrics metrics,
+            Duration tmdbReadTimeout, Clock clock) {
         Region region = Region.of(config.region());
         DynamoDbClient dynamo = DynamoDbClient.builder()
                 .region(region)
@@ -85,6 +92,7 @@ public final class MovieRotatorHandler implements RequestHandler<Map<String, Obj
                 metrics,
                 // A SecureRandom made per fetch (once per catalog refill): a generator seeded at init
                 // would be in the SnapStart snapshot, shared by every restored environment.
-                n -> new SecureRandom().nextInt(n) + 1);
+                n -> new SecureRandom().nextInt(n) + 1,
+                clock);
     }
 }

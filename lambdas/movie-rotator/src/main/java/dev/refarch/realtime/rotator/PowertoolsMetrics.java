@@ -6,7 +6,7 @@ import software.amazon.lambda.powertools.metrics.model.DimensionSet;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
- * Counters through Powertools metrics (EMF on stdout), in the namespace of
+ * Counters and ages through Powertools metrics (EMF on stdout), in the namespace of
  * {@link RotatorConfig#metricsNamespace()}, service from {@code POWERTOOLS_SERVICE_NAME}. Each count is flushed
  * at once: a tick emits a handful, and a failed invocation must not lose them.
  */
@@ -27,5 +27,10 @@ public final class PowertoolsMetrics implements RotatorMetrics {
     @Override
     public void count(String metric, String dimension, String value) {
         metrics.flushSingleMetric(metric, 1, MetricUnit.COUNT, namespace, DimensionSet.of(dimension, value));
+    }
+
+    @Override
+    public void seconds(String metric, long seconds) {
+        metrics.flushSingleMetric(metric, seconds, MetricUnit.SECONDS, namespace);
     }
 }

@@ -1,6 +1,6 @@
 package dev.refarch.realtime.rotator;
 
-/** The counters the rotator emits; {@link PowertoolsMetrics} sends them as CloudWatch EMF. */
+/** The counters and the one age the rotator emits; {@link PowertoolsMetrics} sends them as CloudWatch EMF. */
 public interface RotatorMetrics {
 
     /** A rotation finished: the new movie is current and broadcast. */
@@ -22,9 +22,19 @@ public interface RotatorMetrics {
     /** An invocation found a newer rotation had got there first, and stopped. */
     String STALE_ROTATIONS = "StaleRotations";
 
+    /**
+     * Seconds the movie on screen when a rotation attempt starts has been current (every attempt, whatever its
+     * outcome; none before the first movie): about {@code rotationSeconds} while rotations succeed, growing while
+     * they fail.
+     */
+    String CURRENT_MOVIE_AGE = "CurrentMovieAgeSeconds";
+
     /** Counts one occurrence. */
     void count(String metric);
 
     /** Counts one occurrence with one dimension. */
     void count(String metric, String dimension, String value);
+
+    /** Records one value in seconds. */
+    void seconds(String metric, long seconds);
 }
