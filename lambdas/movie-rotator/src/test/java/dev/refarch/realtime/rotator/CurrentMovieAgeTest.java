@@ -18,54 +18,23 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * The age of the current movie ({@link RotatorMetrics#CURRENT_MOVIE_AGE}) as the rotator emits it, EMF on
  * stdout through Powertools, on every attempt: measured from the {@code startedAt} that {@code setCurrentMovie}
  * stamped on {@code CURRENT}, at a fixed clock, against DynamoDB Local, the AppSync simulator and WireMock TMDb.
  */
-class CurrentMovieAgeTest {
+class CurrentMovieAgeTest extends AgainstLocalRotator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static LocalRotator local;
-
-    @BeforeAll
-    static void start() {
-        local = new LocalRotator();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (local != null) {
-            local.close();
-        }
-    }
-
-    @BeforeEach
-    void reset() {
-        local.reset();
-        local.stubs.secretIs(TmdbStub.secretWithKey(LocalRotator.SECRET_KEY));
-    }
-
     /** When the current movie started, as the resolver stamped it. */
     private static Instant startedAt() {
         return Instant.parse(local.api.currentMovieItem().get(Catalog.STARTED_AT).s());
     }
 
     private static MovieRotator rotatorAt(Instant now, URI graphqlUrl) {
-        RotatorConfig c = local.config;
-        RotatorConfig config = new RotatorConfig(c.reviewsTable(), c.moviesTable(), graphqlUrl, c.tmdbSecretArn(),
-                c.tmdbBaseUrl(), c.tmdbImageBaseUrl(), c.region(), c.dynamoDbEndpoint(), c.secretsManagerEndpoint(),
-                c.metricsNamespace(), c.catalogPosterBaseUrl());
-        return MovieRotatorHandler.create(config,
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCALTEST", "local-secret")),
-                new PowertoolsMetrics(c.metricsNamespace()), LocalRotator.TMDB_READ_TIMEOUT,
+        return local.rotator(graphqlUrl, new PowertoolsMetrics(local.config.metricsNamespace()),
                 Clock.fixed(now, ZoneOffset.UTC));
     }
 

@@ -4,6 +4,7 @@ import dev.refarch.realtime.lambda.testing.TestContext;
 import dev.refarch.realtime.graphql.TableContract.Movies;
 import dev.refarch.realtime.graphql.TableContract.Reviews;
 import dev.refarch.realtime.graphql.testing.LocalApi;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,13 +60,18 @@ final class LocalRotator implements AutoCloseable {
 
     /** A rotator like {@link #rotator} whose AppSync requests go to another endpoint. */
     MovieRotator rotatorWithAppSyncAt(java.net.URI graphqlUrl) {
+        return rotator(graphqlUrl, metrics, Clock.systemUTC());
+    }
+
+    /** A rotator like {@link #rotator} with its own AppSync endpoint, metrics and clock. */
+    MovieRotator rotator(java.net.URI graphqlUrl, RotatorMetrics metrics, Clock clock) {
         RotatorConfig other = new RotatorConfig(config.reviewsTable(), config.moviesTable(), graphqlUrl,
                 config.tmdbSecretArn(), config.tmdbBaseUrl(), config.tmdbImageBaseUrl(), config.region(),
                 config.dynamoDbEndpoint(), config.secretsManagerEndpoint(), config.metricsNamespace(),
                 config.catalogPosterBaseUrl());
         return MovieRotatorHandler.create(other,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCALTEST", "local-secret")),
-                metrics, TMDB_READ_TIMEOUT);
+                metrics, TMDB_READ_TIMEOUT, clock);
     }
 
     /** Empty Movies table and the five rows as the seeding task leaves them; stubs cleared. */

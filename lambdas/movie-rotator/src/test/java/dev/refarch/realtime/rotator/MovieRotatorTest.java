@@ -28,9 +28,6 @@ import java.util.Set;
 import java.util.stream.Stream;
 import dev.refarch.realtime.lambda.testing.LogCapture;
 import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -38,27 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Whole rotations through the handler, against DynamoDB Local, the AppSync simulator and WireMock. */
-class MovieRotatorTest {
-
-    private static LocalRotator local;
-
-    @BeforeAll
-    static void start() {
-        local = new LocalRotator();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (local != null) {
-            local.close();
-        }
-    }
-
-    @BeforeEach
-    void reset() {
-        local.reset();
-        local.stubs.secretIs(TmdbStub.secretWithKey(LocalRotator.SECRET_KEY));
-    }
+class MovieRotatorTest extends AgainstLocalRotator {
 
     private static void vote(String movieId, String reaction, int count) {
         local.api.apiKeyClient().execute(Operations.VOTE,

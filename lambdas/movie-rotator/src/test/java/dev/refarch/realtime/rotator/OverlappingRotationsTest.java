@@ -22,8 +22,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import dev.refarch.realtime.lambda.testing.LogCapture;
 import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -33,27 +31,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * resolvers), as overlapping Express executions run them: the rotation number fences every
  * write, so a stalled invocation changes nothing and a second finisher reports success.
  */
-class OverlappingRotationsTest {
+class OverlappingRotationsTest extends AgainstLocalRotator {
 
-    private static LocalRotator local;
     private ExecutorService pool;
 
-    @BeforeAll
-    static void start() {
-        local = new LocalRotator();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (local != null) {
-            local.close();
-        }
-    }
-
     @BeforeEach
-    void reset() {
-        local.reset();
-        local.stubs.secretIs(TmdbStub.secretWithKey(LocalRotator.SECRET_KEY));
+    void firstRotation() {
         local.stubs.popularAnswers(200, TmdbStub.page(1, 1, "11", "12", "13", "14", "15", "16"));
         assertEquals("11", local.invoke().get("movieId"));
     }

@@ -23,13 +23,13 @@ import org.apache.logging.log4j.core.config.Property;
 /**
  * Captures every log event while open, at the configured levels ({@link #attach()}) or at DEBUG
  * for the root and the named loggers ({@link #attachAtDebug(String...)}), each kept as the JSON
- * line the function's own layout (the {@code JsonAppender} of its {@code log4j2.xml}) writes, and
+ * line the function's own layout (the {@code JsonAppender} of its {@code log4j2.properties}) writes, and
  * as plain text (message, structured arguments, stack trace), so a test can assert what is logged
  * and that nothing secret or private ever is. The console keeps its level.
  */
 public final class LogCapture implements AutoCloseable {
 
-    /** The appender name every function's {@code log4j2.xml} gives its Powertools JSON appender. */
+    /** The appender name every function's {@code log4j2.properties} gives its Powertools JSON appender. */
     public static final String JSON_APPENDER = "JsonAppender";
     private static final String NAME = "LogCapture";
     private static final ObjectMapper JSON = new ObjectMapper();
