@@ -46,7 +46,7 @@ final class RuntimeApi implements AutoCloseable {
     RuntimeApi(String functionArn) throws IOException {
         this.functionArn = functionArn;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newCachedThreadPool(SecretsManagerComponent.daemon("runtime-api")));
+        server.setExecutor(Executors.newCachedThreadPool(InProcessHttpComponent.daemon("runtime-api")));
         server.createContext(PREFIX, this::handle);
         server.start();
     }

@@ -52,8 +52,8 @@ final class ScheduleComponent implements Component {
 
     @Override
     public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(SecretsManagerComponent.daemon(name));
-        invoker = Executors.newSingleThreadExecutor(SecretsManagerComponent.daemon(name + "-invoke"));
+        timer = Executors.newSingleThreadScheduledExecutor(InProcessHttpComponent.daemon(name));
+        invoker = Executors.newSingleThreadExecutor(InProcessHttpComponent.daemon(name + "-invoke"));
         timer.scheduleAtFixedRate(this::fire, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -4,19 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 
 /**
  * A local Secrets Manager endpoint answering {@code GetSecretValue} in the service's JSON protocol
@@ -24,22 +18,18 @@ import java.util.concurrent.Executors;
  * so the functions run their real secret-reading code through {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}.
  * A secret is found by its ARN or name; an unknown one gets {@code ResourceNotFoundException}.
  */
-final class SecretsManagerComponent implements Component {
+final class SecretsManagerComponent extends InProcessHttpComponent {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TARGET = "secretsmanager.GetSecretValue";
 
-    private final LocalSettings settings;
-    private final int port;
     private final Map<String, Secret> secrets = new ConcurrentHashMap<>();
-    private HttpServer server;
 
     private record Secret(String arn, String name, String value) {
     }
 
     SecretsManagerComponent(LocalSettings settings) {
-        this.settings = settings;
-        this.port = settings.ports().get("secretsmanager");
+        super(settings, "secretsmanager");
     }
 
     /** Stores a secret and returns its ARN. */
@@ -55,21 +45,13 @@ final class SecretsManagerComponent implements Component {
         return arn;
     }
 
-    @Override
-    public String name() {
-        return "secretsmanager";
-    }
-
     URI endpoint() {
         return URI.create(settings.loopback(port));
     }
 
     @Override
     public void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-        server.setExecutor(Executors.newFixedThreadPool(2, daemon("secretsmanager")));
-        server.createContext("/", this::handle);
-        server.start();
+        listen(2, server -> server.createContext("/", this::handle));
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -115,33 +97,10 @@ final class SecretsManagerComponent implements Component {
         }
     }
 
-    static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
-    }
 
     @Override
     public String readyDetail() {
         return endpoint() + " secrets " + secrets.values().stream().map(Secret::name).distinct().sorted().toList();
     }
 
-    @Override
-    public Optional<String> failure() {
-        return Optional.empty();
-    }
-
-    @Override
-    public void stop() {
-        if (server != null) {
-            server.stop(0);
-        }
-    }
-
-    @Override
-    public Path log() {
-        return settings.logs().file("runner");
-    }
 }

@@ -5,21 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.Executors;
 
 /**
  * A TMDb stand-in on 127.0.0.1 speaking what the rotator's {@code TmdbClient} calls:
@@ -28,32 +22,23 @@ import java.util.concurrent.Executors;
  * {@code catalog/movies.json} (films written for this project), and serving their posters under
  * {@code /t/p/w500/}, so a rotation needs no network.
  */
-final class TmdbComponent implements Component {
+final class TmdbComponent extends InProcessHttpComponent {
 
     static final String POSTER_PATH = "/t/p/w500";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PAGE_SIZE = 20;
 
-    private final LocalSettings settings;
-    private final int port;
     private final String apiKey;
     private final ArrayNode catalog;
-    private HttpServer server;
 
     TmdbComponent(LocalSettings settings, String apiKey) {
-        this.settings = settings;
-        this.port = settings.ports().get("tmdb");
+        super(settings, "tmdb");
         this.apiKey = apiKey;
         try (InputStream in = resource("catalog/movies.json")) {
             this.catalog = (ArrayNode) JSON.readTree(in).get("results");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the local TMDb catalog", e);
         }
-    }
-
-    @Override
-    public String name() {
-        return "tmdb";
     }
 
     /** {@code TMDB_BASE_URL} for the rotator. */
@@ -72,11 +57,10 @@ final class TmdbComponent implements Component {
 
     @Override
     public void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-        server.setExecutor(Executors.newFixedThreadPool(2, SecretsManagerComponent.daemon("tmdb")));
-        server.createContext("/3/movie/popular", this::popular);
-        server.createContext(POSTER_PATH + "/", this::poster);
-        server.start();
+        listen(2, server -> {
+            server.createContext("/3/movie/popular", this::popular);
+            server.createContext(POSTER_PATH + "/", this::poster);
+        });
     }
 
     private void popular(HttpExchange exchange) throws IOException {
@@ -167,22 +151,6 @@ final class TmdbComponent implements Component {
         return baseUrl() + " (" + catalog.size() + " films, posters at " + imageBaseUrl() + ")";
     }
 
-    @Override
-    public Optional<String> failure() {
-        return Optional.empty();
-    }
-
-    @Override
-    public void stop() {
-        if (server != null) {
-            server.stop(0);
-        }
-    }
-
-    @Override
-    public Path log() {
-        return settings.logs().file("runner");
-    }
 
     /** Exposed for tests of the catalog. */
     JsonNode catalog() {

@@ -3,21 +3,16 @@ package dev.refarch.realtime.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.refarch.realtime.infra.constructs.WebContentPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.Executors;
 
 /**
  * The web page on 127.0.0.1, as the Web stack's CloudFront distribution serves it: the built
@@ -25,7 +20,7 @@ import java.util.concurrent.Executors;
  * pointing at the AppSync simulator, the shipped catalog's posters under {@code /posters/}, and
  * the same security headers (the content security policy of {@link WebContentPolicy}).
  */
-final class WebComponent implements Component {
+final class WebComponent extends InProcessHttpComponent {
 
     static final String POSTERS = "/posters/";
     private static final Map<String, String> TYPES = Map.of(
@@ -37,24 +32,15 @@ final class WebComponent implements Component {
             "ico", "image/x-icon",
             "png", "image/png");
 
-    private final LocalSettings settings;
-    private final int port;
     private final SimulatorComponent simulator;
     private final TmdbComponent tmdb;
     private final Path dist;
-    private HttpServer server;
 
     WebComponent(LocalSettings settings, SimulatorComponent simulator, TmdbComponent tmdb) {
-        this.settings = settings;
-        this.port = settings.ports().get("web");
+        super(settings, "web");
         this.simulator = simulator;
         this.tmdb = tmdb;
         this.dist = settings.root().resolve("web").resolve("dist").normalize();
-    }
-
-    @Override
-    public String name() {
-        return "web";
     }
 
     /** The page's URL. */
@@ -68,10 +54,7 @@ final class WebComponent implements Component {
             throw new LocalRunException("the web page is not built (" + dist.resolve("index.html") + " is missing): run "
                     + "`mvn -q -pl local -am package -DskipTests` (or `npm --prefix web ci && npm --prefix web run build`)");
         }
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-        server.setExecutor(Executors.newFixedThreadPool(4, SecretsManagerComponent.daemon("web")));
-        server.createContext("/", this::serve);
-        server.start();
+        listen(4, server -> server.createContext("/", this::serve));
     }
 
     private void serve(HttpExchange exchange) throws IOException {
@@ -160,20 +143,4 @@ final class WebComponent implements Component {
         return url() + " (web/dist, /config.json for the simulator, catalog posters)";
     }
 
-    @Override
-    public Optional<String> failure() {
-        return Optional.empty();
-    }
-
-    @Override
-    public void stop() {
-        if (server != null) {
-            server.stop(0);
-        }
-    }
-
-    @Override
-    public Path log() {
-        return settings.logs().file("runner");
-    }
 }
