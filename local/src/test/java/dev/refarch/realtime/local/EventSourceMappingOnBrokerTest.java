@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -70,7 +69,7 @@ class EventSourceMappingOnBrokerTest {
     @Test
     void aReportedFailureRetriesOnlyThatPartitionFromThatRecord() throws Exception {
         List<JsonNode> events = new CopyOnWriteArrayList<>();
-        StubFunction function = new StubFunction(event -> {
+        StubFunction function = new StubFunction("stub-consumer", event -> {
             events.add(event);
             return events.size() == 1
                     ? new RuntimeApi.Result(false, "{\"batchItemFailures\":[{\"itemIdentifier\":"
@@ -96,7 +95,7 @@ class EventSourceMappingOnBrokerTest {
     @Test
     void aBatchThatKeepsFailingIsRetriedTenTimesThenWrittenWholeToTheBucket() throws Exception {
         List<JsonNode> events = new CopyOnWriteArrayList<>();
-        StubFunction function = new StubFunction(event -> {
+        StubFunction function = new StubFunction("stub-consumer", event -> {
             events.add(event);
             return new RuntimeApi.Result(true, "{\"errorMessage\":\"AppSync unavailable\"}");
         });
@@ -125,28 +124,6 @@ class EventSourceMappingOnBrokerTest {
             awaitTrue(() -> committed(mapping, 0) == offsetAfter(events.get(0), 0), "the offsets moved past the batch");
         } finally {
             mapping.stop();
-        }
-    }
-
-    /** A function answering from a rule, recording nothing else. */
-    private record StubFunction(Function<JsonNode, RuntimeApi.Result> answer) implements Invocable {
-        @Override
-        public String name() {
-            return "stub-consumer";
-        }
-
-        @Override
-        public String functionArn() {
-            return "arn:aws:lambda:us-east-1:000000000000:function:stub-consumer";
-        }
-
-        @Override
-        public RuntimeApi.Result invoke(String event) {
-            try {
-                return answer.apply(JSON.readTree(event));
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
         }
     }
 

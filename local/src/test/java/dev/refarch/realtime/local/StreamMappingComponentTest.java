@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +68,7 @@ class StreamMappingComponentTest {
     @Test
     void everyWriteArrivesOnceInOrderAsLambdasDynamoDbEvent() throws Exception {
         List<JsonNode> records = Collections.synchronizedList(new ArrayList<>());
-        StreamMappingComponent mapping = new StreamMappingComponent(settings, dynamo, "reviews", new Stub(event -> {
+        StreamMappingComponent mapping = new StreamMappingComponent(settings, dynamo, "reviews", new StubFunction("stub-broadcaster", event -> {
             event.path("Records").forEach(records::add);
             return new RuntimeApi.Result(false, "{\"batchItemFailures\":[]}");
         }));
@@ -98,7 +97,7 @@ class StreamMappingComponentTest {
         List<Integer> failing = Collections.synchronizedList(new ArrayList<>());
         List<Integer> after = Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
-        StreamMappingComponent mapping = new StreamMappingComponent(settings, dynamo, "reviews", new Stub(event -> {
+        StreamMappingComponent mapping = new StreamMappingComponent(settings, dynamo, "reviews", new StubFunction("stub-broadcaster", event -> {
             List<Integer> versions = new ArrayList<>();
             event.path("Records").forEach(r -> versions.add(r.at("/dynamodb/NewImage/version/N").asInt()));
             if (!failed.get() && versions.size() >= 3) {
@@ -143,7 +142,7 @@ class StreamMappingComponentTest {
     @Test
     void aFunctionErrorRetriesTheWholeBatchThenGivesUpAfterTheRetryAttempts() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        StreamMappingComponent mapping = new StreamMappingComponent(settings, dynamo, "reviews", new Stub(event -> {
+        StreamMappingComponent mapping = new StreamMappingComponent(settings, dynamo, "reviews", new StubFunction("stub-broadcaster", event -> {
             calls.incrementAndGet();
             return new RuntimeApi.Result(true, "{\"errorMessage\":\"boom\"}");
         }));
@@ -160,27 +159,6 @@ class StreamMappingComponentTest {
                     "one try and RETRY_ATTEMPTS retries, then the batch is given up");
         } finally {
             mapping.stop();
-        }
-    }
-
-    private record Stub(Function<JsonNode, RuntimeApi.Result> answer) implements Invocable {
-        @Override
-        public String name() {
-            return "stub-broadcaster";
-        }
-
-        @Override
-        public String functionArn() {
-            return "arn:aws:lambda:us-east-1:000000000000:function:stub-broadcaster";
-        }
-
-        @Override
-        public RuntimeApi.Result invoke(String event) {
-            try {
-                return answer.apply(JSON.readTree(event));
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
         }
     }
 }

@@ -1,13 +1,10 @@
 package dev.refarch.realtime.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refarch.realtime.graphql.testing.GraphqlClient;
 import dev.refarch.realtime.graphql.testing.Operations;
 import dev.refarch.realtime.graphql.testing.RealtimeSubscriber;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +13,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The local run's own figures: the time from {@code java -jar local/target/local.jar} to ready;
@@ -31,8 +27,6 @@ import java.util.stream.Stream;
  */
 public final class LocalLatencyBench {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private LocalLatencyBench() {
     }
 
@@ -40,27 +34,11 @@ public final class LocalLatencyBench {
         Path root = Path.of(args[0]).toAbsolutePath();
         int wanted = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int interval = args.length > 2 ? Integer.parseInt(args[2]) : 50;
-        Path dir = Files.createDirectories(root.resolve("test/target/bench-local"));
-        Path readyFile = dir.resolve("ready.json");
-        Files.deleteIfExists(readyFile);
         long begin = System.nanoTime();
-        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", root.resolve("local/target/local.jar").toString(), "--ports=auto",
-                "--tick-interval-ms=" + interval, "--ready-file=" + readyFile, "--logs=" + dir.resolve("logs"))
-                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("runner.out").toFile())
-                .start();
-        try {
-            while (!Files.isRegularFile(readyFile)) {
-                if (!run.isAlive()) {
-                    throw new IllegalStateException("the local run exited: " + Files.readString(dir.resolve("runner.out")));
-                }
-                Thread.sleep(100);
-            }
+        try (BenchLocalRun run = BenchLocalRun.start(root, "bench-local", "--tick-interval-ms=" + interval)) {
             long readyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
-            JsonNode ready = JSON.readTree(readyFile.toFile());
-            GraphqlClient client = GraphqlClient.withApiKey(URI.create(ready.path("graphqlUrl").asText()),
-                    ready.path("apiKey").asText());
-            URI realtime = URI.create(ready.path("realtimeUrl").asText());
+            GraphqlClient client = GraphqlClient.withApiKey(run.uri("graphqlUrl"), run.text("apiKey"));
+            URI realtime = run.uri("realtimeUrl");
 
             List<Long> tickLatencies = new ArrayList<>();
             try (RealtimeSubscriber ticks = RealtimeSubscriber.connect(realtime, client.authHeaders())) {
@@ -73,7 +51,7 @@ public final class LocalLatencyBench {
                     tickLatencies.add(now - Instant.parse(tick.path("timestamp").asText()).toEpochMilli());
                 }
             }
-            long rssKiB = rssKiB(run.toHandle());
+            long rssKiB = run.rssKiB();
 
             List<Long> chatLatencies = new ArrayList<>();
             try (RealtimeSubscriber chat = RealtimeSubscriber.connect(realtime, client.authHeaders())) {
@@ -85,18 +63,14 @@ public final class LocalLatencyBench {
                     chatLatencies.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
                 }
             }
-            System.out.printf("time to ready: %d ms (runner's own figure %d ms)%n", readyMs,
-                    ready.path("readyMillis").asLong());
+            System.out.printf("time to ready: %d ms (runner's own figure %d ms)%n", readyMs, run.readyMillis());
             System.out.printf("producer -> subscriber, %d ticks at %d ms per symbol: p50 %d ms, p99 %d ms, max %d ms%n",
                     tickLatencies.size(), interval, percentile(tickLatencies, 50), percentile(tickLatencies, 99),
                     Collections.max(tickLatencies));
             System.out.printf("simulator alone (chat mutation -> subscriber, %d round trips): p50 %d ms, p99 %d ms%n",
                     chatLatencies.size(), percentile(chatLatencies, 50), percentile(chatLatencies, 99));
             System.out.printf("resident memory, runner and %d child processes: %d MiB%n",
-                    run.toHandle().descendants().count(), rssKiB / 1024);
-        } finally {
-            new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor();
-            run.waitFor(60, TimeUnit.SECONDS);
+                    run.handle().descendants().count(), rssKiB / 1024);
         }
     }
 
@@ -105,18 +79,5 @@ public final class LocalLatencyBench {
         Collections.sort(sorted);
         int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
-    /** VmRSS of a process and its descendants, from /proc. */
-    private static long rssKiB(ProcessHandle process) {
-        return Stream.concat(Stream.of(process), process.descendants()).mapToLong(p -> {
-            try {
-                return Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status")).stream()
-                        .filter(l -> l.startsWith("VmRSS:"))
-                        .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).sum();
-            } catch (IOException e) {
-                return 0;
-            }
-        }).sum();
     }
 }

@@ -47,25 +47,10 @@ public final class VoteStormBench {
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 60;
         int subscriberCount = args.length > 4 ? Integer.parseInt(args[4]) : 100;
-        Path dir = Files.createDirectories(root.resolve("test/target/bench-vote-storm"));
-        Path readyFile = dir.resolve("ready.json");
-        Files.deleteIfExists(readyFile);
-        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", root.resolve("local/target/local.jar").toString(), "--ports=auto",
-                "--ready-file=" + readyFile, "--logs=" + dir.resolve("logs"))
-                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("runner.out").toFile())
-                .start();
-        try {
-            while (!Files.isRegularFile(readyFile)) {
-                if (!run.isAlive()) {
-                    throw new IllegalStateException("the local run exited: " + Files.readString(dir.resolve("runner.out")));
-                }
-                Thread.sleep(100);
-            }
-            JsonNode ready = JSON.readTree(readyFile.toFile());
-            URI graphql = URI.create(ready.path("graphqlUrl").asText());
-            GraphqlClient apiKey = GraphqlClient.withApiKey(graphql, ready.path("apiKey").asText());
-            URI realtime = URI.create(ready.path("realtimeUrl").asText());
+        try (BenchLocalRun run = BenchLocalRun.start(root, "bench-vote-storm")) {
+            URI graphql = run.uri("graphqlUrl");
+            GraphqlClient apiKey = GraphqlClient.withApiKey(graphql, run.text("apiKey"));
+            URI realtime = run.uri("realtimeUrl");
             // Until the first rotation made a movie current.
             while (apiKey.execute(Operations.CURRENT_MOVIE).data("currentMovie").path("id").asText().isEmpty()) {
                 Thread.sleep(500);
@@ -74,13 +59,10 @@ public final class VoteStormBench {
                     seconds, subscriberCount);
             for (boolean perVote : new boolean[] {false, true}) {
                 phase(perVote, apiKey, GraphqlClient.withIam(graphql), realtime, clients, rate, seconds,
-                        subscriberCount, run.toHandle());
+                        subscriberCount, run.handle());
             }
             System.out.printf("resident memory, runner and %d child processes: %d MiB%n",
-                    run.toHandle().descendants().count(), rssKiB(run.toHandle()) / 1024);
-        } finally {
-            new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor();
-            run.waitFor(60, TimeUnit.SECONDS);
+                    run.handle().descendants().count(), run.rssKiB() / 1024);
         }
     }
 
@@ -176,18 +158,6 @@ public final class VoteStormBench {
                         .split(" ");
                 return (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) * 10;
             } catch (IOException | RuntimeException e) {
-                return 0;
-            }
-        }).sum();
-    }
-
-    private static long rssKiB(ProcessHandle process) {
-        return Stream.concat(Stream.of(process), process.descendants()).mapToLong(p -> {
-            try {
-                return Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status")).stream()
-                        .filter(l -> l.startsWith("VmRSS:"))
-                        .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).sum();
-            } catch (IOException e) {
                 return 0;
             }
         }).sum();
