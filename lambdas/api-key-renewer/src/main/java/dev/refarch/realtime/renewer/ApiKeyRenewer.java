@@ -2,28 +2,21 @@ package dev.refarch.realtime.renewer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refarch.realtime.appsync.AppSyncRequestSigner;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 
 /**
  * Extends the API key's expiry to {@link RenewerConfig#validDays()} from the start of the current
@@ -36,19 +29,16 @@ public final class ApiKeyRenewer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiKeyRenewer.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    /** java.net.http sets these itself and refuses them from callers. */
-    private static final Set<String> RESTRICTED_HEADERS = Set.of("host", "content-length", "connection");
 
     private final RenewerConfig config;
-    private final AwsCredentialsProvider credentials;
     private final Clock clock;
     private final HttpClient http;
-    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+    private final AppSyncRequestSigner signer;
     private final ObjectMapper json = new ObjectMapper();
 
     public ApiKeyRenewer(RenewerConfig config, AwsCredentialsProvider credentials, Clock clock) {
         this.config = config;
-        this.credentials = credentials;
+        this.signer = new AppSyncRequestSigner(credentials, config.region(), clock);
         this.clock = clock;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
     }
@@ -65,7 +55,7 @@ public final class ApiKeyRenewer {
         URI uri = config.endpoint().resolve("/v1/apis/" + encode(config.apiId()) + "/apikeys/" + encode(config.apiKeyId()));
         HttpResponse<byte[]> response;
         try {
-            response = http.send(signed(uri, body), HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(signer.post(uri, body, TIMEOUT), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new ApiKeyRenewalException("UpdateApiKey for API " + config.apiId() + " failed: " + e, e);
         } catch (InterruptedException e) {
@@ -83,30 +73,6 @@ public final class ApiKeyRenewer {
         // The key id is the public key itself: logged by API only.
         LOG.info("API key renewed: API {} key expires {}", config.apiId(), confirmed);
         return confirmed;
-    }
-
-    private HttpRequest signed(URI uri, byte[] body) {
-        SdkHttpRequest unsigned = SdkHttpRequest.builder()
-                .method(SdkHttpMethod.POST)
-                .uri(uri)
-                .putHeader("Content-Type", "application/json")
-                .build();
-        SdkHttpRequest signed = signer.sign(r -> r
-                .identity(credentials.resolveCredentials())
-                .request(unsigned)
-                .payload(ContentStreamProvider.fromByteArrayUnsafe(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "appsync")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, config.region().id())
-                .putProperty(HttpSigner.SIGNING_CLOCK, clock))
-                .request();
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        signed.forEachHeader((name, values) -> {
-            if (!RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(value -> request.header(name, value));
-            }
-        });
-        return request.build();
     }
 
     private JsonNode parse(byte[] body) {

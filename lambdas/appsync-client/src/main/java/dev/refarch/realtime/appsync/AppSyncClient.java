@@ -8,7 +8,6 @@ import dev.refarch.realtime.appsync.AppSyncRequestFailedException.Reason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -16,21 +15,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 
 /**
  * Calls AppSync GraphQL operations signed with IAM (SigV4), for Lambdas that publish
@@ -49,26 +41,19 @@ public final class AppSyncClient {
     /** A remaining-time supplier for callers without a deadline: only the attempt count bounds retries. */
     public static final Supplier<Duration> NO_DEADLINE = () -> Duration.ofDays(365);
 
-    private static final String SIGNING_NAME = "appsync";
-    /** java.net.http sets these itself and refuses them from callers. */
-    private static final Set<String> RESTRICTED_HEADERS = Set.of("host", "content-length", "connection",
-            "expect", "upgrade");
     private static final int BODY_EXCERPT_CHARS = 500;
 
     private final AppSyncClientConfig config;
-    private final AwsCredentialsProvider credentials;
-    private final Clock clock;
     private final DoubleSupplier jitter;
     private final Sleeper sleeper;
-    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+    private final AppSyncRequestSigner signer;
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http;
 
     private AppSyncClient(Builder builder) {
         this.config = Objects.requireNonNull(builder.config, "config");
-        this.credentials = builder.credentials != null ? builder.credentials
-                : DefaultCredentialsProvider.builder().build();
-        this.clock = builder.clock;
+        this.signer = new AppSyncRequestSigner(builder.credentials != null ? builder.credentials
+                : DefaultCredentialsProvider.builder().build(), config.region(), builder.clock);
         this.jitter = builder.jitter;
         this.sleeper = builder.sleeper;
         this.http = HttpClient.newBuilder()
@@ -241,7 +226,7 @@ public final class AppSyncClient {
             }
             attempts++;
             try {
-                HttpResponse<byte[]> response = http.send(request(body, min(config.requestTimeout(), left)),
+                HttpResponse<byte[]> response = http.send(signer.post(config.endpoint(), body, min(config.requestTimeout(), left)),
                         HttpResponse.BodyHandlers.ofByteArray());
                 int status = response.statusCode();
                 if (status / 100 == 2) {
@@ -291,32 +276,6 @@ public final class AppSyncClient {
         int shift = Math.min(attemptsMade - 1, 30);
         long ceiling = base > (cap >> shift) ? cap : Math.min(cap, base << shift);
         return Duration.ofNanos((long) (ceiling * jitter.getAsDouble()));
-    }
-
-    private HttpRequest request(byte[] body, Duration timeout) {
-        SdkHttpRequest unsigned = SdkHttpRequest.builder()
-                .method(SdkHttpMethod.POST)
-                .uri(config.endpoint())
-                .putHeader("Content-Type", "application/json")
-                .build();
-        SdkHttpRequest signed = signer.sign(r -> r
-                .identity(credentials.resolveCredentials())
-                .request(unsigned)
-                .payload(ContentStreamProvider.fromByteArrayUnsafe(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SIGNING_NAME)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, config.region().id())
-                .putProperty(HttpSigner.SIGNING_CLOCK, clock))
-                .request();
-        HttpRequest.Builder request = HttpRequest.newBuilder(config.endpoint())
-                .timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        // The Host header was signed from the URI; java.net.http derives the same value itself.
-        signed.forEachHeader((name, values) -> {
-            if (!RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(value -> request.header(name, value));
-            }
-        });
-        return request.build();
     }
 
     private JsonNode parse(byte[] body, int attempts, int status) {
