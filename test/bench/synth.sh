@@ -38,3 +38,7 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java 
 echo "one-resource app: ${base[*]} ms (median $b)"
 echo "full app:         ${full[*]} ms (median $f)"
 awk -v f="$f" -v b="$b" 'BEGIN {printf "ratio full/one-resource: %.2f\n", f / b}'
+# One more full synth, timed by phase inside its JVM (SynthPhases).
+out=$(mktemp -d)
+CDK_OUTDIR="$out" java -cp "$classpath" dev.refarch.realtime.bench.SynthPhases | grep '^phases:'
+rm -rf "$out"
