@@ -5,12 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.refarch.realtime.infra.Functions;
+import com.sun.net.httpserver.HttpServer;
 import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -19,13 +25,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The function jars as Lambda loads them: each alone on a class path with the JDK, nothing from
- * the build. The jars are minimized (lambdas/pom.xml), so a class a library loads by name and
- * nothing references could be missing from them while every module test passes; these checks, the
- * end-to-end tests and the cold-start benchmark run the jars themselves.
+ * the build. The jars are minimized per class (lambdas/pom.xml) and the SDK in them per method
+ * (lambdas/proguard.pro), so a class a library loads by name, or a method only a deployed path
+ * calls, could be missing from them while every module test passes; these checks, the end-to-end
+ * tests and the cold-start benchmark run the jars themselves.
  */
 class FunctionJarsTest {
 
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+    private static final String TOKEN = "container-token-check";
 
     static Stream<Functions.Definition> functions() {
         return Functions.ALL.stream();
@@ -62,6 +70,57 @@ class FunctionJarsTest {
         assertTrue(check.waitFor(60, TimeUnit.SECONDS), "the check ends by itself");
         assertEquals(0, check.exitValue(), output);
         assertTrue(output.contains("enable.metrics.push=false"), output);
+    }
+
+    /**
+     * With SnapStart, Lambda gives the runtime container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI
+     * and AWS_CONTAINER_AUTHORIZATION_TOKEN) instead of access key variables
+     * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html#snapstart-credentials):
+     * every jar resolves them from a loopback stand-in of that endpoint ({@link SnapStartCredentialsCheck}).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modules")
+    void everyJarResolvesSnapStartContainerCredentials(String module) throws Exception {
+        HttpServer endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        endpoint.createContext("/credentials", exchange -> {
+            boolean authorized = TOKEN.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = (authorized
+                    ? "{\"AccessKeyId\":\"ASIACHECK\",\"SecretAccessKey\":\"secret\",\"Token\":\"session-check\","
+                            + "\"Expiration\":\"" + Instant.now().plus(Duration.ofHours(1)) + "\"}"
+                    : "{\"message\":\"unauthorized\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(authorized ? 200 : 401, body.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        endpoint.start();
+        try {
+            Path checker = Path.of(SnapStartCredentialsCheck.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", jar(module) + java.io.File.pathSeparator + checker, SnapStartCredentialsCheck.class.getName())
+                    .redirectErrorStream(true);
+            Map<String, String> env = builder.environment();
+            env.keySet().removeIf(name -> name.startsWith("AWS_"));
+            env.put("AWS_REGION", "eu-west-1");
+            env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                    "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/credentials");
+            env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", TOKEN);
+            // No profile file and no instance metadata to fall back to.
+            env.put("AWS_CONFIG_FILE", "/nonexistent");
+            env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
+            env.put("AWS_EC2_METADATA_DISABLED", "true");
+            Process check = builder.start();
+            String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(check.waitFor(60, TimeUnit.SECONDS), "the check ends by itself");
+            assertEquals(0, check.exitValue(), output);
+            assertTrue(output.contains("accessKeyId=ASIACHECK sessionToken=session-check"), output);
+        } finally {
+            endpoint.stop(0);
+        }
+    }
+
+    static Stream<String> modules() {
+        return Functions.ALL.stream().map(Functions.Definition::module).distinct();
     }
 
     private static Path jar(String module) {
