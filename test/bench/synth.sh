@@ -40,7 +40,8 @@ if [ -f "$work/context.json" ]; then export CDK_CONTEXT_FILE="$work/context.json
 # In one reactor run, so sibling modules resolve to their target/ folders; the last module
 # written is the system-tests one, whose test classpath has the app and the baseline.
 mvn -q -B -pl test -am test-compile dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath"
+  -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath" > "$work/build.log" 2>&1 \
+  || { cat "$work/build.log" >&2; exit 1; }
 classpath="test/target/test-classes:$(cat "$work/classpath")"
 
 synth() { # main class, outdir: one synth as the CLI runs it (it also names these two files)
