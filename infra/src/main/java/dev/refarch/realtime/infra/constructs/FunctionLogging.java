@@ -8,6 +8,7 @@ import software.amazon.awscdk.CustomResource;
 import software.amazon.awscdk.CustomResourceProviderBase;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.lambda.CfnFunction;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.IConstruct;
 
@@ -26,14 +27,18 @@ import software.constructs.IConstruct;
  */
 public final class FunctionLogging {
 
+    private static final String LAMBDA_FUNCTION = "AWS::Lambda::Function";
+
     private FunctionLogging() {
     }
 
     /** Applies both to {@code stack}; call once every construct of the stack exists. */
     public static void applyTo(Stack stack, Stage stage) {
-        stack.getNode().findAll().stream()
-                .filter(CfnResource.class::isInstance).map(CfnResource.class::cast)
-                .filter(r -> r.getCfnResourceType().equals("AWS::Lambda::Function"))
+        // One walk of the tree: every construct it returns is a jsii round trip or more for the
+        // Java side, so it is not repeated for the custom resources below (the log groups added in
+        // between are not custom resources).
+        List<IConstruct> constructs = stack.getNode().findAll();
+        constructs.stream().filter(FunctionLogging::isFunction).map(CfnResource.class::cast)
                 .forEach(function -> function.addPropertyOverride("LoggingConfig.LogFormat", "JSON"));
         List<LogGroup> groups = new ArrayList<>();
         for (IConstruct child : stack.getNode().getChildren()) {
@@ -41,7 +46,7 @@ public final class FunctionLogging {
                 continue;
             }
             IConstruct handler = provider.getNode().tryFindChild("Handler");
-            if (!(handler instanceof CfnResource function) || !function.getCfnResourceType().equals("AWS::Lambda::Function")) {
+            if (!(handler instanceof CfnResource function) || !function.getCfnResourceType().equals(LAMBDA_FUNCTION)) {
                 continue;
             }
             groups.add(LogGroup.Builder.create(provider, "LogGroup")
@@ -53,8 +58,19 @@ public final class FunctionLogging {
         if (groups.isEmpty()) {
             return;
         }
-        stack.getNode().findAll().stream()
+        constructs.stream()
                 .filter(CustomResource.class::isInstance)
                 .forEach(resource -> groups.forEach(group -> resource.getNode().addDependency(group)));
+    }
+
+    /**
+     * A Lambda function's L1: a {@link CfnFunction} (every L2 function's), or a plain
+     * {@link CfnResource} of that type (what CDK's custom resource providers create). Only the plain
+     * ones have their type read, a jsii round trip each; a generated L1 has its type in its class.
+     */
+    private static boolean isFunction(IConstruct construct) {
+        return construct instanceof CfnFunction
+                || construct.getClass() == CfnResource.class
+                && ((CfnResource) construct).getCfnResourceType().equals(LAMBDA_FUNCTION);
     }
 }

@@ -3,6 +3,7 @@ package dev.refarch.realtime.infra.constructs;
 import dev.refarch.realtime.infra.config.Stage;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.CustomResource;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.customresources.Provider;
@@ -111,10 +112,11 @@ public final class KafkaTopic extends Construct {
         CustomResource.Builder.create(this, "Resource")
                 .resourceType("Custom::KafkaTopic")
                 .serviceToken(provider.getServiceToken())
-                .properties(Map.of(
+                // Sorted, so every synth writes the same template (Map.of's order changes with every JVM).
+                .properties(new TreeMap<>(Map.of(
                         "Topic", topic,
                         "Partitions", Integer.toString(props.partitions),
-                        "ReplicationFactor", Integer.toString(props.replicas)))
+                        "ReplicationFactor", Integer.toString(props.replicas))))
                 .build();
     }
 }

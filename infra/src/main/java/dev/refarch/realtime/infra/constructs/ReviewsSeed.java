@@ -6,6 +6,7 @@ import dev.refarch.realtime.infra.config.Stage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.customresources.AwsCustomResource;
 import software.amazon.awscdk.customresources.AwsSdkCall;
 import software.amazon.awscdk.customresources.PhysicalResourceId;
@@ -35,11 +36,13 @@ public final class ReviewsSeed extends Construct {
             AwsSdkCall putIfMissing = AwsSdkCall.builder()
                     .service("DynamoDB")
                     .action("PutItem")
-                    .parameters(Map.of(
+                    // Sorted: the call is a JSON string in the template, and Map.of's order changes with
+                    // every JVM (each synth would update the rows' custom resources).
+                    .parameters(new TreeMap<>(Map.of(
                             "TableName", table.getTableName(),
                             "Item", dynamoDbJson(InitialReviewRows.initialItem(reaction)),
                             "ConditionExpression", "attribute_not_exists(#reaction)",
-                            "ExpressionAttributeNames", Map.of("#reaction", Reviews.REACTION)))
+                            "ExpressionAttributeNames", Map.of("#reaction", Reviews.REACTION))))
                     // The row already exists: exactly what a redeploy should leave alone.
                     .ignoreErrorCodesMatching("ConditionalCheckFailedException")
                     .physicalResourceId(PhysicalResourceId.of("reviews-row-" + reaction))

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.Duration;
@@ -141,12 +142,14 @@ public final class WebSite extends Construct {
                         Source.asset(dist.toString()),
                         Source.asset(catalog.toString(), software.amazon.awscdk.services.s3.assets.AssetOptions.builder()
                                 .exclude(List.of("movies.json")).build()),
-                        Source.jsonData("config.json", Map.of(
+                        // Sorted: Map.of's order changes with every JVM, and with it the file, its
+                        // asset hash and so the template of every synth.
+                        Source.jsonData("config.json", new TreeMap<>(Map.of(
                                 "graphqlUrl", api.graphqlUrl(),
                                 "realtimeUrl", api.realtimeUrl(),
                                 "apiKey", api.apiKey(),
                                 "region", api.region(),
-                                "symbols", api.symbols()))))
+                                "symbols", api.symbols())))))
                 .cacheControl(List.of(CacheControl.noCache()))
                 .prune(true)
                 .memoryLimit(256)

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
@@ -124,7 +125,8 @@ public final class ObservabilityStack extends Stack {
         // A rate needs enough requests to mean something: below 20 in 5 minutes it reads 0.
         MathExpression rate5xx = MathExpression.Builder.create()
                 .expression("IF(requests >= 20, 100 * FILL(errors, 0) / requests, 0)")
-                .usingMetrics(Map.of("requests", requests, "errors", errors5xx))
+                // Sorted maps here and below: Map.of's order changes with every JVM, and the template with it.
+                .usingMetrics(new TreeMap<>(Map.of("requests", requests, "errors", errors5xx)))
                 .label("5xx, % of requests")
                 .period(FIVE_MINUTES)
                 .build();
@@ -148,8 +150,8 @@ public final class ObservabilityStack extends Stack {
         if (ops.waf()) {
             String webAcl = config.prefix() + "-api";
             new ApiFirewall(this, "ApiFirewall", api.api().api(), webAcl, ops.wafRateLimit(), config.stage());
-            Map<String, String> byRule = Map.of("WebACL", webAcl, "Region", getRegion(),
-                    "Rule", ApiFirewall.RATE_RULE);
+            Map<String, String> byRule = new TreeMap<>(Map.of("WebACL", webAcl, "Region", getRegion(),
+                    "Rule", ApiFirewall.RATE_RULE));
             row.add(graph("WAF: blocked by the rate limit (" + ops.wafRateLimit() + " API-key requests / 5 min / IP)",
                     List.of(metric("AWS/WAFV2", "BlockedRequests", byRule, "Sum", FIVE_MINUTES))));
         }
@@ -205,7 +207,7 @@ public final class ObservabilityStack extends Stack {
         // Stale ticks were delivered before (a retry or a replay): they count as flowing.
         MathExpression stopped = MathExpression.Builder.create()
                 .expression("IF(FILL(published, 0) > 0 AND FILL(delivered, 0) + FILL(stale, 0) == 0, 1, 0)")
-                .usingMetrics(Map.of("published", published, "delivered", delivered, "stale", stale))
+                .usingMetrics(new TreeMap<>(Map.of("published", published, "delivered", delivered, "stale", stale)))
                 .label("producer publishes, nothing delivered")
                 .period(MINUTE)
                 .build();
