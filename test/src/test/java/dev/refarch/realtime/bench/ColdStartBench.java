@@ -12,17 +12,22 @@ import dev.refarch.realtime.graphql.testing.LocalApi;
 import dev.refarch.realtime.lambda.LambdaProcess;
 import dev.refarch.realtime.msk.testing.KafkaBroker;
 import dev.refarch.realtime.msk.testing.MskEvents;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import dev.refarch.realtime.graphql.testing.Operations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * Cold-start benchmark: each handler in a fresh JVM under AWS's runtime interface client, init
@@ -30,7 +35,8 @@ import java.util.stream.IntStream;
  * (alternating), against local stand-ins: DynamoDB Local and the AppSync simulator with the real
  * resolvers, a SCRAM Kafka broker, WireMock as TMDb, Secrets Manager and SQS. The rotator makes one
  * rotation, the producer emits for one second, the consumer delivers a 100-record MSK event.
- * Prints medians, ratios and jar sizes.
+ * Each jar runs unpacked, as Lambda runs a deployment package ({@link #taskRoot}). Prints medians,
+ * ratios and jar sizes.
  *
  * <p>Arguments: {@code <java> <runtime-client classpath> <no-op classpath> <repo root> [runs]
  * [baseline jar directory] [variant JAVA_TOOL_OPTIONS]}. A baseline jar directory (holding
@@ -47,6 +53,42 @@ public final class ColdStartBench {
     }
 
     private static final List<String> FUNCTIONS = List.of("movie-rotator", "msk-producer", "msk-consumer");
+
+    /**
+     * The jar as Lambda runs it: Lambda unpacks a .zip or .jar deployment package into the task
+     * root ({@code /var/task}) and the runtime loads the classes from there, not from the archive
+     * (https://docs.aws.amazon.com/lambda/latest/dg/java-package.html); so does this benchmark, into
+     * a temporary folder deleted when the JVM exits.
+     */
+    private static Path taskRoot(Path jar, String name) throws IOException {
+        Path root = Files.createTempDirectory("var-task-" + name + "-");
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            for (ZipEntry entry : Collections.list(zip.entries())) {
+                Path target = root.resolve(entry.getName()).normalize();
+                if (!target.startsWith(root)) {
+                    throw new IOException(jar + " has an entry outside its root: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    try (var in = zip.getInputStream(entry)) {
+                        Files.copy(in, target);
+                    }
+                }
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
+        return root;
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + root + ": " + e.getMessage());
+        }
+    }
 
     public static void main(String[] args) {
         int status = 1;
@@ -89,8 +131,8 @@ public final class ColdStartBench {
                     noOpClasspath, Map.of(), "{}"));
             String event = mskEvent(broker);
             for (Map.Entry<String, Path> jar : jars.entrySet()) {
-                String jarPath = jar.getValue().toString();
                 String name = jar.getKey();
+                String jarPath = taskRoot(jar.getValue(), name).toString();
                 if (name.startsWith("movie-rotator")) {
                     targets.add(new LambdaProcess.Target(name, "dev.refarch.realtime.rotator.MovieRotatorHandler::handleRequest",
                             jarPath, rotatorEnvironment(api, standIns), "{}"));
