@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.refarch.realtime.infra.Functions;
 import com.sun.net.httpserver.HttpServer;
+import java.io.File;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,14 +63,7 @@ class FunctionJarsTest {
      */
     @Test
     void producerJarBuildsBothKafkaClientsWithTheDeployedSecuritySettings() throws Exception {
-        Path checker = Path.of(ProducerJarCheck.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Process check = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", jar(Functions.TICK_PRODUCER.module()) + java.io.File.pathSeparator + checker,
-                ProducerJarCheck.class.getName())
-                .redirectErrorStream(true).start();
-        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(check.waitFor(60, TimeUnit.SECONDS), "the check ends by itself");
-        assertEquals(0, check.exitValue(), output);
+        String output = runAlongsideJar(Functions.TICK_PRODUCER.module(), ProducerJarCheck.class, env -> { });
         assertTrue(output.contains("enable.metrics.push=false"), output);
     }
 
@@ -95,24 +90,17 @@ class FunctionJarsTest {
         });
         endpoint.start();
         try {
-            Path checker = Path.of(SnapStartCredentialsCheck.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", jar(module) + java.io.File.pathSeparator + checker, SnapStartCredentialsCheck.class.getName())
-                    .redirectErrorStream(true);
-            Map<String, String> env = builder.environment();
-            env.keySet().removeIf(name -> name.startsWith("AWS_"));
-            env.put("AWS_REGION", "eu-west-1");
-            env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                    "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/credentials");
-            env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", TOKEN);
-            // No profile file and no instance metadata to fall back to.
-            env.put("AWS_CONFIG_FILE", "/nonexistent");
-            env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
-            env.put("AWS_EC2_METADATA_DISABLED", "true");
-            Process check = builder.start();
-            String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(check.waitFor(60, TimeUnit.SECONDS), "the check ends by itself");
-            assertEquals(0, check.exitValue(), output);
+            String output = runAlongsideJar(module, SnapStartCredentialsCheck.class, env -> {
+                env.keySet().removeIf(name -> name.startsWith("AWS_"));
+                env.put("AWS_REGION", "eu-west-1");
+                env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                        "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/credentials");
+                env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", TOKEN);
+                // No profile file and no instance metadata to fall back to.
+                env.put("AWS_CONFIG_FILE", "/nonexistent");
+                env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
+                env.put("AWS_EC2_METADATA_DISABLED", "true");
+            });
             assertTrue(output.contains("accessKeyId=ASIACHECK sessionToken=session-check"), output);
         } finally {
             endpoint.stop(0);
@@ -121,6 +109,25 @@ class FunctionJarsTest {
 
     static Stream<String> modules() {
         return Functions.ALL.stream().map(Functions.Definition::module).distinct();
+    }
+
+    /**
+     * Runs {@code check}'s main in a JVM of its own whose class path is the module's jar and the
+     * check's classes only, with the environment {@code environment} leaves; it must exit 0 within a
+     * minute. Returns what it printed.
+     */
+    private static String runAlongsideJar(String module, Class<?> check, Consumer<Map<String, String>> environment)
+            throws Exception {
+        Path checker = Path.of(check.getProtectionDomain().getCodeSource().getLocation().toURI());
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", jar(module) + File.pathSeparator + checker, check.getName())
+                .redirectErrorStream(true);
+        environment.accept(builder.environment());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the check ends by itself");
+        assertEquals(0, process.exitValue(), output);
+        return output;
     }
 
     private static Path jar(String module) {
