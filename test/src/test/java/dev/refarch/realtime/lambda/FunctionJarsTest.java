@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -91,20 +92,47 @@ class FunctionJarsTest {
         endpoint.start();
         try {
             String output = runAlongsideJar(module, SnapStartCredentialsCheck.class, env -> {
-                env.keySet().removeIf(name -> name.startsWith("AWS_"));
-                env.put("AWS_REGION", "eu-west-1");
+                awsOnlyFrom(env);
                 env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI",
                         "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/credentials");
                 env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", TOKEN);
-                // No profile file and no instance metadata to fall back to.
-                env.put("AWS_CONFIG_FILE", "/nonexistent");
-                env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
-                env.put("AWS_EC2_METADATA_DISABLED", "true");
             });
             assertTrue(output.contains("accessKeyId=ASIACHECK sessionToken=session-check"), output);
         } finally {
             endpoint.stop(0);
         }
+    }
+
+    /**
+     * What each jar's SDK clients do when AWS refuses a request: modeled errors, throttling, 500s and
+     * unreadable bodies from a loopback stand-in of each service, through every operation the jar
+     * kept ({@link AwsErrorResponsesCheck}). The list is each function's service clients.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modules")
+    void everyJarsServiceClientsHandleAwsRefusals(String module) throws Exception {
+        String output = runAlongsideJar(module, AwsErrorResponsesCheck.class, env -> {
+            awsOnlyFrom(env);
+            env.put("AWS_ACCESS_KEY_ID", "AKIACHECK");
+            env.put("AWS_SECRET_ACCESS_KEY", "secret");
+        });
+        assertTrue(output.contains("clients " + SERVICE_CLIENTS.get(module)), output);
+    }
+
+    private static final Map<String, List<String>> SERVICE_CLIENTS = Map.of(
+            "movie-rotator", List.of("dynamodb", "secretsmanager"),
+            "msk-producer", List.of("secretsmanager"),
+            "msk-consumer", List.of("sqs"),
+            "review-broadcaster", List.of(),
+            "api-key-renewer", List.of());
+
+    /** The AWS settings the checks set themselves, and no profile file or instance metadata to fall back to. */
+    private static void awsOnlyFrom(Map<String, String> env) {
+        env.keySet().removeIf(name -> name.startsWith("AWS_"));
+        env.put("AWS_REGION", "eu-west-1");
+        env.put("AWS_CONFIG_FILE", "/nonexistent");
+        env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
     }
 
     static Stream<String> modules() {
