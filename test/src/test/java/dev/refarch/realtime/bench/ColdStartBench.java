@@ -60,7 +60,7 @@ public final class ColdStartBench {
      * (https://docs.aws.amazon.com/lambda/latest/dg/java-package.html); so does this benchmark, into
      * a temporary folder deleted when the JVM exits.
      */
-    private static Path taskRoot(Path jar, String name) throws IOException {
+    static Path taskRoot(Path jar, String name) throws IOException {
         Path root = Files.createTempDirectory("var-task-" + name + "-");
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             for (ZipEntry entry : Collections.list(zip.entries())) {

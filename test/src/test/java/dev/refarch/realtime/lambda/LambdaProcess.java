@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 public final class LambdaProcess {
 
     /** What Lambda's Java runtimes pass to the JVM by default. */
-    private static final List<String> LAMBDA_JVM_OPTIONS = List.of(
+    public static final List<String> LAMBDA_JVM_OPTIONS = List.of(
             "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
             "--enable-native-access=ALL-UNNAMED");
     private static final String RUNTIME_CLIENT = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";

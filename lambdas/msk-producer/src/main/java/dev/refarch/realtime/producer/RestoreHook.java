@@ -5,8 +5,9 @@ import org.crac.Context;
 import org.crac.Resource;
 
 /**
- * SnapStart runtime hook: after a restore, re-seeds the producer's randomness from
- * {@link SecureRandom}, so environments restored from one snapshot do not share it
+ * SnapStart runtime hook: before the snapshot, primes what creating the Kafka producer needs
+ * without connecting ({@link TickProducer#prime}); after a restore, re-seeds the producer's
+ * randomness from {@link SecureRandom}, so environments restored from one snapshot do not share it
  * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-uniqueness.html).
  */
 final class RestoreHook implements Resource {
@@ -19,7 +20,8 @@ final class RestoreHook implements Resource {
 
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
-        // Nothing to prepare: the Kafka producer is created after the restore.
+        // The Kafka producer itself is created after the restore.
+        producer.prime();
     }
 
     @Override

@@ -1,8 +1,11 @@
 package dev.refarch.realtime.producer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -52,6 +55,15 @@ class RestoreHookTest {
         new RestoreHook(restoredEnvironment(second, Map.of())).afterRestore(null);
 
         assertNotEquals(prices(first), prices(second));
+    }
+
+    /** A producer in the snapshot would hold connections and a producer id every restored environment shares. */
+    @Test
+    void primingBeforeTheSnapshotCreatesNoKafkaProducer() {
+        TickProducer producer = restoredEnvironment(new SimulatedQuotes(42, FIXED), Map.of());
+        new RestoreHook(producer).beforeCheckpoint(null);
+        assertFalse(producer.connected());
+        assertTrue(ManagementFactory.getPlatformMBeanServer().getMBeanCount() > 0);
     }
 
     @Test
