@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import org.crac.Core;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
@@ -30,16 +31,32 @@ public final class TickConsumerHandler implements RequestStreamHandler {
     private final ObjectMapper json = new ObjectMapper();
     private final MskEventParser parser = new MskEventParser(json);
     private final TickConsumer consumer;
+    /** Held here: CRaC keeps registered resources only weakly. */
+    private final Priming priming;
 
-    /** Lambda's constructor: configuration and clients created once, at init. */
+    /** Lambda's constructor: configuration and clients created once, at init; primed before a snapshot. */
     public TickConsumerHandler() {
-        this(TickConsumer.fromConfig(ConsumerConfig.fromEnv(System.getenv()),
-                DefaultCredentialsProvider.builder().build()));
+        this(ConsumerConfig.fromEnv(System.getenv()));
+        Core.getGlobalContext().register(priming);
+    }
+
+    private TickConsumerHandler(ConsumerConfig config) {
+        this(TickConsumer.fromConfig(config, DefaultCredentialsProvider.builder().build()), config.maxRecordBytes());
     }
 
     /** A handler around an already wired consumer. */
     public TickConsumerHandler(TickConsumer consumer) {
+        this(consumer, ConsumerConfig.DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    private TickConsumerHandler(TickConsumer consumer, int maxRecordBytes) {
         this.consumer = consumer;
+        this.priming = new Priming(json, parser, new TickValidator(maxRecordBytes));
+    }
+
+    /** The SnapStart priming this handler registers (for tests). */
+    Priming priming() {
+        return priming;
     }
 
     @Override
