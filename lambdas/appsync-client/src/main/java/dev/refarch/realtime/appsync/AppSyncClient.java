@@ -21,8 +21,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * Calls AppSync GraphQL operations signed with IAM (SigV4), for Lambdas that publish
@@ -149,6 +151,31 @@ public final class AppSyncClient {
         }
         return results;
     }
+
+    /**
+     * SnapStart priming, with no network call: builds the request {@link #mutateAll} would send for
+     * {@code sample} with this client's mapper, signs it with a throwaway credential (the client's own
+     * are not resolved before the snapshot) and reads a response of that shape, then drops them all.
+     */
+    public <T> void prime(AliasedMutation mutation, T sample) {
+        ObjectNode body = json.createObjectNode();
+        body.put("query", mutation.operation(1));
+        body.putObject("variables").set(mutation.variable(0), json.valueToTree(sample));
+        new AppSyncRequestSigner(PRIMING_CREDENTIALS, config.region(), Clock.systemUTC())
+                .post(config.endpoint(), bytes(body), config.requestTimeout());
+        try {
+            errors(json.readTree(PRIMING_RESPONSE));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A response of the shape AppSync gives an aliased batch whose one alias failed. */
+    private static final String PRIMING_RESPONSE = """
+            {"data":{"m0":null},"errors":[{"path":["m0"],"errorType":"Priming","message":"priming"}]}""";
+
+    private static final AwsCredentialsProvider PRIMING_CREDENTIALS = StaticCredentialsProvider.create(
+            AwsBasicCredentials.create("AKIAPRIMINGONLY00000", "priming-only-not-a-secret"));
 
     private <T> List<BatchItemResult<T>> sendBatch(AliasedMutation mutation, List<T> items, List<JsonNode> inputs,
             int start, int end, Supplier<Duration> remainingTime) {

@@ -83,6 +83,11 @@ public final class AppSyncTickPublisher {
         return maxTicksPerRequest;
     }
 
+    /** SnapStart priming: the request for {@code sample} built and signed, not sent ({@link AppSyncClient#prime}). */
+    public void prime(TickInput sample) {
+        appSync.prime(BackendMutations.PUBLISH_TICK, sample);
+    }
+
     /**
      * Sends the ticks in ONE request (so a failed request cannot be followed by a later one that
      * overtakes it) and returns one outcome per tick, in order.

@@ -1,22 +1,21 @@
 package dev.refarch.realtime.consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.refarch.realtime.appsync.BackendMutations;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import org.crac.Context;
 import org.crac.Resource;
 
 /**
  * SnapStart priming, once before the snapshot, with no network call and no write: parses an MSK
- * event of one tick with the handler's parser, validates the tick, and serializes the aliased
- * {@code publishTick} request and a partial batch response with the handler's Jackson mapper, so
- * the first batch after a restore finds those classes loaded and their code warm. No AppSync or
- * SQS request is built: signing one would resolve credentials before the snapshot.
+ * event of one tick with the handler's parser, validates the tick, has the AppSync client build,
+ * sign (with a throwaway credential) and drop its {@code publishTick} request and read a response,
+ * and writes a partial batch response with the handler's mapper, so the first batch after a
+ * restore finds those classes loaded, the mappers' serializers built and their code warm. The
+ * function's own credentials are not resolved before the snapshot; nothing is sent.
  */
 final class Priming implements Resource {
 
@@ -27,11 +26,13 @@ final class Priming implements Resource {
     private final ObjectMapper json;
     private final MskEventParser parser;
     private final TickValidator validator;
+    private final TickConsumer consumer;
 
-    Priming(ObjectMapper json, MskEventParser parser, TickValidator validator) {
+    Priming(ObjectMapper json, MskEventParser parser, TickValidator validator, TickConsumer consumer) {
         this.json = json;
         this.parser = parser;
         this.validator = validator;
+        this.consumer = consumer;
     }
 
     @Override
@@ -41,8 +42,7 @@ final class Priming implements Resource {
         if (!(validator.validate(records.get(0)) instanceof Validation.Valid valid)) {
             throw new IllegalStateException("the priming tick does not validate: " + TICK);
         }
-        json.writeValueAsBytes(Map.of("query", BackendMutations.PUBLISH_TICK.operation(1),
-                "variables", Map.of(BackendMutations.PUBLISH_TICK.variable(0), valid.tick())));
+        consumer.prime(valid.tick());
         json.writeValueAsBytes(BatchResponse.failures(records));
     }
 

@@ -111,6 +111,11 @@ public final class TickConsumer implements AutoCloseable {
         });
     }
 
+    /** SnapStart priming: the publish request for {@code sample} built and signed, not sent. */
+    void prime(TickInput sample) {
+        publisher.prime(sample);
+    }
+
     /**
      * The production wiring: the shared AppSync client (IAM; retries until the deadline) and an
      * SQS failure queue, both signed with {@code credentials} (Lambda: the function's role), and

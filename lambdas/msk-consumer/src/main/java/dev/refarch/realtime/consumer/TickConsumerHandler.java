@@ -51,7 +51,7 @@ public final class TickConsumerHandler implements RequestStreamHandler {
 
     private TickConsumerHandler(TickConsumer consumer, int maxRecordBytes) {
         this.consumer = consumer;
-        this.priming = new Priming(json, parser, new TickValidator(maxRecordBytes));
+        this.priming = new Priming(json, parser, new TickValidator(maxRecordBytes), consumer);
     }
 
     /** The SnapStart priming this handler registers (for tests). */

@@ -169,7 +169,7 @@ public final class TickProducer implements AutoCloseable {
      * settings included) is parsed once and dropped, which loads its classes, and the JVM's platform
      * MBean server, which every Kafka client registers with and which takes about 0.1 s to create on
      * Java 25, is created. Creating the producer afterwards then takes about a quarter of the time in
-     * a fresh JVM (test/bench/producer-priming.sh, BENCHMARKS.md).
+     * a fresh JVM (test/bench/priming.sh, BENCHMARKS.md).
      * No connection, thread or producer id is made, so nothing here is shared by restored environments.
      */
     void prime() {
