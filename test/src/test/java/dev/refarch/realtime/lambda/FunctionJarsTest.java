@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.refarch.realtime.infra.Functions;
+import dev.refarch.realtime.infra.config.AppConfig;
 import com.sun.net.httpserver.HttpServer;
 import java.io.File;
 import java.lang.reflect.Method;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -119,6 +121,75 @@ class FunctionJarsTest {
         assertTrue(output.contains("clients " + SERVICE_CLIENTS.get(module)), output);
     }
 
+    /**
+     * SnapStart runs each handler's runtime hooks ({@code beforeCheckpoint} before the snapshot,
+     * {@code afterRestore} after each restore) only in AWS, when a version is published: every handler
+     * is built from its jar alone with a SnapStart init's environment and its hooks are run
+     * ({@link SnapStartHooksCheck}). The producer reads its SCRAM secret at init, from a loopback
+     * stand-in of Secrets Manager. The list is each handler's hooks.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void everySnapStartHookRunsFromItsJarAlone(Functions.Definition function) throws Exception {
+        HttpServer secrets = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        secrets.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = ("{\"ARN\":\"" + SCRAM_SECRET_ARN + "\",\"Name\":\"AmazonMSK_check\","
+                    + "\"SecretString\":\"{\\\"username\\\":\\\"check\\\",\\\"password\\\":\\\"secret\\\"}\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+            exchange.sendResponseHeaders(200, body.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        secrets.start();
+        try {
+            String handler = function.handler().substring(0, function.handler().indexOf("::"));
+            String output = runAlongsideJar(function.module(), SnapStartHooksCheck.class, List.of(handler), env -> {
+                awsOnlyFrom(env);
+                env.put("AWS_ACCESS_KEY_ID", "AKIACHECK");
+                env.put("AWS_SECRET_ACCESS_KEY", "secret");
+                env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+                env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://127.0.0.1:" + secrets.getAddress().getPort());
+                env.put("POWERTOOLS_METRICS_NAMESPACE", "JarCheck");
+                env.putAll(deployedEnvironment(function));
+            });
+            assertTrue(output.contains("hooks " + SNAPSTART_HOOKS.get(function)), output);
+        } finally {
+            secrets.stop(0);
+        }
+    }
+
+    private static final String SCRAM_SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:000000000000:secret:AmazonMSK_check";
+    private static final String GRAPHQL_URL = "http://127.0.0.1:9/graphql";
+
+    private static final Map<Functions.Definition, List<String>> SNAPSTART_HOOKS = Map.of(
+            Functions.MOVIE_ROTATOR, List.of("Priming"),
+            Functions.TICK_PRODUCER, List.of("RestoreHook"),
+            Functions.TOPIC_PROVISIONER, List.of(),
+            Functions.TICK_CONSUMER, List.of("Priming"),
+            Functions.REVIEW_BROADCASTER, List.of("Priming"),
+            Functions.API_KEY_RENEWER, List.of());
+
+    /** The environment the stacks give each function ({@link Functions}), wired to nothing that answers. */
+    private static Map<String, String> deployedEnvironment(Functions.Definition function) {
+        AppConfig config = AppConfig.from(key -> null);
+        if (function == Functions.MOVIE_ROTATOR) {
+            return Functions.rotatorEnvironment("reviews", "movies", GRAPHQL_URL,
+                    "arn:aws:secretsmanager:eu-west-1:000000000000:secret:tmdb", "https://posters.invalid");
+        } else if (function == Functions.TICK_PRODUCER) {
+            return Functions.producerEnvironment("127.0.0.1:9", SCRAM_SECRET_ARN, config, 1000);
+        } else if (function == Functions.TOPIC_PROVISIONER) {
+            return Functions.topicProvisionerEnvironment("127.0.0.1:9", SCRAM_SECRET_ARN);
+        } else if (function == Functions.TICK_CONSUMER) {
+            return Functions.consumerEnvironment(GRAPHQL_URL, "http://127.0.0.1:9/000000000000/failures", config);
+        } else if (function == Functions.REVIEW_BROADCASTER) {
+            return Functions.broadcasterEnvironment(GRAPHQL_URL, 500);
+        }
+        return Map.of("API_ID", "check", "API_KEY_ID", "da2-check", "VALID_DAYS", "365");
+    }
+
     private static final Map<String, List<String>> SERVICE_CLIENTS = Map.of(
             "movie-rotator", List.of("dynamodb", "secretsmanager"),
             "msk-producer", List.of("secretsmanager"),
@@ -146,10 +217,17 @@ class FunctionJarsTest {
      */
     private static String runAlongsideJar(String module, Class<?> check, Consumer<Map<String, String>> environment)
             throws Exception {
+        return runAlongsideJar(module, check, List.of(), environment);
+    }
+
+    /** As above, with arguments to {@code check}'s main. */
+    private static String runAlongsideJar(String module, Class<?> check, List<String> arguments,
+                                          Consumer<Map<String, String>> environment) throws Exception {
         Path checker = Path.of(check.getProtectionDomain().getCodeSource().getLocation().toURI());
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", jar(module) + File.pathSeparator + checker, check.getName())
-                .redirectErrorStream(true);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", jar(module) + File.pathSeparator + checker, check.getName()));
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         environment.accept(builder.environment());
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,32 +1,43 @@
 package dev.refarch.realtime.broadcaster;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refarch.realtime.appsync.AppSyncClient;
 import dev.refarch.realtime.appsync.BackendMutations;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.crac.Context;
 import org.crac.Resource;
 
 /**
- * SnapStart priming, once before the snapshot, with no network call: parses a stream event,
- * folds it and serializes a broadcast request and a partial batch response with Jackson, so the
- * first real batch after a restore finds those classes loaded and their code warm.
+ * SnapStart priming, once before the snapshot, with no network call: parses a stream event with
+ * the handler's mapper, folds it, has the AppSync client build, sign (with a throwaway credential)
+ * and drop its {@code publishReview} request and read a response, and writes a partial batch
+ * response, so the first real batch after a restore finds those classes loaded, the mappers'
+ * serializers built and their code warm. The function's own credentials are not resolved.
  */
 final class Priming implements Resource {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EVENT = """
             {"Records":[{"eventName":"MODIFY","dynamodb":{"SequenceNumber":"1","NewImage":{
               "reaction":{"S":"LOVE"},"movieId":{"S":"0"},"count":{"N":"1"},"topCount":{"N":"0"},
               "version":{"N":"1"}}}}]}""";
 
+    private final ObjectMapper json;
+    private final AppSyncClient appSync;
+
+    Priming(ObjectMapper json, AppSyncClient appSync) {
+        this.json = json;
+        this.appSync = appSync;
+    }
+
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) throws Exception {
-        ReviewStreamEvent event = ReviewStreamEvent.of(JSON.readTree(EVENT));
+        ReviewStreamEvent event = ReviewStreamEvent.parse(
+                new ByteArrayInputStream(EVENT.getBytes(StandardCharsets.UTF_8)), json);
         List<ReviewState> rows = ReviewBroadcaster.newestPerRow(event.changes());
-        JSON.writeValueAsBytes(Map.of("query", BackendMutations.PUBLISH_REVIEW.operation(rows.size()),
-                "variables", Map.of(BackendMutations.PUBLISH_REVIEW.variable(0), rows.get(0))));
-        JSON.writeValueAsBytes(BroadcastResult.retryFrom("1"));
+        appSync.prime(BackendMutations.PUBLISH_REVIEW, rows.get(0));
+        json.writeValueAsBytes(BroadcastResult.retryFrom("1"));
     }
 
     @Override

@@ -35,6 +35,11 @@ public final class ReviewBroadcaster {
     private final BroadcastPacer pacer;
     private final BroadcasterMetrics metrics;
 
+    /** The client the broadcasts go through (primed before a SnapStart snapshot). */
+    AppSyncClient appSync() {
+        return appSync;
+    }
+
     public ReviewBroadcaster(AppSyncClient appSync, BroadcastPacer pacer, BroadcasterMetrics metrics) {
         this.appSync = appSync;
         this.pacer = pacer;

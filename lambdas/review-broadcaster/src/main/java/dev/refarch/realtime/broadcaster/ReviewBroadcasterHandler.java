@@ -27,7 +27,7 @@ public final class ReviewBroadcasterHandler implements RequestStreamHandler {
     private final ObjectMapper json = new ObjectMapper();
     private final ReviewBroadcaster broadcaster;
     /** Held here: CRaC keeps registered resources only weakly. */
-    private final Priming priming = new Priming();
+    private final Priming priming;
 
     /** Lambda's constructor: configuration and clients created once, at init. */
     public ReviewBroadcasterHandler() {
@@ -38,6 +38,12 @@ public final class ReviewBroadcasterHandler implements RequestStreamHandler {
     /** A handler around an already wired broadcaster. */
     public ReviewBroadcasterHandler(ReviewBroadcaster broadcaster) {
         this.broadcaster = broadcaster;
+        this.priming = new Priming(json, broadcaster.appSync());
+    }
+
+    /** The SnapStart priming this handler registers (for tests). */
+    Priming priming() {
+        return priming;
     }
 
     static ReviewBroadcaster fromConfig(BroadcasterConfig config) {
