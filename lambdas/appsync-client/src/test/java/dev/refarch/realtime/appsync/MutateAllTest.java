@@ -16,10 +16,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.refarch.realtime.appsync.AppSyncRequestFailedException.Reason;
+import java.net.URI;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
 
 class MutateAllTest {
 
@@ -37,6 +40,22 @@ class MutateAllTest {
     @AfterEach
     void stop() {
         appSync.close();
+    }
+
+    /** SnapStart priming runs before the snapshot: nothing may leave, and no credential be resolved there. */
+    @Test
+    void primingSendsNothingAndResolvesNoCredentials() {
+        AtomicInteger credentialLookups = new AtomicInteger();
+        AppSyncClient client = AppSyncClient.builder(AppSyncClientConfig.defaults(
+                        URI.create(appSync.server.baseUrl() + "/graphql"), Region.EU_WEST_1))
+                .credentialsProvider(() -> {
+                    credentialLookups.incrementAndGet();
+                    throw new IllegalStateException("no credentials before the snapshot");
+                })
+                .build();
+        client.prime(BackendMutations.PUBLISH_TICK, Tick.of(1));
+        assertEquals(0, appSync.server.getAllServeEvents().size(), "requests to AppSync");
+        assertEquals(0, credentialLookups.get(), "lookups of the client's credentials");
     }
 
     @Test
