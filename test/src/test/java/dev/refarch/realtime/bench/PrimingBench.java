@@ -2,6 +2,7 @@ package dev.refarch.realtime.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.refarch.realtime.lambda.LambdaProcess;
+import dev.refarch.realtime.lambda.ProducerJar;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -14,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -156,34 +156,22 @@ public final class PrimingBench {
         return partitions.toString();
     }
 
-    /**
-     * In the measuring JVM, whose class path is the unpacked producer jar and this class: by
-     * reflection, as the build's class path has the real Kafka client, not the jar's.
-     */
+    /** In the measuring JVM, whose class path is the unpacked producer jar and this module's test classes. */
     public static final class ProducerChild {
 
         private ProducerChild() {
         }
 
         public static void main(String[] args) throws Exception {
-            Object credentials = Class.forName("dev.refarch.realtime.producer.ScramCredentials")
-                    .getDeclaredConstructor(String.class, String.class).newInstance("user", "secret");
-            Properties settings = (Properties) Class.forName("dev.refarch.realtime.producer.MskProducerProperties")
-                    .getMethod("of", String.class, String.class, credentials.getClass())
-                    .invoke(null, "127.0.0.1:9", "SASL_SSL", credentials);
+            Properties settings = ProducerJar.producerSettings("SASL_SSL");
             if (args[0].equals("primed")) {
                 Class.forName("dev.refarch.realtime.producer.TickProducer")
                         .getMethod("primeKafka", Properties.class).invoke(null, settings);
             }
-            Class<?> serializerType = Class.forName("org.apache.kafka.common.serialization.Serializer");
-            Object serializer = Class.forName("org.apache.kafka.common.serialization.StringSerializer")
-                    .getDeclaredConstructor().newInstance();
             long start = System.nanoTime();
-            Object producer = Class.forName("org.apache.kafka.clients.producer.KafkaProducer")
-                    .getConstructor(Properties.class, serializerType, serializerType)
-                    .newInstance(settings, serializer, serializer);
+            Object producer = ProducerJar.newProducer(settings);
             long micros = (System.nanoTime() - start) / 1000;
-            producer.getClass().getMethod("close", Duration.class).invoke(producer, Duration.ZERO);
+            ProducerJar.close(producer);
             System.out.println("measured-us=" + micros);
         }
     }

@@ -44,6 +44,9 @@ public final class AppSyncClient {
     public static final Supplier<Duration> NO_DEADLINE = () -> Duration.ofDays(365);
 
     private static final int BODY_EXCERPT_CHARS = 500;
+    /** A response of the shape AppSync gives an aliased batch whose one alias failed, read by {@link #prime}. */
+    private static final String PRIMING_RESPONSE = """
+            {"data":{"m0":null},"errors":[{"path":["m0"],"errorType":"Priming","message":"priming"}]}""";
 
     private final AppSyncClientConfig config;
     private final DoubleSupplier jitter;
@@ -161,7 +164,10 @@ public final class AppSyncClient {
         ObjectNode body = json.createObjectNode();
         body.put("query", mutation.operation(1));
         body.putObject("variables").set(mutation.variable(0), json.valueToTree(sample));
-        new AppSyncRequestSigner(PRIMING_CREDENTIALS, config.region(), Clock.systemUTC())
+        // A throwaway identity made here: the request is signed to run the signer, and never sent.
+        String throwaway = Long.toHexString(System.nanoTime());
+        new AppSyncRequestSigner(StaticCredentialsProvider.create(AwsBasicCredentials.create(throwaway, throwaway)),
+                config.region(), Clock.systemUTC())
                 .post(config.endpoint(), bytes(body), config.requestTimeout());
         try {
             errors(json.readTree(PRIMING_RESPONSE));
@@ -169,13 +175,6 @@ public final class AppSyncClient {
             throw new UncheckedIOException(e);
         }
     }
-
-    /** A response of the shape AppSync gives an aliased batch whose one alias failed. */
-    private static final String PRIMING_RESPONSE = """
-            {"data":{"m0":null},"errors":[{"path":["m0"],"errorType":"Priming","message":"priming"}]}""";
-
-    private static final AwsCredentialsProvider PRIMING_CREDENTIALS = StaticCredentialsProvider.create(
-            AwsBasicCredentials.create("AKIAPRIMINGONLY00000", "priming-only-not-a-secret"));
 
     private <T> List<BatchItemResult<T>> sendBatch(AliasedMutation mutation, List<T> items, List<JsonNode> inputs,
             int start, int end, Supplier<Duration> remainingTime) {

@@ -11,7 +11,7 @@ import org.crac.Resource;
 
 /**
  * SnapStart priming, once before the snapshot, with no network call and no write: parses an MSK
- * event of one tick with the handler's parser, validates the tick, has the AppSync client build,
+ * event of one tick with the handler's parser, has the consumer validate it and the AppSync client build,
  * sign (with a throwaway credential) and drop its {@code publishTick} request and read a response,
  * and writes a partial batch response with the handler's mapper, so the first batch after a
  * restore finds those classes loaded, the mappers' serializers built and their code warm. The
@@ -25,13 +25,11 @@ final class Priming implements Resource {
 
     private final ObjectMapper json;
     private final MskEventParser parser;
-    private final TickValidator validator;
     private final TickConsumer consumer;
 
-    Priming(ObjectMapper json, MskEventParser parser, TickValidator validator, TickConsumer consumer) {
+    Priming(ObjectMapper json, MskEventParser parser, TickConsumer consumer) {
         this.json = json;
         this.parser = parser;
-        this.validator = validator;
         this.consumer = consumer;
     }
 
@@ -39,10 +37,7 @@ final class Priming implements Resource {
     public void beforeCheckpoint(Context<? extends Resource> context) throws IOException {
         MskEvent event = parser.parse(new ByteArrayInputStream(event().getBytes(StandardCharsets.UTF_8)));
         List<KafkaRecord> records = event.records().values().iterator().next();
-        if (!(validator.validate(records.get(0)) instanceof Validation.Valid valid)) {
-            throw new IllegalStateException("the priming tick does not validate: " + TICK);
-        }
-        consumer.prime(valid.tick());
+        consumer.prime(records.get(0));
         json.writeValueAsBytes(BatchResponse.failures(records));
     }
 

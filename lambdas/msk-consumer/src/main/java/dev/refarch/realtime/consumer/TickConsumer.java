@@ -111,9 +111,15 @@ public final class TickConsumer implements AutoCloseable {
         });
     }
 
-    /** SnapStart priming: the publish request for {@code sample} built and signed, not sent. */
-    void prime(TickInput sample) {
-        publisher.prime(sample);
+    /**
+     * SnapStart priming: validates {@code record} and has its publish request built and signed, not
+     * sent. A record the validator refuses stops the priming (and with it the snapshot).
+     */
+    void prime(KafkaRecord record) {
+        if (!(validator.validate(record) instanceof Valid valid)) {
+            throw new IllegalStateException("the priming record does not validate: " + record);
+        }
+        publisher.prime(valid.tick());
     }
 
     /**

@@ -36,22 +36,15 @@ public final class TickConsumerHandler implements RequestStreamHandler {
 
     /** Lambda's constructor: configuration and clients created once, at init; primed before a snapshot. */
     public TickConsumerHandler() {
-        this(ConsumerConfig.fromEnv(System.getenv()));
+        this(TickConsumer.fromConfig(ConsumerConfig.fromEnv(System.getenv()),
+                DefaultCredentialsProvider.builder().build()));
         Core.getGlobalContext().register(priming);
-    }
-
-    private TickConsumerHandler(ConsumerConfig config) {
-        this(TickConsumer.fromConfig(config, DefaultCredentialsProvider.builder().build()), config.maxRecordBytes());
     }
 
     /** A handler around an already wired consumer. */
     public TickConsumerHandler(TickConsumer consumer) {
-        this(consumer, ConsumerConfig.DEFAULT_MAX_RECORD_BYTES);
-    }
-
-    private TickConsumerHandler(TickConsumer consumer, int maxRecordBytes) {
         this.consumer = consumer;
-        this.priming = new Priming(json, parser, new TickValidator(maxRecordBytes), consumer);
+        this.priming = new Priming(json, parser, consumer);
     }
 
     /** The SnapStart priming this handler registers (for tests). */

@@ -34,7 +34,7 @@ class PrimingTest {
         consumer = new TickConsumer(new TickValidator(maxRecordBytes), new AppSyncTickPublisher(client, 25),
                 (poison, timeLeft) -> poison, TestConsumers.metrics(), TickRetry.standard(), 1);
         ObjectMapper json = new ObjectMapper();
-        return new Priming(json, new MskEventParser(json), new TickValidator(maxRecordBytes), consumer);
+        return new Priming(json, new MskEventParser(json), consumer);
     }
 
     @Test
