@@ -4,19 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.refarch.realtime.graphql.testing.AppSyncSchema;
 import dev.refarch.realtime.graphql.testing.GraphqlClient;
 import dev.refarch.realtime.graphql.testing.LocalApi;
 import dev.refarch.realtime.graphql.testing.LocalApiExtension;
 import dev.refarch.realtime.graphql.testing.Operations;
 import dev.refarch.realtime.graphql.testing.RealtimeSubscriber;
+import graphql.schema.GraphQLFieldDefinition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The chat resolver (NONE data source): exact round trip, validation, nothing broadcast on rejection. */
+/**
+ * The chat resolver (NONE data source): exact round trip, validation, a whole selection from every sender,
+ * nothing broadcast on rejection.
+ */
 class ChatResolverTest {
 
     @RegisterExtension
@@ -88,6 +94,54 @@ class ChatResolverTest {
             assertEquals("the first valid one", first.path("text").asText(), "a rejected message was broadcast: " + first);
             subscriber.assertNothingWithin(Duration.ofMillis(300));
         }
+    }
+
+    /**
+     * onMessage subscribers receive only the fields sendMessage selected, so a sender selecting less
+     * (or faking a field's name with an alias, a fragment or a directive) is refused and nothing
+     * reaches anyone; a whole selection arrives whole
+     * (https://docs.aws.amazon.com/appsync/latest/devguide/resolver-context-reference.html, "info").
+     */
+    @Test
+    void aSenderSelectingLessThanAWholeMessageIsRefusedAndNothingIsBroadcast() {
+        List<String> selections = List.of(
+                "id",
+                "id author text",
+                "id text sentAt",
+                "id author: text text sentAt",
+                "id author text sentAt: id",
+                "...whole",
+                "... on Message { id author text sentAt }",
+                "id author text sentAt @include(if: true)");
+        try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
+            subscriber.subscribe(Operations.ON_MESSAGE);
+            for (String selection : selections) {
+                sendSelecting(selection, "not for everyone").assertErrorType("IncompleteSelection");
+            }
+            JsonNode sent = sendSelecting(Operations.MESSAGE_FIELDS, "whole").assertSucceeded().data("sendMessage");
+            JsonNode received = subscriber.awaitNext(Duration.ofSeconds(5)).at("/payload/data/onMessage");
+            assertEquals(sent, received, "a refused message was broadcast, or a whole one arrived in part");
+            subscriber.assertNothingWithin(Duration.ofMillis(300));
+        }
+    }
+
+    /** Read from the schema, so a field added to Message must be added to the template's check too. */
+    @Test
+    void everyFieldOfMessageMustBeSelectedAndJavaSendersSelectThemAll() {
+        List<String> fields = AppSyncSchema.schema().getObjectType("Message").getFieldDefinitions().stream()
+                .map(GraphQLFieldDefinition::getName).toList();
+        assertEquals(new TreeSet<>(fields), new TreeSet<>(List.of(Operations.MESSAGE_FIELDS.split(" "))));
+        for (String left : fields) {
+            String selection = String.join(" ", fields.stream().filter(f -> !f.equals(left)).toList());
+            sendSelecting(selection, "without " + left).assertErrorType("IncompleteSelection");
+        }
+        sendSelecting(String.join(" ", fields), "all of them").assertSucceeded();
+    }
+
+    private static GraphqlClient.Response sendSelecting(String selection, String text) {
+        String operation = "mutation Send($author: String!, $text: String!) { sendMessage(author: $author, text: $text) { "
+                + selection + " } }" + (selection.contains("...whole") ? " fragment whole on Message { id author text sentAt }" : "");
+        return api().apiKeyClient().execute(operation, Map.of("author", "ann", "text", text));
     }
 
     @Test

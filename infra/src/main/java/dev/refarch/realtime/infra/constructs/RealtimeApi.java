@@ -48,13 +48,16 @@ import software.constructs.Construct;
  * mode; X-Ray on; AppSync's per-resolver metrics for {@link #MEASURED_MUTATIONS} alone; errors logged
  * to a log group this construct owns (retention by stage).
  * Each DynamoDB data source's role allows only the operations its templates perform, on its
- * table alone. Templates that must name a table (BatchGetItem) read its real name from the
+ * table alone, plus the {@code GetItem} AppSync itself runs when a template's condition fails.
+ * Templates that must name a table (BatchGetItem) read its real name from the
  * API's environment variable {@link ApiDefinition#tableVariable} ({@code $ctx.env.TABLE_TICKS}),
  * which this construct sets for every DynamoDB data source, as the local simulator does.
  */
 public final class RealtimeApi extends Construct {
 
     private static final Pattern OPERATION = Pattern.compile("\"operation\"\\s*:\\s*\"(\\w+)\"");
+    /** A request template's {@code "condition"} section (PutItem, UpdateItem, DeleteItem). */
+    private static final Pattern CONDITION = Pattern.compile("\"condition\"\\s*:");
     /** The vote mutation, counted per minute on the dashboard. */
     public static final String VOTE_FIELD = "vote";
     /** The chat mutation, counted per minute on the dashboard. */
@@ -232,7 +235,8 @@ public final class RealtimeApi extends Construct {
     }
 
     /**
-     * {@code dynamodb:<Operation>} for every operation the data source's request templates run.
+     * {@code dynamodb:<Operation>} for every operation the data source's request templates run, and
+     * {@code dynamodb:GetItem} when one of them has a {@code condition}.
      * The role is scoped to the data source's own table, so a template that names a table
      * itself (BatchGetItem) must name that one, through its table variable and no other.
      */
@@ -253,9 +257,22 @@ public final class RealtimeApi extends Construct {
                             + tablesNamed);
                 }
                 actions.add("dynamodb:" + operation);
+                // When a condition fails, AppSync itself reads the item (strongly consistent by default)
+                // with this role, to compare it with the wanted result and to return it; without
+                // GetItem the resolver answers an access error instead of the condition's error type
+                // (https://docs.aws.amazon.com/appsync/latest/devguide/aws-appsync-resolver-mapping-template-reference-dynamodb-condition-expressions.html,
+                // "Handling a condition check failure").
+                if (hasCondition(r)) {
+                    actions.add("dynamodb:GetItem");
+                }
             }
         }
         return List.copyOf(actions);
+    }
+
+    /** Whether the resolver's request template has a {@code "condition"} section. */
+    private static boolean hasCondition(ApiDefinition.Resolver resolver) {
+        return CONDITION.matcher(resolver.requestTemplate()).find();
     }
 
     public GraphqlApi api() {

@@ -430,6 +430,54 @@ class DeployPreflightTest {
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
+    /** A DynamoDB request template's {@code "condition"} section (PutItem, UpdateItem, DeleteItem). */
+    private static final java.util.regex.Pattern CONDITION = java.util.regex.Pattern.compile("\"condition\"\\s*:");
+
+    // https://docs.aws.amazon.com/appsync/latest/devguide/aws-appsync-resolver-mapping-template-reference-dynamodb-condition-expressions.html
+    // ("Handling a condition check failure": when the condition fails, AppSync fetches the item, strongly
+    // consistent by default, with the data source's role, before it decides the result)
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("deployments")
+    void dynamoDbDataSourcesWhoseResolversUseAConditionMayGetItemsOfTheirTable(Deployment deployment) {
+        List<String> problems = new ArrayList<>();
+        int checked = 0;
+        for (CfnModel stack : deployment.stacks()) {
+            for (String resolver : stack.ofType("AWS::AppSync::Resolver")) {
+                JsonNode props = stack.properties(resolver);
+                String where = stack.stackName + "/" + resolver;
+                JsonNode request = props.path("RequestMappingTemplate");
+                if (!request.isTextual()) {
+                    problems.add(where + ": request template is not literal text, so its condition cannot be read");
+                    continue;
+                }
+                if (!CONDITION.matcher(request.asText()).find()) {
+                    continue;
+                }
+                Optional<String> source = stack.referenced(props.path("DataSourceName"));
+                if (source.isEmpty() || !stack.properties(source.get()).path("Type").asText().equals("AMAZON_DYNAMODB")) {
+                    problems.add(where + ": has a condition but no DynamoDB data source of this template");
+                    continue;
+                }
+                checked++;
+                JsonNode dataSource = stack.properties(source.get());
+                Optional<String> role = stack.referenced(dataSource.path("ServiceRoleArn"));
+                Optional<String> table = stack.referenced(dataSource.at("/DynamoDBConfig/TableName"));
+                if (role.isEmpty() || table.isEmpty()) {
+                    problems.add(where + ": data source " + source.get() + " has no role or table of this template");
+                    continue;
+                }
+                JsonNode tableArn = json("{\"Fn::GetAtt\":[\"" + table.get() + "\",\"Arn\"]}");
+                if (!CfnModel.allows(stack.statementsOf(role.get()), "dynamodb:GetItem", CfnModel.exactly(tableArn))) {
+                    problems.add(where + ": has a condition, but role " + role.get() + " of data source "
+                            + source.get() + " may not dynamodb:GetItem on " + table.get());
+                }
+            }
+        }
+        // vote, setCurrentMovie and publishTick write with a condition.
+        assertTrue(checked >= 3, "expected the conditional resolvers, found " + checked);
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
     /** Properties that set a resource's physical name. */
     private static final Map<String, String> NAME_PROPERTIES = Map.ofEntries(
             Map.entry("AWS::DynamoDB::Table", "TableName"),

@@ -20,11 +20,16 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -76,6 +81,44 @@ class AppSyncClientTest {
         assertEquals("20261121T123456Z", received.getHeader("X-Amz-Date"));
         assertEquals("session-token", received.getHeader("X-Amz-Security-Token"));
         assertEquals("application/json", received.getHeader("Content-Type"));
+    }
+
+    /**
+     * AppSync verifies the signature from the request as it arrives, so a header that is signed but
+     * not sent (x-amz-content-sha256 above all, which the signer adds itself) fails there; re-signing our
+     * own request, as the test above does, cannot see that.
+     */
+    @Test
+    void everySignedHeaderIsSentAndTheSignatureVerifiesFromTheReceivedRequestAlone() {
+        appSync.server.stubFor(post("/graphql").willReturn(okJson("{\"data\":{\"currentMovie\":null}}")));
+
+        appSync.client().execute(QUERY, Map.of("a", "b \"c\""), AppSyncClient.NO_DEADLINE);
+
+        LoggedRequest received = appSync.server.findAll(postRequestedFor(urlEqualTo("/graphql"))).get(0);
+        String signedHeaders = received.getHeader("Authorization").replaceAll(".*SignedHeaders=([^,]*),.*", "$1");
+        assertTrue(List.of(signedHeaders.split(";")).contains("x-amz-content-sha256"), signedHeaders);
+        assertEquals(List.of(), SigV4Verification.problems(received, LocalAppSync.CREDENTIALS));
+    }
+
+    @Test
+    void theVerificationRefusesASignedHeaderNotSentAndABodyThatIsNotTheOneSigned() throws Exception {
+        appSync.server.stubFor(post("/graphql").willReturn(okJson("{\"data\":{}}")));
+        AppSyncRequestSigner signer = new AppSyncRequestSigner(
+                StaticCredentialsProvider.create(LocalAppSync.CREDENTIALS),
+                LocalAppSync.REGION, LocalAppSync.FIXED_CLOCK);
+        HttpRequest signed = signer.post(appSync.endpoint(),
+                "{\"query\":\"q\"}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        http.send(HttpRequest.newBuilder(signed, (name, value) -> !name.equalsIgnoreCase("x-amz-content-sha256"))
+                .build(), HttpResponse.BodyHandlers.discarding());
+        http.send(HttpRequest.newBuilder(signed, (name, value) -> true)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"other\"}")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        List<LoggedRequest> received = appSync.server.findAll(postRequestedFor(urlEqualTo("/graphql")));
+        assertEquals(List.of("header x-amz-content-sha256 is signed but was not sent"),
+                SigV4Verification.problems(received.get(0), LocalAppSync.CREDENTIALS));
+        assertTrue(SigV4Verification.problems(received.get(1), LocalAppSync.CREDENTIALS).get(0)
+                .startsWith("x-amz-content-sha256 "), received.get(1).getBodyAsString());
     }
 
     @Test

@@ -145,6 +145,30 @@ class ReviewRowMoverTest {
         assertEquals(4, api().storedCount("LOVE"));
     }
 
+    /**
+     * The shipped catalog cycles, so a newer rotation can leave a row on the very movie a stale one
+     * moves from. The row's movie and counts then satisfy the stale move's other conditions (9 beats
+     * the record of 5), and only the rotation fence in the write's condition refuses it.
+     */
+    @Test
+    void staleRotationMovesNoRowANewerRotationLeftOnTheMovieItMovesFrom() {
+        Movie stalledFrom = new Movie("61", "Sixty-one", null, null, null);
+        Movie stalledTo = new Movie("62", "Sixty-two", null, null, null);
+        // Rotation 7 showed movie 61 again; its showing has 9 votes so far.
+        row("61", 9, "7", 5, 7);
+        Map<String, AttributeValue> before = api().reviewRow("LOVE");
+        ReviewRowMover rows = new ReviewRowMover(api().dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
+
+        StaleRotationException stale = assertThrows(StaleRotationException.class,
+                () -> rows.move("LOVE", Optional.of(stalledFrom), stalledTo, 5));
+
+        assertTrue(stale.getMessage().contains("rotation 7"), stale.getMessage());
+        assertEquals(before, api().reviewRow("LOVE"), "the newer showing's row and votes are untouched");
+        api().apiKeyClient().execute(Operations.VOTE, Map.of("movieId", "61", "reaction", "LOVE", "count", 1))
+                .assertSucceeded();
+        assertEquals(10, api().storedCount("LOVE"));
+    }
+
     @Test
     void rowOfAnUnknownMovieFromAnOlderRotationIsMovedWithoutALeaderboardEntry() {
         Movie from = new Movie("51", "Fifty-one", null, null, null);
