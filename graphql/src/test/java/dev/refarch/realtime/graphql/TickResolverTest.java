@@ -129,6 +129,25 @@ class TickResolverTest {
         assertEquals(Long.toString(largest), api().tickItem(symbol).get(Ticks.SEQUENCE).n());
     }
 
+    /**
+     * Sequences are epoch milliseconds, far above 2^31: the resolver must not pass them through a
+     * helper AppSync documents as returning a 32-bit Integer ($util.math.roundNum), which the
+     * simulator now refuses outside that range as AppSync's documentation allows no more.
+     */
+    @Test
+    void anEpochMillisecondSequenceIsAcceptedStoredAsTheSameWholeNumberAndComparedAsANumber() {
+        String symbol = freshSymbol();
+        long epochMillis = 1_767_623_400_123L;
+        JsonNode stored = publish(tick(symbol, 10.0, epochMillis)).assertSucceeded().data("publishTick");
+
+        assertEquals(epochMillis, stored.path("sequence").asLong(), stored.toString());
+        assertEquals(Long.toString(epochMillis), api().tickItem(symbol).get(Ticks.SEQUENCE).n());
+        // Compared as numbers, not text: "999..." sorts after "1767..." as a string but is older.
+        publish(tick(symbol, 9.0, 999_999_999_999L)).assertErrorType("StaleTick");
+        publish(tick(symbol, 11.0, 10_000_000_000_000L)).assertSucceeded();
+        assertEquals("10000000000000", api().tickItem(symbol).get(Ticks.SEQUENCE).n());
+    }
+
     @Test
     void duplicateOrOlderTickIsStaleAndBroadcastToNoOneAndANewerOneIs() {
         String symbol = freshSymbol();
