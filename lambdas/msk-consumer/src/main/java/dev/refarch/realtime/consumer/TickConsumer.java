@@ -381,8 +381,11 @@ public final class TickConsumer implements AutoCloseable {
 
     /**
      * Parks poison records that the partition has reached (consecutive ones in one call); false,
-     * and the partition stops at it, if one was not stored. If SQS refuses one message of a
-     * batch but stores later ones, those later ones are stored again when the retry reaches them.
+     * and the partition stops at it, if one was not stored. SQS can store later messages of a
+     * batch while refusing an earlier one; the failure queue sends the refused ones again within
+     * the time left ({@link SqsFailureQueue}), so the later ones are not parked a second time when
+     * Lambda redelivers from a reported record. Only a refusal that lasts past the invocation's
+     * time still leaves them to be parked again.
      */
     private boolean park(List<Poison> poison, Supplier<Duration> timeLeft, Progress progress) {
         for (Poison p : poison) {

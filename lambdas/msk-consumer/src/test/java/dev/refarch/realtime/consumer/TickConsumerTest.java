@@ -357,12 +357,71 @@ class TickConsumerTest {
                 .add(0, 4, "AMZN", MskEventBuilder.tick("AMZN", 4))
                 .add(0, 5, "AMZN", "bad 5");
 
-        BatchResponse response = consume(consumer(), events);
+        // Refused on every attempt: sent again until the time is short, then reported.
+        BatchResponse response = consumer().consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofSeconds(1)));
 
         assertEquals(List.of(failure(0, 3)), response.batchItemFailures());
         assertEquals(List.of(2L), volumes(appSync.ticksBySymbol().get("AMZN")));
         // 5 is parked only when the retry from 3 reaches it, so never twice.
         assertEquals(List.of(1L), sqs.messages.stream().map(m -> m.get("offset").asLong()).sorted().toList());
+    }
+
+    /**
+     * Consumes {@code events} as Lambda would: while a partition is reported, its records from the
+     * reported offset on are delivered again, at most {@code rounds} times.
+     */
+    private BatchResponse consumeWithRedelivery(MskEventBuilder events, List<long[]> records, int rounds) {
+        TickConsumer consumer = consumer();
+        BatchResponse response = consume(consumer, events);
+        for (int round = 1; round < rounds && !response.batchItemFailures().isEmpty(); round++) {
+            MskEventBuilder again = new MskEventBuilder();
+            for (BatchItemFailure failed : response.batchItemFailures()) {
+                int partition = Integer.parseInt(failed.itemIdentifier().partition().replace(MskEventBuilder.TOPIC + "-", ""));
+                for (long[] r : records) {
+                    if (r[0] == partition && r[1] >= failed.itemIdentifier().offset()) {
+                        again.add(partition, r[1], "AMZN", "bad " + r[1]);
+                    }
+                }
+            }
+            response = consume(consumer, again);
+        }
+        return response;
+    }
+
+    private List<Long> parkedOffsets() {
+        return sqs.messages.stream().map(m -> m.get("offset").asLong()).sorted().toList();
+    }
+
+    @Test
+    void whenSqsRefusesOneMessageOfABatchOnlyThatOneIsSentAgainAndEveryPoisonRecordIsParkedOnce() {
+        // SQS stores 0 and 2 and refuses 1 (not the sender's fault) in one SendMessageBatch answer.
+        sqs.refuseOnceOffsets.add(1L);
+        List<long[]> records = List.of(new long[] {0, 0}, new long[] {0, 1}, new long[] {0, 2});
+        MskEventBuilder events = new MskEventBuilder();
+        records.forEach(r -> events.add((int) r[0], r[1], "AMZN", "bad " + r[1]));
+
+        BatchResponse response = consumeWithRedelivery(events, records, 3);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        assertEquals(List.of(0L, 1L, 2L), parkedOffsets(), "each poison record parked once");
+        assertEquals(2, sqs.targets.size(), "the batch, then the refused message alone: " + sqs.targets);
+    }
+
+    @Test
+    void aMessageSqsRefusesAsTheSendersFaultIsParkedWithoutTheRecordsContentAndOnce() {
+        sqs.refuseValueOffsets.add(1L);
+        List<long[]> records = List.of(new long[] {0, 0}, new long[] {0, 1}, new long[] {0, 2});
+        MskEventBuilder events = new MskEventBuilder();
+        records.forEach(r -> events.add((int) r[0], r[1], "AMZN", "bad " + r[1]));
+
+        BatchResponse response = consumeWithRedelivery(events, records, 3);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        assertEquals(List.of(0L, 1L, 2L), parkedOffsets(), "each poison record parked once");
+        JsonNode reduced = sqs.messages.stream().filter(m -> m.get("offset").asLong() == 1).findFirst().orElseThrow();
+        assertEquals("NOT_JSON", reduced.get("reason").asText());
+        assertTrue(reduced.get("contentOmitted").asText().contains("InvalidMessageContents"), reduced.toString());
+        assertTrue(!reduced.has("value") && !reduced.has("detail"), reduced.toString());
     }
 
     @Test
