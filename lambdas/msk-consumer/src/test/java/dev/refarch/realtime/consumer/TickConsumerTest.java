@@ -690,6 +690,30 @@ class TickConsumerTest {
     }
 
     @Test
+    void aPartitionTaskThatThrowsMidPartitionIsReportedFromItsFirstUnsettledRecord() {
+        // A failure queue that throws (a bug: its contract is to return what it did not store).
+        FailureQueue throwing = (records, timeLeft) -> {
+            throw new IllegalStateException("bug in the failure queue");
+        };
+        appSync.rejectSymbols.add("BAD");
+        // Partition 0: 0 delivered, 1 rejected by the API (its parking throws), 2 delivered in the
+        // same request but not yet settled; partition 1 is not affected.
+        MskEventBuilder events = new MskEventBuilder()
+                .add(0, 0, "AMZN", MskEventBuilder.tick("AMZN", 0))
+                .add(0, 1, "BAD", MskEventBuilder.tick("BAD", 1))
+                .add(0, 2, "MSFT", MskEventBuilder.tick("MSFT", 2))
+                .add(0, 3, "AMZN", MskEventBuilder.tick("AMZN", 3))
+                .add(1, 7, "NVDA", MskEventBuilder.tick("NVDA", 7));
+
+        BatchResponse response = consumer(appSync.endpoint(), throwing).consume(events.parsed(),
+                TestConsumers.deadlineIn(Duration.ofSeconds(5)));
+
+        assertEquals(List.of(failure(0, 1)), response.batchItemFailures());
+        assertEquals(List.of(0L), broadcastVolumes(appSync, "AMZN"), "nothing after the throw was sent");
+        assertEquals(List.of(7L), broadcastVolumes(appSync, "NVDA"));
+    }
+
+    @Test
     void productionTimeoutsEndBeforeTheHandlersResponseMargin() {
         ConsumerConfig config = ConsumerConfig.fromEnv(Map.of("GRAPHQL_URL", "https://x.appsync-api.eu-west-1.amazonaws.com/graphql",
                 "FAILURE_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/1/q", "AWS_REGION", "eu-west-1"));
