@@ -148,6 +148,23 @@ class TickResolverTest {
         assertEquals("10000000000000", api().tickItem(symbol).get(Ticks.SEQUENCE).n());
     }
 
+    /**
+     * AppSync writes the Float argument as a Java Double, which JSON may spell in exponent form
+     * (1.767623400123E12) where the simulator writes digits: DynamoDB takes either as the same
+     * number, so the resolver's condition compares it numerically against a stored one.
+     */
+    @Test
+    void aSequenceStoredInExponentNotationFencesTicksAsTheSameNumber() {
+        String symbol = freshSymbol();
+        api().dynamo().putItem(p -> p.tableName(LocalApi.TICKS_TABLE).item(Map.of(
+                Ticks.SYMBOL, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(symbol),
+                Ticks.SEQUENCE, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1.767623400123E12"))));
+
+        assertEquals("1767623400123", api().tickItem(symbol).get(Ticks.SEQUENCE).n(), "DynamoDB normalizes it");
+        publish(tick(symbol, 10.0, 1_767_623_400_123L)).assertErrorType("StaleTick");
+        publish(tick(symbol, 10.0, 1_767_623_400_124L)).assertSucceeded();
+    }
+
     @Test
     void duplicateOrOlderTickIsStaleAndBroadcastToNoOneAndANewerOneIs() {
         String symbol = freshSymbol();
