@@ -279,6 +279,45 @@ function putItemReturnsTheItemItWrote() {
 }
 
 /**
+ * Gap: the simulator's $util.math.roundNum is JavaScript's Math.round, exact to 2^53. AppSync
+ * documents it as "$util.math.roundNum(Double) : Integer" (Developer Guide, "Math helpers in
+ * $util.math", https://docs.aws.amazon.com/appsync/latest/devguide/math-helpers-in-util-math.html):
+ * a 32-bit Integer. What AppSync does with a value outside that range is not documented (it could
+ * saturate, wrap or fail), so here such a call fails the resolver with a MappingTemplate error:
+ * a template that depends on it breaks in every test instead of passing here and misbehaving in
+ * an undocumented way on AWS. Within the range it rounds half up, as Java's Math.round does.
+ */
+const INTEGER_MIN = -(2 ** 31);
+const INTEGER_MAX = 2 ** 31 - 1;
+
+function roundNumReturnsAnInteger() {
+  const proto = VelocityTemplate && VelocityTemplate.prototype;
+  expect(proto && typeof proto.buildRenderContext === 'function', 'VelocityTemplate.buildRenderContext');
+  if (proto.buildRenderContext.patchedRoundNum) return;
+  const original = proto.buildRenderContext;
+  const patched = function buildRenderContext(...args) {
+    const context = original.apply(this, args);
+    const util = context.util;
+    expect(util && util.math && typeof util.error === 'function', '$util.math and $util.error');
+    // util.error records the error for the field and throws, as $util.error does in a template.
+    const roundNum = (value) => {
+      const number = value === null || value === undefined ? NaN : Number(value.valueOf());
+      const rounded = Math.round(number);
+      if (!Number.isFinite(number) || rounded < INTEGER_MIN || rounded > INTEGER_MAX) {
+        util.error(`$util.math.roundNum(Double) : Integer got ${value}, outside the 32-bit Integer range `
+          + 'AppSync documents for it', 'MappingTemplate');
+      }
+      return rounded;
+    };
+    util.math = { ...util.math, roundNum };
+    return context;
+  };
+  Object.assign(patched, original); // keep the other patches' markers
+  patched.patchedRoundNum = true;
+  proto.buildRenderContext = patched;
+}
+
+/**
  * Gap: a template's map ({} in VTL) keys entries by the key object in the simulator: put($s)
  * with a string from the arguments (a JavaString wrapper) and a later containsKey($s) with
  * another wrapper of the same text miss each other, while get() compares the text. On AppSync
@@ -428,6 +467,7 @@ function realtimeServer(simulator) {
 module.exports = {
   batchGetItem,
   putItemReturnsTheItemItWrote,
+  roundNumReturnsAnInteger,
   javaMapKeysByValue,
   environmentVariables,
   ackWithConnectionTimeoutMs,

@@ -171,6 +171,7 @@ async function main() {
   patches.environmentVariables(config.environment);
   patches.batchGetItem();
   patches.putItemReturnsTheItemItWrote();
+  patches.roundNumReturnsAnInteger();
   patches.javaMapKeysByValue();
   const { environment, ...simulatorConfig } = config;
   simulator.init(simulatorConfig);

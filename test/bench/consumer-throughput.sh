@@ -2,8 +2,10 @@
 # Consumer throughput benchmark (SPEC §7): a 10,000-record MSK batch over 10 partitions to a
 # local endpoint on 127.0.0.1 that answers each request after 20 ms, this consumer against the
 # original's one-request-per-record approach, in the same run (the original on a 1,000-record
-# prefix: all 10,000 would take ~200 s). Both runs check per-partition order and count.
-# Usage: test/bench/consumer-throughput.sh [records] [baseline-records]
+# prefix: all 10,000 would take ~200 s). Both runs check per-symbol order and count.
+# The third argument "shipped" spreads the ticks as the shipped configuration does (cdk.json's
+# symbols keyed onto its partitions); the default is one symbol per partition.
+# Usage: test/bench/consumer-throughput.sh [records] [baseline-records] [shipped]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

@@ -129,6 +129,42 @@ class TickResolverTest {
         assertEquals(Long.toString(largest), api().tickItem(symbol).get(Ticks.SEQUENCE).n());
     }
 
+    /**
+     * Sequences are epoch milliseconds, far above 2^31: the resolver must not pass them through a
+     * helper AppSync documents as returning a 32-bit Integer ($util.math.roundNum), which the
+     * simulator now refuses outside that range as AppSync's documentation allows no more.
+     */
+    @Test
+    void anEpochMillisecondSequenceIsAcceptedStoredAsTheSameWholeNumberAndComparedAsANumber() {
+        String symbol = freshSymbol();
+        long epochMillis = 1_767_623_400_123L;
+        JsonNode stored = publish(tick(symbol, 10.0, epochMillis)).assertSucceeded().data("publishTick");
+
+        assertEquals(epochMillis, stored.path("sequence").asLong(), stored.toString());
+        assertEquals(Long.toString(epochMillis), api().tickItem(symbol).get(Ticks.SEQUENCE).n());
+        // Compared as numbers, not text: "999..." sorts after "1767..." as a string but is older.
+        publish(tick(symbol, 9.0, 999_999_999_999L)).assertErrorType("StaleTick");
+        publish(tick(symbol, 11.0, 10_000_000_000_000L)).assertSucceeded();
+        assertEquals("10000000000000", api().tickItem(symbol).get(Ticks.SEQUENCE).n());
+    }
+
+    /**
+     * AppSync writes the Float argument as a Java Double, which JSON may spell in exponent form
+     * (1.767623400123E12) where the simulator writes digits: DynamoDB takes either as the same
+     * number, so the resolver's condition compares it numerically against a stored one.
+     */
+    @Test
+    void aSequenceStoredInExponentNotationFencesTicksAsTheSameNumber() {
+        String symbol = freshSymbol();
+        api().dynamo().putItem(p -> p.tableName(LocalApi.TICKS_TABLE).item(Map.of(
+                Ticks.SYMBOL, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(symbol),
+                Ticks.SEQUENCE, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1.767623400123E12"))));
+
+        assertEquals("1767623400123", api().tickItem(symbol).get(Ticks.SEQUENCE).n(), "DynamoDB normalizes it");
+        publish(tick(symbol, 10.0, 1_767_623_400_123L)).assertErrorType("StaleTick");
+        publish(tick(symbol, 10.0, 1_767_623_400_124L)).assertSucceeded();
+    }
+
     @Test
     void duplicateOrOlderTickIsStaleAndBroadcastToNoOneAndANewerOneIs() {
         String symbol = freshSymbol();

@@ -19,7 +19,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Re-publishes what the consumer's S3 on-failure bucket holds: every object not yet under
  * {@value #REPLAYED_PREFIX}, oldest invocation first; within one, each partition's records in
- * offset order, at most {@value #TICKS_PER_REQUEST} ticks per request. A record already replayed
+ * offset order, at most {@value #TICKS_PER_REQUEST} ticks per request and at most one per symbol:
+ * AppSync runs every alias of a request, so a tick whose alias failed while a later tick of its
+ * symbol in the same request was stored would be answered {@code StaleTick} by the next run and
+ * never reach a subscriber (the consumer's rule too). A record already replayed
  * in this run (the same topic, partition and offset in an earlier object) is not sent again; a
  * fully handled object is moved under {@value #REPLAYED_PREFIX}, so a later run does not see it.
  * {@code StaleTick} answers count as delivered (the tick, or a newer one, already went out).
@@ -117,8 +120,8 @@ final class TickReplayer {
             pending.add(record);
             ticks.add(tick);
         }
-        for (int start = 0; start < ticks.size(); start += TICKS_PER_REQUEST) {
-            int end = Math.min(ticks.size(), start + TICKS_PER_REQUEST);
+        for (int start = 0, end; start < ticks.size(); start = end) {
+            end = requestEnd(ticks, start);
             if (dryRun) {
                 for (int i = start; i < end; i++) {
                     ObjectNode t = ticks.get(i);
@@ -154,6 +157,17 @@ final class TickReplayer {
             }
         }
         return true;
+    }
+
+    /** Where the request that starts at {@code start} ends: before a symbol it already holds, or full. */
+    private static int requestEnd(List<ObjectNode> ticks, int start) {
+        Set<String> symbols = new HashSet<>();
+        int end = start;
+        while (end < ticks.size() && end - start < TICKS_PER_REQUEST
+                && symbols.add(ticks.get(end).get("symbol").asText())) {
+            end++;
+        }
+        return end;
     }
 
     /** The record's value as the mutation's {@code TickInput}: exactly its fields, checked for type. */

@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * symbol, only a sequence above the highest taken so far is taken (and "broadcast", i.e. kept
  * in {@link #published}); any other answers a per-alias {@code StaleTick} error, as the
  * resolver does. {@link #refuseAll} answers everything 403, as AppSync does to a role without
- * {@code appsync:GraphQL}.
+ * {@code appsync:GraphQL}. A tick listed in {@link #timeOutOnce} ("SYMBOL@sequence") gets a
+ * per-alias {@code ExecutionTimeout} the first time; every other alias of its request still runs.
  */
 final class FencedAppSync implements AutoCloseable {
 
@@ -38,6 +39,7 @@ final class FencedAppSync implements AutoCloseable {
     final List<JsonNode> published = Collections.synchronizedList(new ArrayList<>());
     final Map<String, Long> highest = new ConcurrentHashMap<>();
     volatile boolean refuseAll;
+    final java.util.Set<String> timeOutOnce = ConcurrentHashMap.newKeySet();
     final WireMockServer server;
 
     FencedAppSync() {
@@ -89,7 +91,13 @@ final class FencedAppSync implements AutoCloseable {
                     JsonNode tick = body.at("/variables/" + fields.group(2));
                     String symbol = tick.get("symbol").asText();
                     long sequence = tick.get("sequence").asLong();
-                    if (sequence > highest.getOrDefault(symbol, 0L)) {
+                    if (timeOutOnce.remove(symbol + "@" + sequence)) {
+                        data.putNull(fields.group(1));
+                        ArrayNode errors = response.has("errors") ? (ArrayNode) response.get("errors")
+                                : response.putArray("errors");
+                        errors.addObject().put("errorType", "ExecutionTimeout").put("message", "Execution timed out.")
+                                .putArray("path").add(fields.group(1));
+                    } else if (sequence > highest.getOrDefault(symbol, 0L)) {
                         highest.put(symbol, sequence);
                         published.add(tick);
                         data.set(fields.group(1), tick);

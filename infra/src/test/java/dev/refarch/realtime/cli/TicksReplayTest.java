@@ -248,6 +248,23 @@ class TicksReplayTest {
     }
 
     @Test
+    void aTickWhoseAliasTimedOutIsPublishedByTheNextRunEvenThoughLaterTicksOfItsSymbolFollowIt() {
+        twoFailedBatches();
+        // AMZN 3 times out once; had AMZN 4 and 5 been in its request, they would be stored and the
+        // next run would find 3 stale.
+        appSync.timeOutOnce.add("AMZN@3");
+
+        Run first = replay();
+        Run second = replay();
+
+        assertEquals(TicksCli.NOT_DELIVERED, first.exitCode(), first.out() + first.err());
+        assertTrue(first.out().contains("ticks-0@2 AMZN sequence 3 NOT delivered"), first.out());
+        assertEquals(TicksCli.OK, second.exitCode(), second.out() + second.err());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), appSync.sequences("AMZN"));
+        assertEquals(List.of(1L, 2L), appSync.sequences("MSFT"));
+    }
+
+    @Test
     void anObjectThatIsNotAnInvocationRecordIsLeftInPlaceAndReportedAfterTheOthersAreReplayed() {
         put("aws/lambda/esm/ticks-0/2026/01/05/a.json", invocationRecord("2026-01-05T14:35:00.000Z", List.of(
                 record(0, 0, "AMZN", 1), rawRecord(0, 1, Base64.getEncoder().encodeToString("oops".getBytes(StandardCharsets.UTF_8))),

@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
 
 /**
  * Publishes ticks as aliased {@code publishTick} fields of one AppSync request and says, per
- * tick, what the consumer must do next. AppSync runs every aliased field, one after another,
- * so a failed alias does not stop the ones after it; the resolver's sequence fence makes a
- * tick sent again harmless ({@code StaleTick}).
+ * tick, what the consumer must do next. AppSync runs every aliased field (it documents no order
+ * among them), so a failed alias does not stop the others; the resolver's sequence fence makes a
+ * tick sent again harmless ({@code StaleTick}), and {@link TickConsumer} sends at most one tick
+ * per symbol per request, so a later tick of its symbol never overtakes a failed one.
  *
  * <p>Why strings ({@link Outcome.Retry#why()}, {@link Outcome.RequestFailed#why()}) carry error
  * types, reasons and statuses only, never messages: AppSync messages can quote a variable's

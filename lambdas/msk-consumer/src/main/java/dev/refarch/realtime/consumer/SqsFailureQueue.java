@@ -27,6 +27,17 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  * record: {@code reason}, {@code detail}, {@code topic}, {@code partition}, {@code offset},
  * {@code timestamp}, {@code key} and {@code value} (base64), {@code headers}.
  * A message that SQS does not confirm is returned as not parked, so its record is reported failed.
+ *
+ * <p>SQS reports each entry of a batch on its own: some can be stored while others are refused
+ * in the same HTTP 200 answer, each refusal with {@code SenderFault} saying whether the caller
+ * caused it (SQS API Reference, SendMessageBatch and BatchResultErrorEntry:
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html,
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_BatchResultErrorEntry.html).
+ * Entries after a refused one may therefore already be stored; if the refused one were reported,
+ * Lambda's redelivery from it would store them again. So only the refused entries are sent
+ * again, with backoff, within the time left: a refusal that is not the sender's fault is
+ * retried as it was; one that is (the message itself, which can never pass) is sent again as
+ * {@link #reduced} (the record's coordinates and reason, no key, value or headers).
  */
 public final class SqsFailureQueue implements FailureQueue {
 
@@ -42,6 +53,9 @@ public final class SqsFailureQueue implements FailureQueue {
     private static final int MAX_BATCH_BYTES = 200 * 1024;
     /** Value bytes kept in a message; a longer value is truncated (and says so) to fit the batch. */
     static final int MAX_VALUE_BYTES = 16 * 1024;
+    /** Backoff between sends of refused entries: from 50 ms, doubling, each wait at most 1 s. */
+    static final Duration REFUSED_RETRY_BASE = Duration.ofMillis(50);
+    static final Duration REFUSED_RETRY_MAX = Duration.ofSeconds(1);
 
     private final SqsClient sqs;
     private final String queueUrl;
@@ -73,16 +87,75 @@ public final class SqsFailureQueue implements FailureQueue {
                 bytes += size;
                 end++;
             }
-            notParked.addAll(send(records.subList(start, end), entries, timeLeft.get()));
+            notParked.addAll(sendUntilStored(records.subList(start, end), entries, timeLeft));
             start = end;
         }
         return notParked;
     }
 
-    private List<Poison> send(List<Poison> records, List<SendMessageBatchRequestEntry> entries, Duration left) {
+    /**
+     * Sends one batch, then only its refused entries again until every entry is stored or the
+     * time is short; the records not stored, in order.
+     */
+    private List<Poison> sendUntilStored(List<Poison> records, List<SendMessageBatchRequestEntry> entries,
+            Supplier<Duration> timeLeft) {
+        Map<String, Poison> byId = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            byId.put(entries.get(i).id(), records.get(i));
+        }
+        List<SendMessageBatchRequestEntry> pending = entries;
+        for (int attempt = 0; ; attempt++) {
+            Map<String, BatchResultErrorEntry> refused = send(pending, timeLeft.get());
+            if (refused == null) {
+                // Unreachable: whether any entry was stored is not known.
+                return notStored(byId, pending);
+            }
+            if (refused.isEmpty()) {
+                return List.of();
+            }
+            Duration delay = backoff(attempt);
+            if (timeLeft.get().compareTo(delay.plus(MIN_CALL_TIME)) < 0) {
+                LOG.warn("no time left to send refused messages again", entry("records", refused.size()));
+                return notStored(byId, pending.stream().filter(e -> refused.containsKey(e.id())).toList());
+            }
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return notStored(byId, pending.stream().filter(x -> refused.containsKey(x.id())).toList());
+            }
+            List<SendMessageBatchRequestEntry> again = new ArrayList<>();
+            for (SendMessageBatchRequestEntry entry : pending) {
+                BatchResultErrorEntry error = refused.get(entry.id());
+                if (error != null) {
+                    again.add(Boolean.TRUE.equals(error.senderFault())
+                            ? entry.toBuilder().messageBody(reduced(byId.get(entry.id()), error.code())).build()
+                            : entry);
+                }
+            }
+            pending = again;
+        }
+    }
+
+    private static List<Poison> notStored(Map<String, Poison> byId, List<SendMessageBatchRequestEntry> entries) {
+        Set<String> ids = new HashSet<>();
+        entries.forEach(e -> ids.add(e.id()));
+        return byId.entrySet().stream().filter(e -> ids.contains(e.getKey())).map(Map.Entry::getValue).toList();
+    }
+
+    private static Duration backoff(int attempt) {
+        long millis = REFUSED_RETRY_BASE.toMillis() << Math.min(attempt, 10);
+        return millis > REFUSED_RETRY_MAX.toMillis() ? REFUSED_RETRY_MAX : Duration.ofMillis(millis);
+    }
+
+    /**
+     * One SendMessageBatch call: the refused entries by id (empty when all were stored), or null
+     * when the call itself failed (nothing known; nothing counts as stored).
+     */
+    private Map<String, BatchResultErrorEntry> send(List<SendMessageBatchRequestEntry> entries, Duration left) {
         if (left.compareTo(MIN_CALL_TIME) < 0) {
-            LOG.warn("no time left to park", entry("records", records.size()));
-            return records;
+            LOG.warn("no time left to park", entry("records", entries.size()));
+            return null;
         }
         try {
             // The call, its retries included, ends within the invocation's remaining time.
@@ -91,22 +164,46 @@ public final class SqsFailureQueue implements FailureQueue {
                     .overrideConfiguration(o -> o.apiCallTimeout(timeout)));
             Set<String> ok = new HashSet<>();
             response.successful().forEach(entry -> ok.add(entry.id()));
-            List<Poison> failed = new ArrayList<>();
-            for (int i = 0; i < records.size(); i++) {
-                if (!ok.contains(Integer.toString(i))) {
-                    failed.add(records.get(i));
-                }
-            }
+            Map<String, BatchResultErrorEntry> refused = new java.util.LinkedHashMap<>();
             for (BatchResultErrorEntry error : response.failed()) {
                 LOG.warn("failure queue refused a message", entry("id", error.id()),
-                        entry("code", String.valueOf(error.code())));
+                        entry("code", String.valueOf(error.code())), entry("senderFault", error.senderFault()));
+                refused.put(error.id(), error);
             }
-            return failed;
+            for (SendMessageBatchRequestEntry entry : entries) {
+                if (!ok.contains(entry.id()) && !refused.containsKey(entry.id())) {
+                    // Neither stored nor refused in the answer: treated as refused, not the sender's fault.
+                    refused.put(entry.id(), BatchResultErrorEntry.builder().id(entry.id()).senderFault(false)
+                            .code("MissingFromResponse").build());
+                }
+            }
+            return refused;
         } catch (RuntimeException e) {
             // The exception's class only: SDK messages can carry the request (the record's value).
-            LOG.warn("failure queue unreachable", entry("records", records.size()),
+            LOG.warn("failure queue unreachable", entry("records", entries.size()),
                     entry("cause", e.getClass().getSimpleName()));
-            return records;
+            return null;
+        }
+    }
+
+    /**
+     * The message for a record whose full message SQS refused as the sender's fault: its reason
+     * and coordinates only (enough to find the record in the topic), nothing taken from its bytes.
+     */
+    String reduced(Poison poison, String refusedCode) {
+        KafkaRecord record = poison.record();
+        ObjectNode message = json.createObjectNode();
+        message.put("reason", poison.reason().name());
+        message.put("topic", record.topic());
+        message.put("partition", record.partition());
+        message.put("offset", record.offset());
+        message.put("timestamp", record.timestamp());
+        message.put("timestampType", record.timestampType());
+        message.put("contentOmitted", "the failure queue refused the full message (" + refusedCode + ")");
+        try {
+            return json.writeValueAsString(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

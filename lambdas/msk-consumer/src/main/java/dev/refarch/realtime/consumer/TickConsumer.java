@@ -37,6 +37,11 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
  *
  * <p>A record is acknowledged (not reported) only when AppSync took it (or answered
  * {@code StaleTick}: its symbol already has it or a newer tick) or the failure queue stored it.
+ * A request carries at most one tick per symbol: AppSync runs every alias of a request (and
+ * documents no order among them), so if a tick's alias failed transiently while a later tick of
+ * its symbol in the same request was stored, the retry would be answered {@code StaleTick} and
+ * the tick would never reach a subscriber. With one per symbol, a tick's later ticks are sent only
+ * once it is settled, so {@code StaleTick} can only mean this tick itself went out before.
  * Per tick: a deterministic rejection is parked and the partition goes on; a transient error on
  * its alias is retried for that tick alone, with backoff, before the partition moves on; a
  * request that fails as a whole stops the partition there. AppSync retries are bounded only by
@@ -272,12 +277,17 @@ public final class TickConsumer implements AutoCloseable {
                 next = end;
                 continue;
             }
-            // Valid ticks up to a request's worth; superseded ones ride along unsent, settled in order.
+            // Valid ticks up to a request's worth, at most one per symbol (see the class comment);
+            // superseded ones ride along unsent, settled in order.
             int end = next;
             List<Valid> chunk = new ArrayList<>();
+            java.util.Set<String> symbols = new java.util.HashSet<>();
             while (end < validations.size() && chunk.size() < publisher.maxTicksPerRequest()
                     && validations.get(end) instanceof Valid v) {
                 if (!superseded[end]) {
+                    if (!symbols.add(v.tick().symbol())) {
+                        break;
+                    }
                     chunk.add(v);
                 }
                 end++;
@@ -371,8 +381,11 @@ public final class TickConsumer implements AutoCloseable {
 
     /**
      * Parks poison records that the partition has reached (consecutive ones in one call); false,
-     * and the partition stops at it, if one was not stored. If SQS refuses one message of a
-     * batch but stores later ones, those later ones are stored again when the retry reaches them.
+     * and the partition stops at it, if one was not stored. SQS can store later messages of a
+     * batch while refusing an earlier one; the failure queue sends the refused ones again within
+     * the time left ({@link SqsFailureQueue}), so the later ones are not parked a second time when
+     * Lambda redelivers from a reported record. Only a refusal that lasts past the invocation's
+     * time still leaves them to be parked again.
      */
     private boolean park(List<Poison> poison, Supplier<Duration> timeLeft, Progress progress) {
         for (Poison p : poison) {

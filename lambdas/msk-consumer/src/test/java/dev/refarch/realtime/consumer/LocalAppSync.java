@@ -29,7 +29,10 @@ import java.util.regex.Pattern;
  * the resolver does; a per-field transient error for the next {@link #transientFailures} ticks of
  * a symbol; a request-level validation error naming the variable of a tick whose symbol is in
  * {@link #invalidVariableSymbols}, as AppSync does for a value that does not fit the schema
- * (no path, no errorType, nothing executed); 503/429 to everything during {@link #outageFor}.
+ * (no path, no errorType, nothing executed); 503/429 to everything during {@link #outageFor}; a
+ * per-field {@code ExecutionTimeout} the first time a tick of {@link #timeOutOnce} (by volume) is
+ * seen; with {@link #fenceSequences}, {@code StaleTick} for a tick whose sequence is not above its
+ * symbol's stored one, as the resolver's condition does. Every alias of a request is run.
  * Every answered body is kept, in arrival order, and every tick answered with data in
  * {@link #broadcast}.
  */
@@ -44,6 +47,12 @@ final class LocalAppSync implements AutoCloseable {
     volatile String rejectErrorType = "InvalidTick";
     /** Per symbol: how many of its next ticks get a per-field transient error. */
     final Map<String, java.util.concurrent.atomic.AtomicInteger> transientFailures = new ConcurrentHashMap<>();
+    /** Volumes (the test events' offsets) whose tick fails with a per-field ExecutionTimeout once. */
+    final Set<Long> timeOutOnce = ConcurrentHashMap.newKeySet();
+    /** Whether ticks are fenced by sequence, as the resolver's conditional write fences them. */
+    volatile boolean fenceSequences;
+    /** Per symbol, the highest sequence stored (with {@link #fenceSequences}). */
+    final Map<String, Long> storedSequence = new ConcurrentHashMap<>();
     /** Symbols whose ticks fail request-level validation. */
     final Set<String> invalidVariableSymbols = ConcurrentHashMap.newKeySet();
     /** Ticks answered with data (what subscribers would get), in order. */
@@ -145,7 +154,21 @@ final class LocalAppSync implements AutoCloseable {
             while (fields.find()) {
                 JsonNode tick = body.at("/variables/" + fields.group(2));
                 java.util.concurrent.atomic.AtomicInteger failures = transientFailures.get(tick.path("symbol").asText());
-                if (failures != null && failures.getAndDecrement() > 0) {
+                String symbol = tick.path("symbol").asText();
+                long sequence = tick.path("sequence").asLong();
+                if (timeOutOnce.remove(tick.path("volume").asLong())) {
+                    data.putNull(fields.group(1));
+                    ObjectNode error = (response.has("errors") ? (com.fasterxml.jackson.databind.node.ArrayNode)
+                            response.get("errors") : response.putArray("errors")).addObject();
+                    error.put("errorType", "ExecutionTimeout").put("message", "Execution timed out.");
+                    error.putArray("path").add(fields.group(1));
+                } else if (fenceSequences && storedSequence.getOrDefault(symbol, 0L) >= sequence) {
+                    data.putNull(fields.group(1));
+                    ObjectNode error = (response.has("errors") ? (com.fasterxml.jackson.databind.node.ArrayNode)
+                            response.get("errors") : response.putArray("errors")).addObject();
+                    error.put("errorType", "StaleTick").put("message", "a newer tick was already published");
+                    error.putArray("path").add(fields.group(1));
+                } else if (failures != null && failures.getAndDecrement() > 0) {
                     data.putNull(fields.group(1));
                     ObjectNode error = (response.has("errors") ? (com.fasterxml.jackson.databind.node.ArrayNode)
                             response.get("errors") : response.putArray("errors")).addObject();
@@ -161,6 +184,9 @@ final class LocalAppSync implements AutoCloseable {
                 } else {
                     data.set(fields.group(1), tick);
                     broadcast.add(tick);
+                    if (fenceSequences) {
+                        storedSequence.put(symbol, sequence);
+                    }
                 }
             }
             delivered.add(body);

@@ -39,6 +39,13 @@ final class LocalSqs implements AutoCloseable {
     final List<String> targets = Collections.synchronizedList(new ArrayList<>());
     /** Offsets whose messages SQS reports in {@code Failed} (the rest of the batch is stored). */
     final java.util.Set<Long> refuseOffsets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Offsets whose message is refused once (SenderFault false, as an internal error is), then stored. */
+    final java.util.Set<Long> refuseOnceOffsets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Offsets whose message is refused as the sender's fault while it carries the record's value
+     * (as SQS refuses a body with characters it does not allow); a message without it is stored.
+     */
+    final java.util.Set<Long> refuseValueOffsets = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** How long every answer takes (a slow or overloaded queue). */
     volatile int delayMillis;
     final WireMockServer server;
@@ -70,9 +77,14 @@ final class LocalSqs implements AutoCloseable {
                     ArrayNode failed = response.putArray("Failed");
                     for (JsonNode entry : request.get("Entries")) {
                         String body = entry.get("MessageBody").asText();
-                        if (refuseOffsets.contains(JSON.readTree(body).path("offset").asLong())) {
+                        JsonNode message = JSON.readTree(body);
+                        long offset = message.path("offset").asLong();
+                        if (refuseOffsets.contains(offset) || refuseOnceOffsets.remove(offset)) {
                             failed.addObject().put("Id", entry.get("Id").asText()).put("SenderFault", false)
                                     .put("Code", "InternalError").put("Message", "try again");
+                        } else if (refuseValueOffsets.contains(offset) && message.has("value")) {
+                            failed.addObject().put("Id", entry.get("Id").asText()).put("SenderFault", true)
+                                    .put("Code", "InvalidMessageContents").put("Message", "invalid characters");
                         } else {
                             store(body, successful.addObject().put("Id", entry.get("Id").asText()));
                         }

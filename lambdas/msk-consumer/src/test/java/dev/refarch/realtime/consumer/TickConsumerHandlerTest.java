@@ -77,7 +77,7 @@ class TickConsumerHandlerTest {
         try (LogCapture logs = LogCapture.attach()) {
             response = invoke(new MskEventBuilder()
                     .add(0, 10, "AMZN", MskEventBuilder.tick("AMZN", 10))
-                    .add(0, 11, "AMZN", MskEventBuilder.tick("AMZN", 11))
+                    .add(0, 11, "AAPL", MskEventBuilder.tick("AAPL", 11))
                     .add(0, 12, "AMZN", "oops")
                     .add(0, 13, "AMZN", MskEventBuilder.tick("AMZN", 13))
                     .add(2, 3, null, MskEventBuilder.tick("MSFT", 3)));
@@ -86,7 +86,7 @@ class TickConsumerHandlerTest {
         }
 
         assertEquals("{\"batchItemFailures\":[]}", response);
-        assertEquals(3, appSync.delivered.size(), "MAX_TICKS_PER_REQUEST=2: AMZN in 2 requests, MSFT in 1");
+        assertEquals(3, appSync.delivered.size(), "partition 0 in 2 requests (10 and 11, 13), MSFT in 1");
         assertEquals(1, sqs.messages.size());
         // Logged from a partition thread, with the invocation's Powertools fields.
         assertEquals(1, poisonLines.size(), poisonLines.toString());

@@ -108,29 +108,48 @@ class TickConsumerTest {
         return new BatchItemFailure(new ItemIdentifier(MskEventBuilder.TOPIC + "-" + partition, offset));
     }
 
+    /** Partition p's tick at offset o has symbol P{p}S{o % 30}: 30 symbols per partition, in turn. */
+    private static String cycledSymbol(int partition, long offset) {
+        return "P" + partition + "S" + offset % 30;
+    }
+
+    /** Volumes of every tick delivered (answered with data), in delivery order. */
+    private List<Long> broadcastOrder() {
+        synchronized (appSync.broadcast) {
+            return volumes(new ArrayList<>(appSync.broadcast));
+        }
+    }
+
     @Test
     void everyValidRecordIsDeliveredInPartitionOrderWithAtMostMaxTicksPerRequest() {
         MskEventBuilder events = new MskEventBuilder();
         int[] sizes = {60, 25, 7, 51};
         for (int p = 0; p < sizes.length; p++) {
             for (long o = 0; o < sizes[p]; o++) {
-                events.add(p, 1000 + o, "P" + p, MskEventBuilder.tick("P" + p, 1000 + o));
+                events.add(p, 1000 + o, cycledSymbol(p, o), MskEventBuilder.tick(cycledSymbol(p, o), 1000 + o));
             }
         }
 
         BatchResponse response = consume(consumer(), events);
 
         assertEquals(List.of(), response.batchItemFailures());
-        Map<String, List<JsonNode>> bySymbol = appSync.ticksBySymbol();
         for (int p = 0; p < sizes.length; p++) {
-            assertEquals(range(1000, 1000 + sizes[p]), volumes(bySymbol.get("P" + p)), "partition " + p);
+            String partition = "P" + p + "S";
+            List<Long> delivered = new ArrayList<>();
+            for (JsonNode body : appSync.delivered) {
+                LocalAppSync.ticks(body).stream().filter(t -> t.get("symbol").asText().startsWith(partition))
+                        .forEach(t -> delivered.add(t.get("volume").asLong()));
+            }
+            assertEquals(range(1000, 1000 + sizes[p]), delivered, "partition " + p);
         }
-        // ceil(60/25) + 1 + 1 + ceil(51/25) requests, none over the limit, each with one partition.
+        // ceil(60/25) + 1 + 1 + ceil(51/25) requests (30 symbols in turn: 25 distinct ones fit), none
+        // over the limit, each with one partition and one tick per symbol.
         assertEquals(3 + 1 + 1 + 3, appSync.delivered.size());
         for (JsonNode body : appSync.delivered) {
             List<JsonNode> ticks = LocalAppSync.ticks(body);
             assertTrue(ticks.size() <= MAX_TICKS, body.toString());
-            assertEquals(1, ticks.stream().map(t -> t.get("symbol").asText()).distinct().count());
+            assertEquals(1, ticks.stream().map(t -> t.get("symbol").asText().replaceAll("S\\d+$", "")).distinct().count());
+            assertEquals(ticks.size(), ticks.stream().map(t -> t.get("symbol").asText()).distinct().count());
             assertEquals(ticks.size(), body.get("variables").size());
             AppSyncSchema.assertValid(body.get("query").asText());
         }
@@ -190,13 +209,13 @@ class TickConsumerTest {
                 .willReturn(LocalAppSync.echo()));
         MskEventBuilder events = new MskEventBuilder();
         for (long o = 0; o < 30; o++) {
-            events.add(0, o, "AMZN", MskEventBuilder.tick("AMZN", o));
+            events.add(0, o, cycledSymbol(0, o), MskEventBuilder.tick(cycledSymbol(0, o), o));
         }
 
         BatchResponse response = consume(consumer(), events);
 
         assertEquals(List.of(), response.batchItemFailures());
-        assertEquals(range(0, 30), volumes(appSync.ticksBySymbol().get("AMZN")));
+        assertEquals(range(0, 30), broadcastOrder());
         assertEquals(2, backoffs.size(), "one backoff after the 429, one after the 503");
         assertEquals(4, appSync.server.getAllServeEvents().size());
     }
@@ -234,13 +253,13 @@ class TickConsumerTest {
                 .willReturn(status(500)));
         MskEventBuilder events = new MskEventBuilder();
         for (long o = 0; o < 60; o++) {
-            events.add(0, o, "AMZN", MskEventBuilder.tick("AMZN", o));
+            events.add(0, o, cycledSymbol(0, o), MskEventBuilder.tick(cycledSymbol(0, o), o));
         }
 
         BatchResponse response = consumer().consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofMillis(700)));
 
         assertEquals(List.of(failure(0, 25)), response.batchItemFailures());
-        assertEquals(range(0, 25), volumes(appSync.ticksBySymbol().get("AMZN")));
+        assertEquals(range(0, 25), broadcastOrder());
         // The second request was tried until the deadline (far more than 4 times), the third never sent.
         assertTrue(appSync.server.getAllServeEvents().size() > 1 + 10, "requests: " + appSync.server.getAllServeEvents().size());
         assertEquals(25, appSync.delivered.stream().mapToInt(b -> LocalAppSync.ticks(b).size()).sum());
@@ -338,12 +357,71 @@ class TickConsumerTest {
                 .add(0, 4, "AMZN", MskEventBuilder.tick("AMZN", 4))
                 .add(0, 5, "AMZN", "bad 5");
 
-        BatchResponse response = consume(consumer(), events);
+        // Refused on every attempt: sent again until the time is short, then reported.
+        BatchResponse response = consumer().consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofSeconds(1)));
 
         assertEquals(List.of(failure(0, 3)), response.batchItemFailures());
         assertEquals(List.of(2L), volumes(appSync.ticksBySymbol().get("AMZN")));
         // 5 is parked only when the retry from 3 reaches it, so never twice.
         assertEquals(List.of(1L), sqs.messages.stream().map(m -> m.get("offset").asLong()).sorted().toList());
+    }
+
+    /**
+     * Consumes {@code events} as Lambda would: while a partition is reported, its records from the
+     * reported offset on are delivered again, at most {@code rounds} times.
+     */
+    private BatchResponse consumeWithRedelivery(MskEventBuilder events, List<long[]> records, int rounds) {
+        TickConsumer consumer = consumer();
+        BatchResponse response = consume(consumer, events);
+        for (int round = 1; round < rounds && !response.batchItemFailures().isEmpty(); round++) {
+            MskEventBuilder again = new MskEventBuilder();
+            for (BatchItemFailure failed : response.batchItemFailures()) {
+                int partition = Integer.parseInt(failed.itemIdentifier().partition().replace(MskEventBuilder.TOPIC + "-", ""));
+                for (long[] r : records) {
+                    if (r[0] == partition && r[1] >= failed.itemIdentifier().offset()) {
+                        again.add(partition, r[1], "AMZN", "bad " + r[1]);
+                    }
+                }
+            }
+            response = consume(consumer, again);
+        }
+        return response;
+    }
+
+    private List<Long> parkedOffsets() {
+        return sqs.messages.stream().map(m -> m.get("offset").asLong()).sorted().toList();
+    }
+
+    @Test
+    void whenSqsRefusesOneMessageOfABatchOnlyThatOneIsSentAgainAndEveryPoisonRecordIsParkedOnce() {
+        // SQS stores 0 and 2 and refuses 1 (not the sender's fault) in one SendMessageBatch answer.
+        sqs.refuseOnceOffsets.add(1L);
+        List<long[]> records = List.of(new long[] {0, 0}, new long[] {0, 1}, new long[] {0, 2});
+        MskEventBuilder events = new MskEventBuilder();
+        records.forEach(r -> events.add((int) r[0], r[1], "AMZN", "bad " + r[1]));
+
+        BatchResponse response = consumeWithRedelivery(events, records, 3);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        assertEquals(List.of(0L, 1L, 2L), parkedOffsets(), "each poison record parked once");
+        assertEquals(2, sqs.targets.size(), "the batch, then the refused message alone: " + sqs.targets);
+    }
+
+    @Test
+    void aMessageSqsRefusesAsTheSendersFaultIsParkedWithoutTheRecordsContentAndOnce() {
+        sqs.refuseValueOffsets.add(1L);
+        List<long[]> records = List.of(new long[] {0, 0}, new long[] {0, 1}, new long[] {0, 2});
+        MskEventBuilder events = new MskEventBuilder();
+        records.forEach(r -> events.add((int) r[0], r[1], "AMZN", "bad " + r[1]));
+
+        BatchResponse response = consumeWithRedelivery(events, records, 3);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        assertEquals(List.of(0L, 1L, 2L), parkedOffsets(), "each poison record parked once");
+        JsonNode reduced = sqs.messages.stream().filter(m -> m.get("offset").asLong() == 1).findFirst().orElseThrow();
+        assertEquals("NOT_JSON", reduced.get("reason").asText());
+        assertTrue(reduced.get("contentOmitted").asText().contains("InvalidMessageContents"), reduced.toString());
+        assertTrue(!reduced.has("value") && !reduced.has("detail"), reduced.toString());
     }
 
     @Test
@@ -384,7 +462,7 @@ class TickConsumerTest {
         appSync.transientFailures.put("MSFT", new java.util.concurrent.atomic.AtomicInteger(2));
         MskEventBuilder events = new MskEventBuilder();
         for (long o = 0; o < 30; o++) {
-            String symbol = o == 12 ? "MSFT" : "AMZN";
+            String symbol = o == 12 ? "MSFT" : cycledSymbol(0, o);
             events.add(0, o, symbol, MskEventBuilder.tick(symbol, o));
         }
 
@@ -395,11 +473,43 @@ class TickConsumerTest {
         // alone until it passed (failed once more), and only then 25..29: nothing sent twice.
         assertEquals(List.of(25, 1, 1, 5), appSync.delivered.stream().map(b -> LocalAppSync.ticks(b).size()).toList());
         assertEquals(List.of(12L), broadcastVolumes(appSync, "MSFT"));
-        List<Long> amzn = new ArrayList<>(range(0, 12));
-        amzn.addAll(range(13, 30));
-        assertEquals(amzn, broadcastVolumes(appSync, "AMZN"));
-        List<Long> order = appSync.broadcast.stream().map(t -> t.get("volume").asLong()).toList();
+        List<Long> others = new ArrayList<>(range(0, 12));
+        others.addAll(range(13, 30));
+        assertEquals(others, broadcastOrder().stream().filter(v -> v != 12L).toList());
+        List<Long> order = broadcastOrder();
         assertTrue(order.indexOf(12L) < order.indexOf(25L), "12 delivered before the partition moved on: " + order);
+        assertEquals(List.of(), sqs.messages);
+    }
+
+    /**
+     * AppSync runs every alias of a request: had ticks 13..24 of AMZN been in tick 12's request,
+     * they would be stored while 12 timed out, and 12 sent again would be StaleTick, counted as
+     * delivered and never broadcast. One tick per symbol per request keeps every tick.
+     */
+    @Test
+    void aTickWhoseAliasTimesOutReachesSubscribersInOrderWhenLaterTicksOfItsSymbolFollow() {
+        appSync.fenceSequences = true;
+        appSync.timeOutOnce.add(12L);
+        MskEventBuilder events = new MskEventBuilder();
+        // AMZN at even offsets, MSFT at odd ones: a request can still carry one tick of each.
+        List<Long> amzn = new ArrayList<>();
+        List<Long> msft = new ArrayList<>();
+        for (long o = 0; o < 60; o++) {
+            String symbol = o % 2 == 0 ? "AMZN" : "MSFT";
+            events.add(0, o, symbol, MskEventBuilder.tick(symbol, o));
+            (o % 2 == 0 ? amzn : msft).add(o);
+        }
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        assertEquals(amzn, broadcastVolumes(appSync, "AMZN"), "every AMZN tick once, in order");
+        assertEquals(msft, broadcastVolumes(appSync, "MSFT"));
+        assertEquals(59L, appSync.storedSequence.get("AMZN"));
+        for (JsonNode body : appSync.delivered) {
+            List<String> symbols = LocalAppSync.ticks(body).stream().map(t -> t.get("symbol").asText()).toList();
+            assertEquals(symbols.size(), symbols.stream().distinct().count(), "one tick per symbol: " + symbols);
+        }
         assertEquals(List.of(), sqs.messages);
     }
 
@@ -408,7 +518,7 @@ class TickConsumerTest {
         appSync.transientFailures.put("MSFT", new java.util.concurrent.atomic.AtomicInteger(Integer.MAX_VALUE));
         MskEventBuilder events = new MskEventBuilder();
         for (long o = 0; o < 30; o++) {
-            String symbol = o == 12 ? "MSFT" : "AMZN";
+            String symbol = o == 12 ? "MSFT" : cycledSymbol(0, o);
             events.add(0, o, symbol, MskEventBuilder.tick(symbol, o));
         }
 
@@ -420,7 +530,7 @@ class TickConsumerTest {
         assertTrue(sizes.size() > 2 && sizes.subList(1, sizes.size()).stream().allMatch(n -> n == 1),
                 "only the failed tick was retried: " + sizes);
         assertEquals(List.of(), broadcastVolumes(appSync, "MSFT"));
-        assertTrue(broadcastVolumes(appSync, "AMZN").stream().allMatch(v -> v < 25), "25..29 never sent");
+        assertTrue(broadcastOrder().stream().allMatch(v -> v < 25), "25..29 never sent");
     }
 
     @Test
@@ -428,14 +538,14 @@ class TickConsumerTest {
         appSync.invalidVariableSymbols.add("BADV");
         MskEventBuilder events = new MskEventBuilder();
         for (long o = 0; o < 5; o++) {
-            String symbol = o == 2 ? "BADV" : "AMZN";
+            String symbol = o == 2 ? "BADV" : cycledSymbol(0, o);
             events.add(0, o, symbol, MskEventBuilder.tick(symbol, o));
         }
 
         BatchResponse response = consume(consumer(), events);
 
         assertEquals(List.of(), response.batchItemFailures());
-        assertEquals(List.of(0L, 1L, 3L, 4L), broadcastVolumes(appSync, "AMZN"));
+        assertEquals(List.of(0L, 1L, 3L, 4L), broadcastOrder());
         assertEquals(1, sqs.messages.size());
         JsonNode parked = sqs.messages.get(0);
         assertEquals(2, parked.get("offset").asLong());
@@ -577,6 +687,30 @@ class TickConsumerTest {
         } finally {
             release.countDown();
         }
+    }
+
+    @Test
+    void aPartitionTaskThatThrowsMidPartitionIsReportedFromItsFirstUnsettledRecord() {
+        // A failure queue that throws (a bug: its contract is to return what it did not store).
+        FailureQueue throwing = (records, timeLeft) -> {
+            throw new IllegalStateException("bug in the failure queue");
+        };
+        appSync.rejectSymbols.add("BAD");
+        // Partition 0: 0 delivered, 1 rejected by the API (its parking throws), 2 delivered in the
+        // same request but not yet settled; partition 1 is not affected.
+        MskEventBuilder events = new MskEventBuilder()
+                .add(0, 0, "AMZN", MskEventBuilder.tick("AMZN", 0))
+                .add(0, 1, "BAD", MskEventBuilder.tick("BAD", 1))
+                .add(0, 2, "MSFT", MskEventBuilder.tick("MSFT", 2))
+                .add(0, 3, "AMZN", MskEventBuilder.tick("AMZN", 3))
+                .add(1, 7, "NVDA", MskEventBuilder.tick("NVDA", 7));
+
+        BatchResponse response = consumer(appSync.endpoint(), throwing).consume(events.parsed(),
+                TestConsumers.deadlineIn(Duration.ofSeconds(5)));
+
+        assertEquals(List.of(failure(0, 1)), response.batchItemFailures());
+        assertEquals(List.of(0L), broadcastVolumes(appSync, "AMZN"), "nothing after the throw was sent");
+        assertEquals(List.of(7L), broadcastVolumes(appSync, "NVDA"));
     }
 
     @Test
