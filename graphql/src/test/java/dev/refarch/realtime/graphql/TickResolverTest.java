@@ -212,6 +212,62 @@ class TickResolverTest {
         }
     }
 
+    private static GraphqlClient.Response publishAfter(Map<String, Object> tick, double after) {
+        return api().iamClient().execute(Operations.PUBLISH_TICK_AFTER, Map.of("tick", tick, "after", after));
+    }
+
+    /**
+     * A tick chained to its predecessor (after) is refused while the predecessor is not stored,
+     * as it would be when AppSync ran a request's later alias first, and stored once it is.
+     */
+    @Test
+    void aChainedTickIsStoredOnlyOnceItsPredecessorIsStoredAndIsPredecessorNotStoredBefore() {
+        String symbol = freshSymbol();
+        try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
+            subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", symbol));
+            publishAfter(tick(symbol, 13.0, 13), 12).assertErrorType("PredecessorNotStored");
+            assertTrue(api().tickItem(symbol).isEmpty(), "a tick was stored before its predecessor");
+            publish(tick(symbol, 11.0, 11)).assertSucceeded();
+            publishAfter(tick(symbol, 13.0, 13), 12).assertErrorType("PredecessorNotStored");
+            assertEquals("11", api().tickItem(symbol).get(Ticks.SEQUENCE).n());
+
+            publish(tick(symbol, 12.0, 12)).assertSucceeded();
+            assertEquals(13, publishAfter(tick(symbol, 13.0, 13), 12).assertSucceeded()
+                    .data("publishTick").path("sequence").asLong());
+            assertEquals(11, nextTick(subscriber).path("sequence").asLong());
+            assertEquals(12, nextTick(subscriber).path("sequence").asLong());
+            assertEquals(13, nextTick(subscriber).path("sequence").asLong());
+            subscriber.assertNothingWithin(Duration.ofMillis(300));
+        }
+    }
+
+    /**
+     * With after, a tick not above the stored one is PredecessorNotStored, not StaleTick; a
+     * predecessor that was already stale (stored above it) does not hold back a tick above the
+     * stored one.
+     */
+    @Test
+    void aChainedTickAboveAStoredTickNewerThanItsPredecessorIsStoredAndOneNotAboveItIsRefused() {
+        String symbol = freshSymbol();
+        publish(tick(symbol, 20.0, 20)).assertSucceeded();
+        publishAfter(tick(symbol, 20.0, 20), 19).assertErrorType("PredecessorNotStored");
+        publishAfter(tick(symbol, 18.0, 18), 17).assertErrorType("PredecessorNotStored");
+        assertEquals("20", api().tickItem(symbol).get(Ticks.SEQUENCE).n());
+        assertEquals(21, publishAfter(tick(symbol, 21.0, 21), 19).assertSucceeded()
+                .data("publishTick").path("sequence").asLong());
+        assertEquals("21", api().tickItem(symbol).get(Ticks.SEQUENCE).n());
+    }
+
+    @Test
+    void anAfterThatIsNotAWholeNumberFromOneToBelowTheSequenceIsInvalidAndNothingIsStored() {
+        String symbol = freshSymbol();
+        publish(tick(symbol, 10.0, 1)).assertSucceeded();
+        for (double after : new double[] {0, -1, 1.5, 5, 6, TWO_POW_53, 1e300}) {
+            publishAfter(tick(symbol, 10.0, 5), after).assertErrorType("InvalidTick");
+        }
+        assertEquals("1", api().tickItem(symbol).get(Ticks.SEQUENCE).n());
+    }
+
     @Test
     void latestTicksReturnsTheStoredTickOfEachSymbolInRequestOrderAndLeavesOutSymbolsWithoutOne() {
         String a = freshSymbol();

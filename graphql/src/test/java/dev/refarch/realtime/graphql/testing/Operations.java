@@ -49,6 +49,12 @@ public final class Operations {
               publishTick(tick: $tick) { %s }
             }""".formatted(TICK_FIELDS);
 
+    /** One tick chained to the previous tick of its symbol in the same request (its sequence is {@code after}). */
+    public static final String PUBLISH_TICK_AFTER = """
+            mutation PublishTickAfter($tick: TickInput!, $after: Float) {
+              publishTick(tick: $tick, after: $after) { %s }
+            }""".formatted(TICK_FIELDS);
+
     /**
      * Several ticks in one request, as the consumer Lambda batches them: each aliased field
      * fires its own subscription event, filtered by the {@code symbol} it selects.
