@@ -9,12 +9,16 @@ import java.util.regex.Pattern;
  * AppSync runs every aliased field through its resolver, so one HTTP round trip (and one
  * signature) serves a whole batch, and each alias gets its own result or error.
  *
- * @param field     the mutation field, e.g. {@code publishTick}
- * @param argument  its single input argument, e.g. {@code tick}
- * @param inputType the argument's GraphQL type as declared, e.g. {@code TickInput!}
- * @param selection the fields to select from the result, e.g. {@code symbol timestamp}
+ * @param field        the mutation field, e.g. {@code publishTick}
+ * @param argument     its input argument, e.g. {@code tick}
+ * @param inputType    the argument's GraphQL type as declared, e.g. {@code TickInput!}
+ * @param selection    the fields to select from the result, e.g. {@code symbol timestamp}
+ * @param extra        a second, nullable argument passed on every alias (its value may be null),
+ *                     e.g. {@code after}; null for none
+ * @param extraType    its GraphQL type, nullable (no {@code !}), e.g. {@code Float}; null for none
  */
-public record AliasedMutation(String field, String argument, String inputType, String selection) {
+public record AliasedMutation(String field, String argument, String inputType, String selection, String extra,
+        String extraType) {
 
     private static final Pattern NAME = Pattern.compile("[_A-Za-z][_0-9A-Za-z]*");
     private static final Pattern TYPE = Pattern.compile("\\[?[_A-Za-z][_0-9A-Za-z]*!?]?!?");
@@ -24,6 +28,14 @@ public record AliasedMutation(String field, String argument, String inputType, S
         requireMatch("field", field, NAME);
         requireMatch("argument", argument, NAME);
         requireMatch("inputType", inputType, TYPE);
+        if (extra != null || extraType != null) {
+            requireMatch("extra", extra, NAME);
+            requireMatch("extraType", extraType, TYPE);
+            if (extraType.endsWith("!") || extra.equals(argument)) {
+                throw new IllegalArgumentException("the extra argument must be nullable and differ from "
+                        + argument + ": " + extra + ": " + extraType);
+            }
+        }
         Objects.requireNonNull(selection, "selection");
         // One line: the operation then needs no JSON escaping beyond ASCII, which keeps the
         // request size estimate exact.
@@ -32,6 +44,21 @@ public record AliasedMutation(String field, String argument, String inputType, S
             throw new IllegalArgumentException("selection must be a non-empty field list without quotes: "
                     + selection);
         }
+    }
+
+    /** A mutation with its single input argument. */
+    public AliasedMutation(String field, String argument, String inputType, String selection) {
+        this(field, argument, inputType, selection, null, null);
+    }
+
+    /** Whether each alias also takes the {@link #extra} argument. */
+    public boolean hasExtra() {
+        return extra != null;
+    }
+
+    /** The variable name (without {@code $}) of the extra argument of the item at {@code index}. */
+    public String extraVariable(int index) {
+        return extra + index;
     }
 
     /** The alias of the item at {@code index} within one request. */
@@ -70,12 +97,13 @@ public record AliasedMutation(String field, String argument, String inputType, S
     }
 
     private String declaration(int index) {
-        return "$" + variable(index) + ": " + inputType + " ";
+        return "$" + variable(index) + ": " + inputType + " "
+                + (hasExtra() ? "$" + extraVariable(index) + ": " + extraType + " " : "");
     }
 
     private String aliasedField(int index) {
-        return " " + alias(index) + ": " + field + "(" + argument + ": $" + variable(index) + ") { "
-                + selection + " }";
+        return " " + alias(index) + ": " + field + "(" + argument + ": $" + variable(index)
+                + (hasExtra() ? ", " + extra + ": $" + extraVariable(index) : "") + ") { " + selection + " }";
     }
 
     private static void requireMatch(String name, String value, Pattern pattern) {

@@ -122,12 +122,33 @@ public final class AppSyncClient {
      */
     public <T> List<BatchItemResult<T>> mutateAll(AliasedMutation mutation, List<T> items,
             Supplier<Duration> remainingTime) {
+        return mutateAll(mutation, items, java.util.Collections.nCopies(items.size(), null), remainingTime);
+    }
+
+    /**
+     * As {@link #mutateAll(AliasedMutation, List, Supplier)}, each item's alias also given the
+     * mutation's {@link AliasedMutation#extra} argument: {@code extras.get(i)} for item i, null
+     * where it has none. Items may go in more requests than one (the batch limits); a request is
+     * sent only once the previous one was answered.
+     */
+    public <T> List<BatchItemResult<T>> mutateAll(AliasedMutation mutation, List<T> items, List<?> extras,
+            Supplier<Duration> remainingTime) {
+        if (extras.size() != items.size() || !mutation.hasExtra() && extras.stream().anyMatch(Objects::nonNull)) {
+            throw new IllegalArgumentException("one extra per item, and none unless " + mutation.field()
+                    + " takes one");
+        }
         List<JsonNode> inputs = new ArrayList<>(items.size());
+        List<JsonNode> extraInputs = new ArrayList<>(items.size());
         List<Integer> sizes = new ArrayList<>(items.size());
-        for (T item : items) {
-            JsonNode input = json.valueToTree(item);
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode input = json.valueToTree(items.get(i));
+            JsonNode extra = extras.get(i) == null ? json.nullNode() : json.valueToTree(extras.get(i));
             inputs.add(input);
-            sizes.add(bytes(input).length);
+            extraInputs.add(extra);
+            // The extra's variable entry too ("after3":1767623400000,); i is at least the alias's
+            // index within its request, so the name's length is an upper bound.
+            sizes.add(bytes(input).length + (mutation.hasExtra()
+                    ? mutation.extraVariable(i).length() + "\"\":,".length() + bytes(extra).length : 0));
         }
         List<BatchItemResult<T>> results = new ArrayList<>(items.size());
         int start = 0;
@@ -148,7 +169,7 @@ public final class AppSyncClient {
                                 "item " + start + " needs about " + size + " bytes, limit "
                                         + config.maxRequestBytes(), null)));
             } else {
-                results.addAll(sendBatch(mutation, items, inputs, start, end, remainingTime));
+                results.addAll(sendBatch(mutation, items, inputs, extraInputs, start, end, remainingTime));
             }
             start = end;
         }
@@ -177,13 +198,16 @@ public final class AppSyncClient {
     }
 
     private <T> List<BatchItemResult<T>> sendBatch(AliasedMutation mutation, List<T> items, List<JsonNode> inputs,
-            int start, int end, Supplier<Duration> remainingTime) {
+            List<JsonNode> extraInputs, int start, int end, Supplier<Duration> remainingTime) {
         int count = end - start;
         ObjectNode body = json.createObjectNode();
         body.put("query", mutation.operation(count));
         ObjectNode variables = body.putObject("variables");
         for (int k = 0; k < count; k++) {
             variables.set(mutation.variable(k), inputs.get(start + k));
+            if (mutation.hasExtra()) {
+                variables.set(mutation.extraVariable(k), extraInputs.get(start + k));
+            }
         }
         List<BatchItemResult<T>> results = new ArrayList<>(count);
         JsonNode response;

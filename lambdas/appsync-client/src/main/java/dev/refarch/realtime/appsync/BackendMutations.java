@@ -8,9 +8,18 @@ package dev.refarch.realtime.appsync;
  */
 public final class BackendMutations {
 
-    /** {@code publishTick(tick: TickInput!): Tick}, sent by the MSK consumer. */
+    /** {@code publishTick(tick: TickInput!): Tick} without {@code after}, sent by {@code ticks replay}. */
     public static final AliasedMutation PUBLISH_TICK = new AliasedMutation("publishTick", "tick", "TickInput!",
             "symbol price open high low volume timestamp sequence");
+
+    /**
+     * {@code publishTick(tick: TickInput!, after: Float): Tick}, sent by the MSK consumer: {@code after}
+     * is the sequence of the previous tick of the same symbol in the same request (null for the
+     * first), so the resolver stores a tick only after its predecessor whatever order AppSync runs
+     * the aliases in.
+     */
+    public static final AliasedMutation PUBLISH_TICK_AFTER = new AliasedMutation("publishTick", "tick", "TickInput!",
+            "symbol price open high low volume timestamp sequence", "after", "Float");
 
     /**
      * {@code publishReview(review: ReviewInput!): Review}, sent by the review broadcaster (the rows

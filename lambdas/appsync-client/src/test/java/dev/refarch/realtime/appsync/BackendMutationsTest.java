@@ -15,6 +15,12 @@ class BackendMutationsTest {
     }
 
     @Test
+    void batchedChainedPublishTickFitsTheSchema() {
+        AppSyncSchema.assertValid(BackendMutations.PUBLISH_TICK_AFTER.operation(1));
+        AppSyncSchema.assertValid(BackendMutations.PUBLISH_TICK_AFTER.operation(25));
+    }
+
+    @Test
     void batchedPublishReviewFitsTheSchema() {
         AppSyncSchema.assertValid(BackendMutations.PUBLISH_REVIEW.operation(5));
     }

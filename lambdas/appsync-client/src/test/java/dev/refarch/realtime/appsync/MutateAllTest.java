@@ -58,6 +58,30 @@ class MutateAllTest {
         assertEquals(0, credentialLookups.get(), "lookups of the client's credentials");
     }
 
+    /** The consumer's chained ticks: each alias gets its own after variable, null where there is none. */
+    @Test
+    void eachItemsExtraArgumentGoesInItsOwnVariableAndNullWhereItHasNone() throws Exception {
+        List<Tick> ticks = ticks(3);
+        appSync.server.stubFor(post("/graphql").willReturn(okJson(echo(ticks, -1))));
+
+        List<BatchItemResult<Tick>> results = appSync.client().mutateAll(BackendMutations.PUBLISH_TICK_AFTER, ticks,
+                java.util.Arrays.asList(null, 7.0, 1_767_623_400_123.0), AppSyncClient.NO_DEADLINE);
+
+        assertEquals(1, requests().size());
+        JsonNode body = JSON.readTree(requests().get(0).getBody());
+        String query = body.get("query").asText();
+        assertTrue(query.startsWith("mutation PublishTickBatch($tick0: TickInput! $after0: Float $tick1: TickInput! "),
+                query);
+        assertTrue(query.contains(" m2: publishTick(tick: $tick2, after: $after2) { "), query);
+        assertTrue(body.at("/variables/after0").isNull(), body.toString());
+        assertEquals(7.0, body.at("/variables/after1").asDouble());
+        assertEquals(1_767_623_400_123L, body.at("/variables/after2").asLong());
+        assertTrue(results.stream().allMatch(BatchItemResult::succeeded));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> appSync.client()
+                .mutateAll(BackendMutations.PUBLISH_TICK, ticks, java.util.Arrays.asList(null, 7.0, null),
+                        AppSyncClient.NO_DEADLINE));
+    }
+
     @Test
     void itemsInOneRequestMapBackToTheirResultsInOrder() throws Exception {
         List<Tick> ticks = ticks(5);
