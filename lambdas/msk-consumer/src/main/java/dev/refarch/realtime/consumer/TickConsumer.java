@@ -37,11 +37,15 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
  *
  * <p>A record is acknowledged (not reported) only when AppSync took it (or answered
  * {@code StaleTick}: its symbol already has it or a newer tick) or the failure queue stored it.
- * A request carries at most one tick per symbol: AppSync runs every alias of a request (and
- * documents no order among them), so if a tick's alias failed transiently while a later tick of
- * its symbol in the same request was stored, the retry would be answered {@code StaleTick} and
- * the tick would never reach a subscriber. With one per symbol, a tick's later ticks are sent only
- * once it is settled, so {@code StaleTick} can only mean this tick itself went out before.
+ * AppSync runs every alias of a request (and documents no order among them), so a later tick of
+ * a symbol stored while an earlier one's alias failed would make the earlier one's retry
+ * {@code StaleTick}, never broadcast. A request may carry several ticks of a symbol (in rising
+ * sequence; a tick not above the previous one of its symbol starts the next request), each chained
+ * to the previous one of its symbol ({@link AppSyncTickPublisher}): the resolver stores it only
+ * once its predecessor is stored or stale, so {@code StaleTick} still means only that this tick
+ * went out before. A chained tick whose predecessor was not stored when it ran
+ * ({@link Outcome.Resend}) is sent again at once, after its predecessor is settled, with the
+ * other such ticks that follow it (up to the next unsettled one) in one request.
  * Per tick: a deterministic rejection is parked and the partition goes on; a transient error on
  * its alias is retried for that tick alone, with backoff, before the partition moves on; a
  * request that fails as a whole stops the partition there. AppSync retries are bounded only by
@@ -277,15 +281,16 @@ public final class TickConsumer implements AutoCloseable {
                 next = end;
                 continue;
             }
-            // Valid ticks up to a request's worth, at most one per symbol (see the class comment);
-            // superseded ones ride along unsent, settled in order.
+            // Valid ticks up to a request's worth, each symbol's in rising sequence (see the class
+            // comment); superseded ones ride along unsent, settled in order.
             int end = next;
             List<Valid> chunk = new ArrayList<>();
-            java.util.Set<String> symbols = new java.util.HashSet<>();
+            Map<String, Long> lastSequence = new java.util.HashMap<>();
             while (end < validations.size() && chunk.size() < publisher.maxTicksPerRequest()
                     && validations.get(end) instanceof Valid v) {
                 if (!superseded[end]) {
-                    if (!symbols.add(v.tick().symbol())) {
+                    Long last = lastSequence.put(v.tick().symbol(), v.tick().sequence());
+                    if (last != null && last >= v.tick().sequence()) {
                         break;
                     }
                     chunk.add(v);
@@ -293,12 +298,15 @@ public final class TickConsumer implements AutoCloseable {
                 end++;
             }
             List<Outcome> outcomes = chunk.isEmpty() ? List.of()
-                    : publisher.publish(chunk.stream().map(Valid::tick).toList(), timeLeft);
+                    : new ArrayList<>(publisher.publish(chunk.stream().map(Valid::tick).toList(), timeLeft));
             int sent = 0;
             for (int i = next; i < end; i++) {
                 if (superseded[i]) {
                     progress.conflated();
                     continue;
+                }
+                if (outcomes.get(sent) instanceof Outcome.Resend) {
+                    resend(chunk, outcomes, sent, timeLeft);
                 }
                 if (!settle(chunk.get(sent), outcomes.get(sent), timeLeft, progress)) {
                     return;
@@ -306,6 +314,29 @@ public final class TickConsumer implements AutoCloseable {
                 sent++;
             }
             next = end;
+        }
+    }
+
+    /**
+     * Sends {@code chunk.get(from)} again, now that every tick before it is settled, with the later
+     * ticks of the chunk also to be resent, up to the first one whose outcome is not final (a
+     * transient error, a refusal to park, a failed request: settled later, and nothing may be
+     * stored past it before then); their new outcomes replace the old. The first tick is then the
+     * first of its symbol in the request, unchained, so its outcome is never Resend again.
+     */
+    private void resend(List<Valid> chunk, List<Outcome> outcomes, int from, Supplier<Duration> timeLeft) {
+        List<Integer> again = new ArrayList<>();
+        for (int k = from; k < chunk.size(); k++) {
+            Outcome outcome = outcomes.get(k);
+            if (outcome instanceof Outcome.Resend) {
+                again.add(k);
+            } else if (!(outcome instanceof Outcome.Delivered || outcome instanceof Outcome.Stale)) {
+                break;
+            }
+        }
+        List<Outcome> answers = publisher.publish(again.stream().map(k -> chunk.get(k).tick()).toList(), timeLeft);
+        for (int j = 0; j < again.size(); j++) {
+            outcomes.set(again.get(j), answers.get(j));
         }
     }
 
@@ -355,6 +386,11 @@ public final class TickConsumer implements AutoCloseable {
                 notDelivered(tick.record(), f.why());
                 progress.stopAt(tick.record());
                 return false;
+            }
+            if (outcome instanceof Outcome.Resend) {
+                // Not reached from consumePartition (resend() answers it first); alone and at once.
+                outcome = publisher.publish(List.of(tick.tick()), timeLeft).get(0);
+                continue;
             }
             String why = ((Outcome.Retry) outcome).why();
             Duration delay = tickRetry.delay(++retries);

@@ -32,7 +32,10 @@ import java.util.regex.Pattern;
  * (no path, no errorType, nothing executed); 503/429 to everything during {@link #outageFor}; a
  * per-field {@code ExecutionTimeout} the first time a tick of {@link #timeOutOnce} (by volume) is
  * seen; with {@link #fenceSequences}, {@code StaleTick} for a tick whose sequence is not above its
- * symbol's stored one, as the resolver's condition does. Every alias of a request is run.
+ * symbol's stored one, as the resolver's condition does, and for a chained tick ({@code after}),
+ * {@code PredecessorNotStored} unless the stored sequence is at least {@code after} and below its
+ * own. Every alias of a request is run, in alias order (as graphql-js and the GraphQL spec run
+ * mutation fields) or in the order {@link #executionOrder} says (AppSync documents none).
  * Every answered body is kept, in arrival order, and every tick answered with data in
  * {@link #broadcast}.
  */
@@ -40,7 +43,22 @@ final class LocalAppSync implements AutoCloseable {
 
     static final String ECHO = "graphql-echo";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern FIELD = Pattern.compile("(m\\d+): publishTick\\(tick: \\$(tick\\d+)\\)");
+    private static final Pattern FIELD = Pattern.compile(
+            "(m\\d+): publishTick\\(tick: \\$(tick\\d+)(?:, after: \\$(after\\d+))?\\)");
+
+    /** The order the aliases of one request run in. */
+    enum ExecutionOrder {
+        /** Alias order, as the GraphQL spec requires for mutation fields. */
+        SERIAL,
+        /** Last alias first. */
+        REVERSE,
+        /** A different permutation per request (seeded, repeatable). */
+        SHUFFLED
+    }
+
+    /** How the aliases of each request run; AppSync documents no order among them. */
+    volatile ExecutionOrder executionOrder = ExecutionOrder.SERIAL;
+    private final java.util.Random shuffle = new java.util.Random(17);
 
     final Set<String> rejectSymbols = ConcurrentHashMap.newKeySet();
     /** The errorType of those per-field errors. */
@@ -53,6 +71,8 @@ final class LocalAppSync implements AutoCloseable {
     volatile boolean fenceSequences;
     /** Per symbol, the highest sequence stored (with {@link #fenceSequences}). */
     final Map<String, Long> storedSequence = new ConcurrentHashMap<>();
+    /** Chained ticks answered PredecessorNotStored. */
+    final java.util.concurrent.atomic.AtomicInteger predecessorNotStored = new java.util.concurrent.atomic.AtomicInteger();
     /** Symbols whose ticks fail request-level validation. */
     final Set<String> invalidVariableSymbols = ConcurrentHashMap.newKeySet();
     /** Ticks answered with data (what subscribers would get), in order. */
@@ -117,6 +137,38 @@ final class LocalAppSync implements AutoCloseable {
         return ticks;
     }
 
+    /** The after variable of each alias of one request, in alias order (a JSON null where there is none). */
+    static List<JsonNode> afters(JsonNode body) {
+        List<JsonNode> afters = new ArrayList<>();
+        Matcher fields = FIELD.matcher(body.get("query").asText());
+        while (fields.find()) {
+            JsonNode after = fields.group(3) == null ? null : body.at("/variables/" + fields.group(3));
+            afters.add(after == null || after.isMissingNode() ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
+                    : after);
+        }
+        return afters;
+    }
+
+    /**
+     * Fails unless every tick of the request is chained to the previous tick of its symbol in it
+     * (after = that tick's sequence, below its own) and the first of each symbol is not.
+     */
+    static void assertChained(JsonNode body) {
+        List<JsonNode> ticks = ticks(body);
+        List<JsonNode> afters = afters(body);
+        Map<String, Long> last = new java.util.HashMap<>();
+        for (int i = 0; i < ticks.size(); i++) {
+            Long previous = last.put(ticks.get(i).get("symbol").asText(), ticks.get(i).get("sequence").asLong());
+            String what = "alias " + i + " of " + body;
+            if (previous == null) {
+                org.junit.jupiter.api.Assertions.assertTrue(afters.get(i).isNull(), what);
+            } else {
+                org.junit.jupiter.api.Assertions.assertEquals(previous.longValue(), afters.get(i).asLong(), what);
+                org.junit.jupiter.api.Assertions.assertTrue(previous < ticks.get(i).get("sequence").asLong(), what);
+            }
+        }
+    }
+
     @Override
     public void close() {
         server.stop();
@@ -150,9 +202,24 @@ final class LocalAppSync implements AutoCloseable {
                 }
             }
             ObjectNode data = response.putObject("data");
-            Matcher fields = FIELD.matcher(body.get("query").asText());
-            while (fields.find()) {
+            List<java.util.regex.MatchResult> aliases = new ArrayList<>();
+            Matcher matcher = FIELD.matcher(body.get("query").asText());
+            while (matcher.find()) {
+                aliases.add(matcher.toMatchResult());
+            }
+            switch (executionOrder) {
+                case REVERSE -> java.util.Collections.reverse(aliases);
+                case SHUFFLED -> {
+                    synchronized (shuffle) {
+                        java.util.Collections.shuffle(aliases, shuffle);
+                    }
+                }
+                case SERIAL -> { }
+            }
+            for (java.util.regex.MatchResult fields : aliases) {
                 JsonNode tick = body.at("/variables/" + fields.group(2));
+                JsonNode after = fields.group(3) == null ? null : body.at("/variables/" + fields.group(3));
+                boolean chained = after != null && !after.isMissingNode() && !after.isNull();
                 java.util.concurrent.atomic.AtomicInteger failures = transientFailures.get(tick.path("symbol").asText());
                 String symbol = tick.path("symbol").asText();
                 long sequence = tick.path("sequence").asLong();
@@ -162,6 +229,14 @@ final class LocalAppSync implements AutoCloseable {
                             response.get("errors") : response.putArray("errors")).addObject();
                     error.put("errorType", "ExecutionTimeout").put("message", "Execution timed out.");
                     error.putArray("path").add(fields.group(1));
+                } else if (fenceSequences && chained && (storedSequence.getOrDefault(symbol, 0L) < after.asLong()
+                        || storedSequence.getOrDefault(symbol, 0L) >= sequence)) {
+                    data.putNull(fields.group(1));
+                    ObjectNode error = (response.has("errors") ? (com.fasterxml.jackson.databind.node.ArrayNode)
+                            response.get("errors") : response.putArray("errors")).addObject();
+                    error.put("errorType", "PredecessorNotStored").put("message", "the predecessor is not stored");
+                    error.putArray("path").add(fields.group(1));
+                    predecessorNotStored.incrementAndGet();
                 } else if (fenceSequences && storedSequence.getOrDefault(symbol, 0L) >= sequence) {
                     data.putNull(fields.group(1));
                     ObjectNode error = (response.has("errors") ? (com.fasterxml.jackson.databind.node.ArrayNode)

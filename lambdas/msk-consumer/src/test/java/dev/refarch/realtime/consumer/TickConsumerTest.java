@@ -142,15 +142,15 @@ class TickConsumerTest {
             }
             assertEquals(range(1000, 1000 + sizes[p]), delivered, "partition " + p);
         }
-        // ceil(60/25) + 1 + 1 + ceil(51/25) requests (30 symbols in turn: 25 distinct ones fit), none
-        // over the limit, each with one partition and one tick per symbol.
+        // ceil(60/25) + 1 + 1 + ceil(51/25) requests, none over the limit, each with one partition
+        // and each later tick of a symbol chained to the previous one.
         assertEquals(3 + 1 + 1 + 3, appSync.delivered.size());
         for (JsonNode body : appSync.delivered) {
             List<JsonNode> ticks = LocalAppSync.ticks(body);
             assertTrue(ticks.size() <= MAX_TICKS, body.toString());
             assertEquals(1, ticks.stream().map(t -> t.get("symbol").asText().replaceAll("S\\d+$", "")).distinct().count());
-            assertEquals(ticks.size(), ticks.stream().map(t -> t.get("symbol").asText()).distinct().count());
-            assertEquals(ticks.size(), body.get("variables").size());
+            LocalAppSync.assertChained(body);
+            assertEquals(2 * ticks.size(), body.get("variables").size(), "tick and after per alias");
             AppSyncSchema.assertValid(body.get("query").asText());
         }
         assertEquals(List.of(), sqs.messages);
@@ -484,14 +484,15 @@ class TickConsumerTest {
     /**
      * AppSync runs every alias of a request: had ticks 13..24 of AMZN been in tick 12's request,
      * they would be stored while 12 timed out, and 12 sent again would be StaleTick, counted as
-     * delivered and never broadcast. One tick per symbol per request keeps every tick.
+     * delivered and never broadcast. Chained, the AMZN ticks after 12 in its request are refused
+     * (PredecessorNotStored) and sent again once 12 is stored.
      */
     @Test
     void aTickWhoseAliasTimesOutReachesSubscribersInOrderWhenLaterTicksOfItsSymbolFollow() {
         appSync.fenceSequences = true;
         appSync.timeOutOnce.add(12L);
         MskEventBuilder events = new MskEventBuilder();
-        // AMZN at even offsets, MSFT at odd ones: a request can still carry one tick of each.
+        // AMZN at even offsets, MSFT at odd ones.
         List<Long> amzn = new ArrayList<>();
         List<Long> msft = new ArrayList<>();
         for (long o = 0; o < 60; o++) {
@@ -507,9 +508,82 @@ class TickConsumerTest {
         assertEquals(msft, broadcastVolumes(appSync, "MSFT"));
         assertEquals(59L, appSync.storedSequence.get("AMZN"));
         for (JsonNode body : appSync.delivered) {
-            List<String> symbols = LocalAppSync.ticks(body).stream().map(t -> t.get("symbol").asText()).toList();
-            assertEquals(symbols.size(), symbols.stream().distinct().count(), "one tick per symbol: " + symbols);
+            LocalAppSync.assertChained(body);
         }
+        assertEquals(List.of(), sqs.messages);
+    }
+
+    /** Three symbols in turn: 75 ticks, 25 of each, sequence = offset + 1, volume = offset. */
+    private static MskEventBuilder threeSymbols(Map<String, List<Long>> expected) {
+        MskEventBuilder events = new MskEventBuilder();
+        String[] symbols = {"AMZN", "MSFT", "GOOG"};
+        for (long o = 0; o < 75; o++) {
+            String symbol = symbols[(int) (o % 3)];
+            events.add(0, o, symbol, MskEventBuilder.tick(symbol, o));
+            expected.computeIfAbsent(symbol, s -> new ArrayList<>()).add(o);
+        }
+        return events;
+    }
+
+    /**
+     * Several ticks of a symbol per request again, chained: a tick whose alias fails (a timeout,
+     * then a throttle) mid-request still reaches subscribers once and before the later ticks of
+     * its symbol, whether AppSync runs the aliases in order (as the GraphQL spec says and the
+     * simulator does), last first, or shuffled (AppSync documents no order).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(LocalAppSync.ExecutionOrder.class)
+    void aTickWhoseAliasFailsMidRequestReachesSubscribersOnceAndInOrderWhateverOrderTheAliasesRunIn(
+            LocalAppSync.ExecutionOrder order) {
+        appSync.fenceSequences = true;
+        appSync.executionOrder = order;
+        appSync.timeOutOnce.add(12L);
+        appSync.transientFailures.put("MSFT", new java.util.concurrent.atomic.AtomicInteger(1));
+        Map<String, List<Long>> expected = new java.util.LinkedHashMap<>();
+        MskEventBuilder events = threeSymbols(expected);
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        for (Map.Entry<String, List<Long>> symbol : expected.entrySet()) {
+            assertEquals(symbol.getValue(), broadcastVolumes(appSync, symbol.getKey()),
+                    symbol.getKey() + ": every tick once, in order");
+        }
+        for (JsonNode body : appSync.delivered) {
+            LocalAppSync.assertChained(body);
+        }
+        if (order == LocalAppSync.ExecutionOrder.SERIAL) {
+            // 3 requests of 25, the failed MSFT tick alone, the ticks chained behind each failed
+            // one sent again in one request each: not one request per tick of a symbol.
+            assertTrue(appSync.delivered.size() <= 7, appSync.delivered.size() + " requests");
+        }
+        assertEquals(List.of(), sqs.messages);
+    }
+
+    /**
+     * Lambda may deliver a batch again that was delivered already: the first tick of each symbol
+     * in a request is StaleTick, so its chained successors' PredecessorNotStored means stale too,
+     * with no request more than the first delivery took, whatever the execution order.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(LocalAppSync.ExecutionOrder.class)
+    void aRedeliveredBatchThatWasDeliveredCostsNoExtraRequestAndBroadcastsNothing(LocalAppSync.ExecutionOrder order) {
+        appSync.fenceSequences = true;
+        Map<String, List<Long>> expected = new java.util.LinkedHashMap<>();
+        MskEventBuilder events = threeSymbols(expected);
+        TickConsumer consumer = consumer();
+        assertEquals(List.of(), consume(consumer, events).batchItemFailures());
+        int firstDelivery = appSync.delivered.size();
+        int broadcast = appSync.broadcast.size();
+        assertEquals(3, firstDelivery, "75 ticks of 3 symbols, 25 per request");
+
+        appSync.executionOrder = order;
+        BatchResponse again = consume(consumer, events);
+
+        assertEquals(List.of(), again.batchItemFailures());
+        assertEquals(2 * firstDelivery, appSync.delivered.size(), "requests of the redelivery");
+        assertEquals(broadcast, appSync.broadcast.size(), "nothing broadcast twice");
+        assertTrue(appSync.predecessorNotStored.get() >= 66, "chained ticks answered: " + appSync.predecessorNotStored);
         assertEquals(List.of(), sqs.messages);
     }
 
@@ -696,20 +770,23 @@ class TickConsumerTest {
             throw new IllegalStateException("bug in the failure queue");
         };
         appSync.rejectSymbols.add("BAD");
-        // Partition 0: 0 delivered, 1 rejected by the API (its parking throws), 2 delivered in the
-        // same request but not yet settled; partition 1 is not affected.
+        // Partition 0: 0 delivered, 1 rejected by the API (its parking throws), 2 and 3 (chained to
+        // 0) delivered in the same request but not yet settled, 4 (a lower sequence than 3: the
+        // next request) never sent; partition 1 is not affected.
         MskEventBuilder events = new MskEventBuilder()
                 .add(0, 0, "AMZN", MskEventBuilder.tick("AMZN", 0))
                 .add(0, 1, "BAD", MskEventBuilder.tick("BAD", 1))
                 .add(0, 2, "MSFT", MskEventBuilder.tick("MSFT", 2))
                 .add(0, 3, "AMZN", MskEventBuilder.tick("AMZN", 3))
+                .add(0, 4, "AMZN", MskEventBuilder.tick("AMZN", 1))
                 .add(1, 7, "NVDA", MskEventBuilder.tick("NVDA", 7));
 
         BatchResponse response = consumer(appSync.endpoint(), throwing).consume(events.parsed(),
                 TestConsumers.deadlineIn(Duration.ofSeconds(5)));
 
         assertEquals(List.of(failure(0, 1)), response.batchItemFailures());
-        assertEquals(List.of(0L), broadcastVolumes(appSync, "AMZN"), "nothing after the throw was sent");
+        assertEquals(List.of(0L, 3L), broadcastVolumes(appSync, "AMZN"), "nothing after the throw was sent");
+        assertEquals(1, appSync.delivered.stream().filter(b -> b.toString().contains("AMZN")).count());
         assertEquals(List.of(7L), broadcastVolumes(appSync, "NVDA"));
     }
 
