@@ -107,7 +107,7 @@ public final class AppSyncTickPublisher {
 
     /** SnapStart priming: the request for {@code sample} built and signed, not sent ({@link AppSyncClient#prime}). */
     public void prime(TickInput sample) {
-        appSync.prime(BackendMutations.PUBLISH_TICK, sample);
+        appSync.prime(BackendMutations.PUBLISH_TICK_AFTER, sample);
     }
 
     /**

@@ -587,6 +587,29 @@ class TickConsumerTest {
         assertEquals(List.of(), sqs.messages);
     }
 
+    /**
+     * A stale predecessor does not make its successor stale when the stored tick lies between
+     * them (sequences need not rise with offsets): 11 is stored, then 10 (StaleTick) and 12
+     * chained to it go in one request, and 12 is stored, as its sequence is above the stored one.
+     */
+    @Test
+    void aTickAboveTheStoredOneIsDeliveredWhenItsPredecessorInTheRequestIsStaleBelowTheStoredOne() {
+        appSync.fenceSequences = true;
+        MskEventBuilder events = new MskEventBuilder()
+                .add(0, 0, "AMZN", MskEventBuilder.tick("AMZN", 10))
+                .add(0, 1, "AMZN", MskEventBuilder.tick("AMZN", 9))
+                .add(0, 2, "AMZN", MskEventBuilder.tick("AMZN", 11));
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        assertEquals(List.of(10L, 11L), broadcastVolumes(appSync, "AMZN"));
+        assertEquals(12L, appSync.storedSequence.get("AMZN"));
+        assertEquals(2, appSync.delivered.size(), "11 alone (9 is not above it), then 9 and 11 chained");
+        LocalAppSync.assertChained(appSync.delivered.get(1));
+        assertEquals(2, LocalAppSync.ticks(appSync.delivered.get(1)).size());
+    }
+
     @Test
     void aTransientAliasErrorThatOutlastsTheInvocationReportsThatTickAndSendsNothingAfterIt() {
         appSync.transientFailures.put("MSFT", new java.util.concurrent.atomic.AtomicInteger(Integer.MAX_VALUE));
