@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.TestApps;
 import java.util.ArrayList;
 import java.util.List;
@@ -472,6 +473,42 @@ class DeployPreflightTest {
         }
         assertTrue(!deployment.prod() || retained > 0, "prod retains nothing?");
         assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    /** The default deployments and one that opts in to the producer's reserved concurrency. */
+    static Stream<Deployment> deploymentsAndTheReservationOptIn() {
+        return Stream.concat(deployments(), Stream.of(new Deployment("dev, streaming on, producer reservation on",
+                Map.of(PRODUCER_RESERVATION, "on"), true, false)));
+    }
+
+    private static final String PRODUCER_RESERVATION = "producerReservedConcurrency";
+
+    // https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html ("You can reserve up to the
+    // Unreserved account concurrency value that is shown, minus 100"): a reservation fails the deploy in an account
+    // whose quota is small, as new accounts' often are, so a function reserves only when the deployer opted in
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("deploymentsAndTheReservationOptIn")
+    void noFunctionReservesConcurrencyUnlessConfiguredTo(Deployment deployment) {
+        boolean optedIn = "on".equals(deployment.overrides().get(PRODUCER_RESERVATION));
+        List<String> problems = new ArrayList<>();
+        List<String> reserved = new ArrayList<>();
+        for (CfnModel stack : deployment.stacks()) {
+            for (String function : stack.ofType("AWS::Lambda::Function")) {
+                JsonNode props = stack.properties(function);
+                if (props.path("ReservedConcurrentExecutions").isMissingNode()) {
+                    continue;
+                }
+                String where = stack.stackName + "/" + function;
+                reserved.add(where);
+                boolean producer = props.path("Handler").asText().equals(Functions.TICK_PRODUCER.handler());
+                if (!optedIn || !producer) {
+                    problems.add(where + " reserves " + props.path("ReservedConcurrentExecutions")
+                            + " without " + PRODUCER_RESERVATION + "=on");
+                }
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+        assertEquals(optedIn ? 1 : 0, reserved.size(), "reserving functions: " + reserved);
     }
 
     // --- helpers ---
