@@ -33,6 +33,11 @@ import java.util.regex.Pattern;
  *                           delivers only the newest tick of each symbol of a batch
  * @param tickConflateAfterSeconds with {@code latest}, how old a batch's records must be
  *                           before it is conflated
+ * @param producerReservedConcurrency whether the tick producer reserves a concurrency of 1 (off by
+ *                           default: Lambda refuses a reservation that leaves the account less than
+ *                           100 unreserved, so it fails to deploy in accounts with a small quota; the
+ *                           producer's runs are anchored to their schedule slot, so an overlap is
+ *                           harmless without it)
  */
 public record AppConfig(
         String appName,
@@ -50,7 +55,8 @@ public record AppConfig(
         int failureRetentionDays,
         int reviewBroadcastMillis,
         TickDelivery tickDelivery,
-        int tickConflateAfterSeconds) {
+        int tickConflateAfterSeconds,
+        boolean producerReservedConcurrency) {
 
     /** The availability zones the VPC spans; broker counts are multiples of it. */
     public static final int AVAILABILITY_ZONES = 2;
@@ -89,7 +95,8 @@ public record AppConfig(
                 r.intIn("failureRetentionDays", 30, 1, 365),
                 r.intIn("reviewBroadcastMillis", 500, 0, 60_000),
                 r.oneOf("tickDelivery", TickDelivery.ALL, TickDelivery.class),
-                r.intIn("tickConflateAfterSeconds", 30, 1, 3600));
+                r.intIn("tickConflateAfterSeconds", 30, 1, 3600),
+                r.onOff("producerReservedConcurrency", false));
         r.throwIfInvalid();
         return config;
     }

@@ -1,6 +1,7 @@
 package dev.refarch.realtime.infra.stacks;
 
 import dev.refarch.realtime.cli.ReplayMetrics;
+import dev.refarch.realtime.cli.TickReplayer;
 import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.config.OperationsConfig;
@@ -278,7 +279,12 @@ public final class ObservabilityStack extends Stack {
                 .eventPattern(EventPattern.builder()
                         .source(List.of("aws.s3"))
                         .detailType(List.of("Object Created"))
-                        .detail(Map.of("bucket", Map.of("name", List.of(bucket))))
+                        // S3 also reports the copies `ticks replay` makes under its prefix as "Object
+                        // Created" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html):
+                        // a replayed batch is not skipped again.
+                        .detail(Map.of("bucket", Map.of("name", List.of(bucket)),
+                                "object", Map.of("key", List.of(Map.of("anything-but",
+                                        Map.of("prefix", TickReplayer.REPLAYED_PREFIX))))))
                         .build())
                 .targets(List.of(SnsTopic.Builder.create(topic)
                         .message(RuleTargetInput.fromText("The consumer's event source mapping skipped a batch after "
