@@ -66,7 +66,35 @@ public final class Functions {
     /** Retries of a failing batch before the mapping writes it to the failure bucket (Lambda caps it at 10). */
     public static final int CONSUMER_RETRY_ATTEMPTS = 10;
 
+    /** The CloudWatch namespace of every function's custom metrics ({@code POWERTOOLS_METRICS_NAMESPACE}). */
+    public static final String METRICS_NAMESPACE = "RealtimeRefarch";
+    /**
+     * The dimension Powertools puts on every metric a function emits: its {@code POWERTOOLS_SERVICE_NAME}
+     * (Powertools for AWS Lambda (Java) 2.x, {@code MetricsFactory}: the default dimension {@code Service}).
+     */
+    public static final String SERVICE_DIMENSION = "Service";
+
     private Functions() {
+    }
+
+    /**
+     * A function's {@code POWERTOOLS_SERVICE_NAME}, so the {@link #SERVICE_DIMENSION} of its metrics:
+     * {@code <deployment>-<module>}. It names the deployment ({@code <appName>-<stage>}) because
+     * {@link #METRICS_NAMESPACE} is one per account and Region: two stages deployed side by side
+     * would otherwise write, and alarm on, the same series.
+     */
+    public static String serviceName(String deployment, String module) {
+        if (deployment == null || deployment.isBlank()) {
+            throw new IllegalArgumentException("deployment is required");
+        }
+        return deployment + "-" + module;
+    }
+
+    /** What every function's Powertools reads: its service name (see {@link #serviceName}) and metrics namespace. */
+    public static Map<String, String> powertoolsEnvironment(String deployment, String module) {
+        return Map.of(
+                "POWERTOOLS_SERVICE_NAME", serviceName(deployment, module),
+                "POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
     }
 
     /** The rotator's environment. */

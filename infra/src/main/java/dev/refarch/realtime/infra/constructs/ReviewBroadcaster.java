@@ -47,9 +47,10 @@ public final class ReviewBroadcaster extends Construct {
     private final Queue failures;
 
     /** What the broadcaster reads and where it publishes. */
-    public record Props(Table reviewsTable, GraphqlApi api, int broadcastMillis, Stage stage) {
+    public record Props(Table reviewsTable, GraphqlApi api, int broadcastMillis, Stage stage, String deployment) {
         public Props {
             Objects.requireNonNull(reviewsTable, "reviewsTable");
+            Objects.requireNonNull(deployment, "deployment");
             Objects.requireNonNull(api, "api");
             Objects.requireNonNull(stage, "stage");
         }
@@ -65,6 +66,7 @@ public final class ReviewBroadcaster extends Construct {
                 .description("Broadcasts the Reviews rows that changed, from the table's stream, at a bounded rate")
                 .environment(Functions.broadcasterEnvironment(props.api().getGraphqlUrl(), props.broadcastMillis()))
                 .stage(props.stage())
+                .deployment(props.deployment())
                 .build());
         props.api().grantMutation(function.role(), "publishReview");
 

@@ -59,6 +59,7 @@ public final class MoviesStack extends Stack {
                         api.moviesTable().getTableName(), api.api().api().getGraphqlUrl(), tmdbSecret.getSecretArn(),
                         catalogPostersUrl))
                 .stage(config.stage())
+                .deployment(config.prefix())
                 .build());
         tmdbSecret.grantRead(rotator.role());
         api.reviewsTable().grant(rotator.role(), "dynamodb:UpdateItem");
