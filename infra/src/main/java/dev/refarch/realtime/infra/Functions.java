@@ -61,8 +61,15 @@ public final class Functions {
     public static final int CONSUMER_TICKS_PER_REQUEST = 25;
     /** Records per batch the MSK event source mapping hands the consumer. */
     public static final int CONSUMER_BATCH_SIZE = 500;
-    /** How long the mapping gathers records for a batch. */
-    public static final int CONSUMER_BATCHING_WINDOW_SECONDS = 1;
+    /**
+     * How long the mapping gathers records for a batch: none, so a tick is handed to the consumer as soon as
+     * it is polled. Lambda accepts 0 to 300 s in whole seconds for Amazon MSK at any batch size (only streams
+     * and SQS need at least 1 s above a batch size of 10) and defaults to 500 ms when it is not set
+     * (https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html,
+     * MaximumBatchingWindowInSeconds; https://docs.aws.amazon.com/lambda/latest/dg/msk-esm-parameters.html).
+     * Once set, a mapping cannot go back to the 500 ms default; only a new mapping can.
+     */
+    public static final int CONSUMER_BATCHING_WINDOW_SECONDS = 0;
     /** Retries of a failing batch before the mapping writes it to the failure bucket (Lambda caps it at 10). */
     public static final int CONSUMER_RETRY_ATTEMPTS = 10;
 
