@@ -57,8 +57,6 @@ public final class Functions {
     public static final int PRODUCER_RUN_SECONDS = 50;
     /** The producer's time between two rounds of ticks. */
     public static final int PRODUCER_TICK_INTERVAL_MS = 1000;
-    /** Aliased {@code publishTick} fields per AppSync request. */
-    public static final int CONSUMER_TICKS_PER_REQUEST = 25;
     /** Records per batch the MSK event source mapping hands the consumer. */
     public static final int CONSUMER_BATCH_SIZE = 500;
     /**
@@ -104,15 +102,16 @@ public final class Functions {
                 "POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
     }
 
-    /** The rotator's environment. */
+    /** The rotator's environment; {@code mutationsPerRequest} is {@code AppConfig.mutationsPerRequest()}. */
     public static Map<String, String> rotatorEnvironment(String reviewsTable, String moviesTable, String graphqlUrl,
-            String tmdbSecretArn, String catalogPosterBaseUrl) {
+            String tmdbSecretArn, String catalogPosterBaseUrl, int mutationsPerRequest) {
         return Map.of(
                 "REVIEWS_TABLE", reviewsTable,
                 "MOVIES_TABLE", moviesTable,
                 "GRAPHQL_URL", graphqlUrl,
                 "TMDB_SECRET_ARN", tmdbSecretArn,
-                "CATALOG_POSTER_BASE_URL", catalogPosterBaseUrl);
+                "CATALOG_POSTER_BASE_URL", catalogPosterBaseUrl,
+                "MUTATIONS_PER_REQUEST", Integer.toString(mutationsPerRequest));
     }
 
     /** The producer's environment; {@code tickIntervalMs} is {@link #PRODUCER_TICK_INTERVAL_MS} when deployed. */
@@ -139,16 +138,19 @@ public final class Functions {
         return Map.of(
                 "GRAPHQL_URL", graphqlUrl,
                 "FAILURE_QUEUE_URL", failureQueueUrl,
-                "MAX_TICKS_PER_REQUEST", Integer.toString(CONSUMER_TICKS_PER_REQUEST),
+                // Aliased publishTick fields per AppSync request (mutationsPerRequest).
+                "MAX_TICKS_PER_REQUEST", Integer.toString(config.mutationsPerRequest()),
                 // all: lossless; latest: the newest tick per symbol of a batch that is behind.
                 "TICK_DELIVERY", config.tickDelivery().id(),
                 "TICK_CONFLATE_AFTER_SECONDS", Integer.toString(config.tickConflateAfterSeconds()));
     }
 
-    /** The review broadcaster's environment. */
-    public static Map<String, String> broadcasterEnvironment(String graphqlUrl, int broadcastMillis) {
+    /** The review broadcaster's environment; {@code mutationsPerRequest} is {@code AppConfig.mutationsPerRequest()}. */
+    public static Map<String, String> broadcasterEnvironment(String graphqlUrl, int broadcastMillis,
+            int mutationsPerRequest) {
         return Map.of(
                 "GRAPHQL_URL", graphqlUrl,
-                "REVIEW_BROADCAST_MILLIS", Integer.toString(broadcastMillis));
+                "REVIEW_BROADCAST_MILLIS", Integer.toString(broadcastMillis),
+                "MUTATIONS_PER_REQUEST", Integer.toString(mutationsPerRequest));
     }
 }

@@ -47,7 +47,8 @@ public final class ReviewBroadcaster extends Construct {
     private final Queue failures;
 
     /** What the broadcaster reads and where it publishes. */
-    public record Props(Table reviewsTable, GraphqlApi api, int broadcastMillis, Stage stage, String deployment) {
+    public record Props(Table reviewsTable, GraphqlApi api, int broadcastMillis, int mutationsPerRequest, Stage stage,
+                        String deployment) {
         public Props {
             Objects.requireNonNull(reviewsTable, "reviewsTable");
             Objects.requireNonNull(deployment, "deployment");
@@ -64,7 +65,8 @@ public final class ReviewBroadcaster extends Construct {
         function = new JavaFunction(this, "Function", JavaFunction.Props.builder()
                 .definition(Functions.REVIEW_BROADCASTER)
                 .description("Broadcasts the Reviews rows that changed, from the table's stream, at a bounded rate")
-                .environment(Functions.broadcasterEnvironment(props.api().getGraphqlUrl(), props.broadcastMillis()))
+                .environment(Functions.broadcasterEnvironment(props.api().getGraphqlUrl(), props.broadcastMillis(),
+                        props.mutationsPerRequest()))
                 .stage(props.stage())
                 .deployment(props.deployment())
                 .build());

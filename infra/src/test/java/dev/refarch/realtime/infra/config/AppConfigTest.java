@@ -25,6 +25,7 @@ class AppConfigTest {
         assertEquals(500, config.reviewBroadcastMillis());
         assertEquals(TickDelivery.ALL, config.tickDelivery());
         assertEquals(30, config.tickConflateAfterSeconds());
+        assertEquals(25, config.mutationsPerRequest());
         assertEquals("realtime-refarch-dev", config.prefix());
     }
 
@@ -66,6 +67,9 @@ class AppConfigTest {
         "reviewBroadcastMillis|60001|an integer from 0 to 60000",
         "tickDelivery|newest|one of [all, latest]",
         "tickConflateAfterSeconds|0|an integer from 1 to 3600",
+        "mutationsPerRequest|0|an integer from 1 to 100",
+        "mutationsPerRequest|101|an integer from 1 to 100",
+        "mutationsPerRequest|one|an integer from 1 to 100",
         "symbols|amzn|distinct symbols",
         "symbols|AMZN,AMZN|distinct symbols",
         "appName|Realtime_Refarch|2-24 of a-z",
