@@ -38,6 +38,9 @@ import java.util.regex.Pattern;
  *                           100 unreserved, so it fails to deploy in accounts with a small quota; the
  *                           producer's runs are anchored to their schedule slot, so an overlap is
  *                           harmless without it)
+ * @param mutationsPerRequest aliased mutation fields each backend publisher (consumer, review
+ *                           broadcaster, rotator; {@code ticks replay} has its own option) sends in
+ *                           one AppSync request; 1 sends each mutation alone, without an alias
  */
 public record AppConfig(
         String appName,
@@ -56,7 +59,13 @@ public record AppConfig(
         int reviewBroadcastMillis,
         TickDelivery tickDelivery,
         int tickConflateAfterSeconds,
-        boolean producerReservedConcurrency) {
+        boolean producerReservedConcurrency,
+        int mutationsPerRequest) {
+
+    /** Mutations per AppSync request by default: today's batching. */
+    public static final int DEFAULT_MUTATIONS_PER_REQUEST = 25;
+    /** The most per request: AppSync bounds the top-level fields of a request; 100 keeps well under it. */
+    public static final int MAX_MUTATIONS_PER_REQUEST = 100;
 
     /** The availability zones the VPC spans; broker counts are multiples of it. */
     public static final int AVAILABILITY_ZONES = 2;
@@ -96,7 +105,8 @@ public record AppConfig(
                 r.intIn("reviewBroadcastMillis", 500, 0, 60_000),
                 r.oneOf("tickDelivery", TickDelivery.ALL, TickDelivery.class),
                 r.intIn("tickConflateAfterSeconds", 30, 1, 3600),
-                r.onOff("producerReservedConcurrency", false));
+                r.onOff("producerReservedConcurrency", false),
+                r.intIn("mutationsPerRequest", DEFAULT_MUTATIONS_PER_REQUEST, 1, MAX_MUTATIONS_PER_REQUEST));
         r.throwIfInvalid();
         return config;
     }

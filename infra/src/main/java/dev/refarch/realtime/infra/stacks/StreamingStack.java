@@ -70,6 +70,7 @@ public final class StreamingStack extends Stack {
                 .environment(Functions.topicProvisionerEnvironment(msk.bootstrapBrokers(),
                         msk.scramSecret().getSecretArn()))
                 .stage(config.stage())
+                .deployment(config.prefix())
                 .network(inVpc)
                 .build());
         msk.scramSecret().grantRead(provisioner.role());
@@ -97,6 +98,7 @@ public final class StreamingStack extends Stack {
                 .environment(Functions.producerEnvironment(msk.bootstrapBrokers(), msk.scramSecret().getSecretArn(),
                         config, Functions.PRODUCER_TICK_INTERVAL_MS))
                 .stage(config.stage())
+                .deployment(config.prefix())
                 .network(inVpc)
                 // No async retry of a failed run (Lambda's default is 2). A run emits only within its
                 // schedule slot (the event's time plus the run time), so a throttled event that Lambda
@@ -151,6 +153,7 @@ public final class StreamingStack extends Stack {
                         .environment(Functions.consumerEnvironment(api.api().api().getGraphqlUrl(),
                                 poison.getQueueUrl(), config))
                         .stage(config.stage())
+                        .deployment(config.prefix())
                         .build())
                 .cluster(msk)
                 .topic(config.topic())

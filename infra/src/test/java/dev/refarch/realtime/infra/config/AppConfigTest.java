@@ -26,6 +26,7 @@ class AppConfigTest {
         assertEquals(TickDelivery.ALL, config.tickDelivery());
         assertEquals(30, config.tickConflateAfterSeconds());
         assertFalse(config.producerReservedConcurrency());
+        assertEquals(25, config.mutationsPerRequest());
         assertEquals("realtime-refarch-dev", config.prefix());
     }
 
@@ -69,6 +70,9 @@ class AppConfigTest {
         "tickDelivery|newest|one of [all, latest]",
         "tickConflateAfterSeconds|0|an integer from 1 to 3600",
         "producerReservedConcurrency|1|on or off",
+        "mutationsPerRequest|0|an integer from 1 to 100",
+        "mutationsPerRequest|101|an integer from 1 to 100",
+        "mutationsPerRequest|one|an integer from 1 to 100",
         "symbols|amzn|distinct symbols",
         "symbols|AMZN,AMZN|distinct symbols",
         "appName|Realtime_Refarch|2-24 of a-z",

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.TestApps;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,6 +154,18 @@ class StreamingStacksTest {
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
                         "FAILURE_QUEUE_URL", Map.of("Ref", Match.stringLikeRegexp("FailureQueue.*"))))))));
         streaming.hasOutput(StreamingStack.FAILURE_QUEUE_OUTPUT, Match.anyValue());
+    }
+
+    // https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html (MaximumBatchingWindowInSeconds:
+    // 0 to 300 s in whole seconds; 500 ms by default for Amazon MSK; only streams and SQS need at least 1 s above a
+    // batch size of 10) and https://docs.aws.amazon.com/lambda/latest/dg/msk-esm-parameters.html
+    @Test
+    void tickerMappingInvokesWithoutABatchingWindow() {
+        // Explicitly 0: leaving it out would mean MSK's 500 ms default.
+        streaming.hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
+                "Topics", List.of("market-ticks"),
+                "BatchSize", Functions.CONSUMER_BATCH_SIZE,
+                "MaximumBatchingWindowInSeconds", 0)));
     }
 
     @Test
