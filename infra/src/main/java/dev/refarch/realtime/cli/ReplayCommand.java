@@ -3,6 +3,7 @@ package dev.refarch.realtime.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refarch.realtime.appsync.AppSyncClient;
 import dev.refarch.realtime.appsync.AppSyncClientConfig;
+import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.constructs.JavaFunction;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -88,6 +89,11 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would be sent; send nothing, move nothing.")
     private boolean dryRun;
 
+    @Option(names = "--mutations-per-request", paramLabel = "N", defaultValue = "25",
+            description = "Aliased publishTick fields per AppSync request, 1 to 100 (default: ${DEFAULT-VALUE}, as the"
+                    + " consumer); 1 sends each tick alone, unaliased, as the stack's mutationsPerRequest=1 does.")
+    private int mutationsPerRequest;
+
     /** Where the run replayed from, for its metrics; set by {@link #run}. */
     private record Target(String bucket, Region region, AwsCredentialsProvider credentials, boolean local) {
     }
@@ -122,6 +128,10 @@ final class ReplayCommand implements Callable<Integer> {
         }
         if (!byStack && source.apiStack != null) {
             throw new ParameterException(spec.commandLine(), "--api-stack goes with --stack");
+        }
+        if (mutationsPerRequest < 1 || mutationsPerRequest > AppConfig.MAX_MUTATIONS_PER_REQUEST) {
+            throw new ParameterException(spec.commandLine(), "--mutations-per-request=" + mutationsPerRequest
+                    + " must be between 1 and " + AppConfig.MAX_MUTATIONS_PER_REQUEST);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -172,7 +182,9 @@ final class ReplayCommand implements Callable<Integer> {
                 }
             }
         }
-        AppSyncClient appSync = AppSyncClient.builder(AppSyncClientConfig.defaults(graphqlUrl, signingRegion))
+        AppSyncClientConfig defaults = AppSyncClientConfig.defaults(graphqlUrl, signingRegion);
+        AppSyncClient appSync = AppSyncClient.builder(defaults.withBatchLimits(mutationsPerRequest,
+                        defaults.maxRequestBytes()))
                 .credentialsProvider(credentials)
                 .build();
         var s3Builder = S3Client.builder()

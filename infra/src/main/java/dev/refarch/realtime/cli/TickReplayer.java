@@ -29,9 +29,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The first tick not known to be delivered stops the run: its object stays for the next run,
  * and nothing after it is sent, so order holds.
  */
-final class TickReplayer {
+public final class TickReplayer {
 
-    static final String REPLAYED_PREFIX = "replayed/";
+    /**
+     * Where a replayed object is moved, in the same bucket. Every EventBridge rule on the failure
+     * bucket excludes it: S3 reports the copy as "Object Created" too.
+     */
+    public static final String REPLAYED_PREFIX = "replayed/";
     static final int TICKS_PER_REQUEST = 25;
     private static final String[] NUMBERS = {"price", "open", "high", "low", "volume"};
 

@@ -57,27 +57,61 @@ public final class Functions {
     public static final int PRODUCER_RUN_SECONDS = 50;
     /** The producer's time between two rounds of ticks. */
     public static final int PRODUCER_TICK_INTERVAL_MS = 1000;
-    /** Aliased {@code publishTick} fields per AppSync request. */
-    public static final int CONSUMER_TICKS_PER_REQUEST = 25;
     /** Records per batch the MSK event source mapping hands the consumer. */
     public static final int CONSUMER_BATCH_SIZE = 500;
-    /** How long the mapping gathers records for a batch. */
-    public static final int CONSUMER_BATCHING_WINDOW_SECONDS = 1;
+    /**
+     * How long the mapping gathers records for a batch: none, so a tick is handed to the consumer as soon as
+     * it is polled. Lambda accepts 0 to 300 s in whole seconds for Amazon MSK at any batch size (only streams
+     * and SQS need at least 1 s above a batch size of 10) and defaults to 500 ms when it is not set
+     * (https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html,
+     * MaximumBatchingWindowInSeconds; https://docs.aws.amazon.com/lambda/latest/dg/msk-esm-parameters.html).
+     * Once set, a mapping cannot go back to the 500 ms default; only a new mapping can.
+     */
+    public static final int CONSUMER_BATCHING_WINDOW_SECONDS = 0;
     /** Retries of a failing batch before the mapping writes it to the failure bucket (Lambda caps it at 10). */
     public static final int CONSUMER_RETRY_ATTEMPTS = 10;
+
+    /** The CloudWatch namespace of every function's custom metrics ({@code POWERTOOLS_METRICS_NAMESPACE}). */
+    public static final String METRICS_NAMESPACE = "RealtimeRefarch";
+    /**
+     * The dimension Powertools puts on every metric a function emits: its {@code POWERTOOLS_SERVICE_NAME}
+     * (Powertools for AWS Lambda (Java) 2.x, {@code MetricsFactory}: the default dimension {@code Service}).
+     */
+    public static final String SERVICE_DIMENSION = "Service";
 
     private Functions() {
     }
 
-    /** The rotator's environment. */
+    /**
+     * A function's {@code POWERTOOLS_SERVICE_NAME}, so the {@link #SERVICE_DIMENSION} of its metrics:
+     * {@code <deployment>-<module>}. It names the deployment ({@code <appName>-<stage>}) because
+     * {@link #METRICS_NAMESPACE} is one per account and Region: two stages deployed side by side
+     * would otherwise write, and alarm on, the same series.
+     */
+    public static String serviceName(String deployment, String module) {
+        if (deployment == null || deployment.isBlank()) {
+            throw new IllegalArgumentException("deployment is required");
+        }
+        return deployment + "-" + module;
+    }
+
+    /** What every function's Powertools reads: its service name (see {@link #serviceName}) and metrics namespace. */
+    public static Map<String, String> powertoolsEnvironment(String deployment, String module) {
+        return Map.of(
+                "POWERTOOLS_SERVICE_NAME", serviceName(deployment, module),
+                "POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
+    }
+
+    /** The rotator's environment; {@code mutationsPerRequest} is {@code AppConfig.mutationsPerRequest()}. */
     public static Map<String, String> rotatorEnvironment(String reviewsTable, String moviesTable, String graphqlUrl,
-            String tmdbSecretArn, String catalogPosterBaseUrl) {
+            String tmdbSecretArn, String catalogPosterBaseUrl, int mutationsPerRequest) {
         return Map.of(
                 "REVIEWS_TABLE", reviewsTable,
                 "MOVIES_TABLE", moviesTable,
                 "GRAPHQL_URL", graphqlUrl,
                 "TMDB_SECRET_ARN", tmdbSecretArn,
-                "CATALOG_POSTER_BASE_URL", catalogPosterBaseUrl);
+                "CATALOG_POSTER_BASE_URL", catalogPosterBaseUrl,
+                "MUTATIONS_PER_REQUEST", Integer.toString(mutationsPerRequest));
     }
 
     /** The producer's environment; {@code tickIntervalMs} is {@link #PRODUCER_TICK_INTERVAL_MS} when deployed. */
@@ -104,16 +138,19 @@ public final class Functions {
         return Map.of(
                 "GRAPHQL_URL", graphqlUrl,
                 "FAILURE_QUEUE_URL", failureQueueUrl,
-                "MAX_TICKS_PER_REQUEST", Integer.toString(CONSUMER_TICKS_PER_REQUEST),
+                // Aliased publishTick fields per AppSync request (mutationsPerRequest).
+                "MAX_TICKS_PER_REQUEST", Integer.toString(config.mutationsPerRequest()),
                 // all: lossless; latest: the newest tick per symbol of a batch that is behind.
                 "TICK_DELIVERY", config.tickDelivery().id(),
                 "TICK_CONFLATE_AFTER_SECONDS", Integer.toString(config.tickConflateAfterSeconds()));
     }
 
-    /** The review broadcaster's environment. */
-    public static Map<String, String> broadcasterEnvironment(String graphqlUrl, int broadcastMillis) {
+    /** The review broadcaster's environment; {@code mutationsPerRequest} is {@code AppConfig.mutationsPerRequest()}. */
+    public static Map<String, String> broadcasterEnvironment(String graphqlUrl, int broadcastMillis,
+            int mutationsPerRequest) {
         return Map.of(
                 "GRAPHQL_URL", graphqlUrl,
-                "REVIEW_BROADCAST_MILLIS", Integer.toString(broadcastMillis));
+                "REVIEW_BROADCAST_MILLIS", Integer.toString(broadcastMillis),
+                "MUTATIONS_PER_REQUEST", Integer.toString(mutationsPerRequest));
     }
 }

@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
 final class FencedAppSync implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern FIELD = Pattern.compile("(m\\d+): publishTick\\(tick: \\$(tick\\d+)\\)");
+    /** An aliased field ({@code m3: publishTick(...)}) or, one per request, the field under its own name. */
+    private static final Pattern FIELD = Pattern.compile("(?:(m\\d+): )?publishTick\\(tick: \\$(tick\\d+)\\)");
 
     final List<JsonNode> published = Collections.synchronizedList(new ArrayList<>());
     final Map<String, Long> highest = new ConcurrentHashMap<>();
@@ -88,6 +89,7 @@ final class FencedAppSync implements AutoCloseable {
             Matcher fields = FIELD.matcher(body.get("query").asText());
             synchronized (highest) {
                 while (fields.find()) {
+                    String key = fields.group(1) != null ? fields.group(1) : "publishTick";
                     JsonNode tick = body.at("/variables/" + fields.group(2));
                     String symbol = tick.get("symbol").asText();
                     long sequence = tick.get("sequence").asLong();
@@ -100,13 +102,13 @@ final class FencedAppSync implements AutoCloseable {
                     } else if (sequence > highest.getOrDefault(symbol, 0L)) {
                         highest.put(symbol, sequence);
                         published.add(tick);
-                        data.set(fields.group(1), tick);
+                        data.set(key, tick);
                     } else {
-                        data.putNull(fields.group(1));
+                        data.putNull(key);
                         ArrayNode errors = response.has("errors") ? (ArrayNode) response.get("errors")
                                 : response.putArray("errors");
                         errors.addObject().put("errorType", "StaleTick").put("message", "stale")
-                                .putArray("path").add(fields.group(1));
+                                .putArray("path").add(key);
                     }
                 }
             }

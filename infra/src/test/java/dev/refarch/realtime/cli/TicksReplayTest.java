@@ -500,4 +500,26 @@ class TicksReplayTest {
     private static String output(String key, String value) {
         return "<member><OutputKey>" + key + "</OutputKey><OutputValue>" + value + "</OutputValue></member>";
     }
+
+    /** {@code --mutations-per-request 1}: each tick in a request of its own, as a field without an alias. */
+    @Test
+    void withOneMutationPerRequestEachTickIsSentAloneUnaliased() throws Exception {
+        twoFailedBatches();
+
+        Run run = replay("--mutations-per-request", "1");
+
+        assertEquals(TicksCli.OK, run.exitCode(), run.out() + run.err());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), appSync.sequences("AMZN"));
+        assertEquals(List.of(1L, 2L), appSync.sequences("MSFT"));
+        // Nine ticks published, the repeated record not sent again: one request each.
+        assertEquals(9, appSync.requests());
+        for (var event : appSync.server.getAllServeEvents()) {
+            String query = JSON.readTree(event.getRequest().getBodyAsString()).path("query").asText();
+            assertTrue(query.contains("{ publishTick(tick: $tick0) {") && !query.contains("m0:")
+                    && !query.contains("$tick1"), query);
+        }
+        Run bad = replay("--mutations-per-request", "0");
+        assertEquals(TicksCli.USAGE, bad.exitCode(), bad.out() + bad.err());
+        assertTrue(bad.err().contains("--mutations-per-request=0"), bad.err());
+    }
 }

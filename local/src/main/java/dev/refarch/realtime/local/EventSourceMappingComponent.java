@@ -36,7 +36,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The consumer's MSK event source mapping, as the Lambda docs describe it and the Streaming stack
  * configures it: a consumer group reading the topic from LATEST over SCRAM; batches of up to
- * {@value #BATCH_SIZE} records gathered for at most the {@link #BATCHING_WINDOW}; each batch
+ * {@value #BATCH_SIZE} records gathered for at most the batching window (the stack's
+ * {@link Functions#CONSUMER_BATCHING_WINDOW_SECONDS}, {@link LocalSettings#batchingWindowSeconds()}); each batch
  * turned into Lambda's MSK event JSON ({@link MskEvents}) and invoked synchronously; the partial
  * batch response honoured per partition (a partition's records from its lowest reported offset on
  * are failed, an identifier not in the batch fails the whole batch, a function error fails it
@@ -47,7 +48,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 final class EventSourceMappingComponent implements Component {
 
     static final int BATCH_SIZE = Functions.CONSUMER_BATCH_SIZE;
-    static final Duration BATCHING_WINDOW = Duration.ofSeconds(Functions.CONSUMER_BATCHING_WINDOW_SECONDS);
     static final int MAXIMUM_RETRY_ATTEMPTS = Functions.CONSUMER_RETRY_ATTEMPTS;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(4);
     private static final Logger LOG = LoggerFactory.getLogger(EventSourceMappingComponent.class);
@@ -150,7 +150,8 @@ final class EventSourceMappingComponent implements Component {
                 return batch;
             }
         }
-        long windowEnds = System.nanoTime() + BATCHING_WINDOW.toNanos();
+        // A window of 0 hands over what the first poll returned at once, as Lambda does.
+        long windowEnds = System.nanoTime() + Duration.ofSeconds(settings.batchingWindowSeconds()).toNanos();
         while (batch.size() < BATCH_SIZE && running) {
             long left = windowEnds - System.nanoTime();
             if (left <= 0) {
@@ -323,7 +324,7 @@ final class EventSourceMappingComponent implements Component {
     @Override
     public String readyDetail() {
         return settings.config().topic() + " -> " + function.name() + " (batch " + BATCH_SIZE + ", window "
-                + BATCHING_WINDOW.toSeconds() + " s, " + MAXIMUM_RETRY_ATTEMPTS + " retries, then s3://" + s3.bucket() + ")";
+                + settings.batchingWindowSeconds() + " s, " + MAXIMUM_RETRY_ATTEMPTS + " retries, then s3://" + s3.bucket() + ")";
     }
 
     @Override

@@ -124,8 +124,7 @@ final class FunctionComponent implements Component, Invocable {
         // Nothing reaches real AWS: no metadata lookups, EMF metrics written to the log.
         env.put("AWS_EC2_METADATA_DISABLED", "true");
         env.put("AWS_EMF_ENVIRONMENT", "Local");
-        env.put("POWERTOOLS_SERVICE_NAME", module);
-        env.put("POWERTOOLS_METRICS_NAMESPACE", "RealtimeRefarch");
+        env.putAll(Functions.powertoolsEnvironment(settings.prefix(), module));
         env.putAll(environment);
         return env;
     }

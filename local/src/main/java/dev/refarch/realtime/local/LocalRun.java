@@ -25,7 +25,8 @@ import java.util.Optional;
  * secretsmanager, tmdb, web; {@code --ports=auto}; {@code --logs=DIR}; {@code --ready-file=FILE}
  * (a JSON file of the endpoints, written once everything is ready); {@code --tick-interval-ms=N}
  * (benchmarks: the producer's tick interval, 1000 as deployed); {@code --consumer-timeout-seconds=N}
- * (tests: the consumer's function timeout, 300 as deployed). Defaults (symbols, topic,
+ * (tests: the consumer's function timeout, 300 as deployed); {@code --batching-window-seconds=N}
+ * (benchmarks: the consumer mapping's batching window, 0 as deployed). Defaults (symbols, topic,
  * partitions, rotation cadence) come from {@code cdk.json} context, as for the deploy.
  */
 public final class LocalRun {
@@ -72,7 +73,8 @@ public final class LocalRun {
             LocalSettings settings = new LocalSettings(root, config, Ports.resolve(options), logs,
                     options.getOrDefault("api-key", "da2-local-api-key"),
                     intOption(options, "tick-interval-ms", STACK_TICK_INTERVAL_MS),
-                    intOption(options, "consumer-timeout-seconds", LocalSettings.STACK_CONSUMER_TIMEOUT_SECONDS));
+                    intOption(options, "consumer-timeout-seconds", LocalSettings.STACK_CONSUMER_TIMEOUT_SECONDS),
+                    intOption(options, "batching-window-seconds", LocalSettings.STACK_BATCHING_WINDOW_SECONDS));
             out.println("Realtime Refarch on 127.0.0.1 (config from " + root.resolve("cdk.json") + ")");
             out.println("logs   " + logs.dir());
             LocalSystem system = new LocalSystem(settings);
@@ -144,6 +146,9 @@ public final class LocalRun {
             "  --tick-interval-ms=N  the producer's tick interval (default 1000, as deployed)",
             "  --consumer-timeout-seconds=N  the consumer's function timeout (default 300, as deployed;",
             "                      tests shorten the mapping's retry budget of 11 invocations with it)",
+            "  --batching-window-seconds=N  the consumer mapping's batching window (default "
+                    + LocalSettings.STACK_BATCHING_WINDOW_SECONDS + ", as deployed;",
+            "                      the latency benchmark compares another with it)",
             "Symbols, topic, partitions and the rotation cadence come from cdk.json context.");
 
     /** The producer's TICK_INTERVAL_MS in the Streaming stack. */
@@ -168,7 +173,7 @@ public final class LocalRun {
             int eq = arg.indexOf('=');
             String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
             boolean known = List.of("help", "ports", "logs", "ready-file", "api-key", "tick-interval-ms",
-                    "consumer-timeout-seconds").contains(name)
+                    "consumer-timeout-seconds", "batching-window-seconds").contains(name)
                     || (name.endsWith("-port") && Ports.DEFAULTS.containsKey(name.substring(0, name.length() - 5)));
             if (!known) {
                 throw new LocalRunException("unknown option --" + name + " (see --help)");

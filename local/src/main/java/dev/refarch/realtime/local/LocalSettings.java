@@ -21,12 +21,17 @@ import java.util.Objects;
  * @param consumerTimeoutSeconds the consumer function's timeout: the Streaming stack's
  *               {@value #STACK_CONSUMER_TIMEOUT_SECONDS} unless a test shortens the mapping's retry
  *               budget ({@code --consumer-timeout-seconds=N})
+ * @param batchingWindowSeconds the consumer mapping's batching window: the Streaming stack's
+ *               {@value #STACK_BATCHING_WINDOW_SECONDS} s unless a benchmark compares another
+ *               ({@code --batching-window-seconds=N})
  */
 public record LocalSettings(Path root, AppConfig config, Ports ports, LogFolder logs, String apiKey,
-                            int tickIntervalMs, int consumerTimeoutSeconds) {
+                            int tickIntervalMs, int consumerTimeoutSeconds, int batchingWindowSeconds) {
 
     /** The consumer's function timeout in the Streaming stack. */
     public static final int STACK_CONSUMER_TIMEOUT_SECONDS = Functions.TICK_CONSUMER.timeoutSeconds();
+    /** The consumer mapping's batching window in the Streaming stack. */
+    public static final int STACK_BATCHING_WINDOW_SECONDS = Functions.CONSUMER_BATCHING_WINDOW_SECONDS;
 
     /** The account and region local ARNs and URLs name; nothing reaches AWS. */
     public static final String ACCOUNT = "000000000000";
@@ -49,6 +54,17 @@ public record LocalSettings(Path root, AppConfig config, Ports ports, LogFolder 
             throw new LocalRunException("--consumer-timeout-seconds=" + consumerTimeoutSeconds
                     + " must be between 3 and 900");
         }
+        // What Lambda accepts for MaximumBatchingWindowInSeconds: whole seconds, 0 to 300.
+        if (batchingWindowSeconds < 0 || batchingWindowSeconds > 300) {
+            throw new LocalRunException("--batching-window-seconds=" + batchingWindowSeconds
+                    + " must be between 0 and 300");
+        }
+    }
+
+    /** With the mapping's batching window as deployed. */
+    public LocalSettings(Path root, AppConfig config, Ports ports, LogFolder logs, String apiKey, int tickIntervalMs,
+                         int consumerTimeoutSeconds) {
+        this(root, config, ports, logs, apiKey, tickIntervalMs, consumerTimeoutSeconds, STACK_BATCHING_WINDOW_SECONDS);
     }
 
     /** With the consumer's timeout as deployed. */

@@ -52,7 +52,7 @@ final class LocalSystem {
         FunctionComponent rotator = new FunctionComponent(settings, "movie-rotator", Functions.MOVIE_ROTATOR,
                 new LazyEnv(() -> deployedPlus(
                         Functions.rotatorEnvironment(dynamo.table("reviews"), dynamo.table("movies"),
-                                simulator.graphqlUrl(), tmdbArn, web.url() + "posters"),
+                                simulator.graphqlUrl(), tmdbArn, web.url() + "posters", config.mutationsPerRequest()),
                         Map.of("TMDB_BASE_URL", tmdb.baseUrl(),
                                 "TMDB_IMAGE_BASE_URL", tmdb.imageBaseUrl(),
                                 "AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString(),
@@ -70,7 +70,8 @@ final class LocalSystem {
                         Map.of("AWS_ENDPOINT_URL_SQS", sqs.endpoint().toString()))));
         FunctionComponent broadcaster = new FunctionComponent(settings, "review-broadcaster",
                 Functions.REVIEW_BROADCASTER, new LazyEnv(() ->
-                        Functions.broadcasterEnvironment(simulator.graphqlUrl(), config.reviewBroadcastMillis())));
+                        Functions.broadcasterEnvironment(simulator.graphqlUrl(), config.reviewBroadcastMillis(),
+                                config.mutationsPerRequest())));
 
         // Stages: each one's components need only the stages before it, and start in parallel.
         stages = List.of(

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Invokes a function on a fixed cadence anchored to the run's start (the deploy's schedule: the
  * rotator every {@code rotationSeconds}, the producer every minute), with an EventBridge
- * scheduled event. A slot that finds the previous invocation still running is skipped, as a
- * function with reserved concurrency 1 is throttled; a failed invocation is logged and the next
- * slot still runs.
+ * scheduled event. A slot that finds the previous invocation still running is skipped: each
+ * function has one execution environment here, where Lambda would start a second (the producer's
+ * runs end within their slot, and the rotator's are fenced, so that changes only when work runs);
+ * a failed invocation is logged and the next slot still runs.
  */
 final class ScheduleComponent implements Component {
 
@@ -59,7 +60,8 @@ final class ScheduleComponent implements Component {
 
     private void fire() {
         if (!busy.compareAndSet(false, true)) {
-            LOG.warn("{}: {} is still running; this slot is skipped (reserved concurrency 1)", name, function.name());
+            LOG.warn("{}: {} is still running; this slot is skipped (one execution environment here)", name,
+                    function.name());
             return;
         }
         // Off the timer thread, so the cadence holds while an invocation runs.

@@ -45,8 +45,11 @@ class EventSourceMappingOnBrokerTest {
     @BeforeAll
     static void start() throws Exception {
         AppConfig config = AppConfig.from(key -> key.equals("topicPartitions") ? 2 : null);
+        // A 1 s batching window (the stack's is 0): records produced together reach the stub function as
+        // one batch, which is what these retry tests compare against.
         settings = new LocalSettings(CdkJsonRoot.find(), config, Ports.resolve(Map.of("ports", "auto")),
-                new LogFolder(Files.createTempDirectory("esm-it-logs")), "da2-test", 1000);
+                new LogFolder(Files.createTempDirectory("esm-it-logs")), "da2-test", 1000,
+                LocalSettings.STACK_CONSUMER_TIMEOUT_SECONDS, 1);
         kafka = new KafkaComponent(settings);
         kafka.start();
         try (Admin admin = Admin.create(kafka.clientProperties())) {

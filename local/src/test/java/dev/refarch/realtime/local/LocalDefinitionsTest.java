@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refarch.realtime.graphql.ApiDefinition;
+import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.graphql.TableContract;
 import java.io.InputStream;
@@ -67,5 +68,22 @@ class LocalDefinitionsTest {
                 () -> new LocalSettings(Path.of("."), AppConfig.from(key -> null), Ports.resolve(Map.of("ports", "auto")),
                         new LogFolder(Files.createTempDirectory("settings-logs")), "key", 1000, 2));
         assertTrue(tooShort.getMessage().contains("--consumer-timeout-seconds=2"), tooShort.getMessage());
+    }
+
+    // https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html (MaximumBatchingWindowInSeconds:
+    // whole seconds, 0 to 300)
+    @Test
+    void theMappingsBatchingWindowIsTheStacksUnlessABenchmarkAsksForAnotherThatLambdaAccepts() throws Exception {
+        LogFolder logs = new LogFolder(Files.createTempDirectory("settings-logs"));
+        Ports ports = Ports.resolve(Map.of("ports", "auto"));
+        assertEquals(Functions.CONSUMER_BATCHING_WINDOW_SECONDS, new LocalSettings(Path.of("."),
+                AppConfig.from(key -> null), ports, logs, "key", 1000).batchingWindowSeconds());
+        assertEquals("1", LocalRun.parse(new String[] {"--batching-window-seconds=1"}).get("batching-window-seconds"));
+        assertEquals(1, new LocalSettings(Path.of("."), AppConfig.from(key -> null), ports, logs, "key", 1000,
+                LocalSettings.STACK_CONSUMER_TIMEOUT_SECONDS, 1).batchingWindowSeconds());
+        LocalRunException tooLong = org.junit.jupiter.api.Assertions.assertThrows(LocalRunException.class,
+                () -> new LocalSettings(Path.of("."), AppConfig.from(key -> null), ports, logs, "key", 1000,
+                        LocalSettings.STACK_CONSUMER_TIMEOUT_SECONDS, 301));
+        assertTrue(tooLong.getMessage().contains("--batching-window-seconds=301"), tooLong.getMessage());
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.refarch.realtime.graphql.testing.GraphqlClient;
 import dev.refarch.realtime.graphql.testing.Operations;
 import dev.refarch.realtime.graphql.testing.RealtimeSubscriber;
+import dev.refarch.realtime.infra.Functions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,18 +25,33 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Arguments: {@code <repo root> [ticks] [tick interval ms]} (defaults 1000 and 50: five symbols
  * at 20 ticks/s each, instead of the deployed 1 tick/s, so 1000 ticks take seconds, not minutes).
+ * Two local runs, one after the other: the consumer mapping's batching window before issue 17
+ * ({@value #PREVIOUS_BATCHING_WINDOW_SECONDS} s), then the window the stack deploys.
  */
 public final class LocalLatencyBench {
 
     private LocalLatencyBench() {
     }
 
+    /** The consumer mapping's batching window before issue 17 (finding 12), measured beside today's. */
+    static final int PREVIOUS_BATCHING_WINDOW_SECONDS = 1;
+
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]).toAbsolutePath();
         int wanted = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int interval = args.length > 2 ? Integer.parseInt(args[2]) : 50;
+        // Two local runs one after the other, so both windows meet the same machine and load.
+        run(root, wanted, interval, "batching window " + PREVIOUS_BATCHING_WINDOW_SECONDS + " s (before)",
+                "--batching-window-seconds=" + PREVIOUS_BATCHING_WINDOW_SECONDS);
+        run(root, wanted, interval, "batching window " + Functions.CONSUMER_BATCHING_WINDOW_SECONDS
+                + " s (as deployed)");
+    }
+
+    private static void run(Path root, int wanted, int interval, String label, String... options) throws Exception {
         long begin = System.nanoTime();
-        try (BenchLocalRun run = BenchLocalRun.start(root, "bench-local", "--tick-interval-ms=" + interval)) {
+        List<String> arguments = new ArrayList<>(List.of("--tick-interval-ms=" + interval));
+        arguments.addAll(List.of(options));
+        try (BenchLocalRun run = BenchLocalRun.start(root, "bench-local", arguments.toArray(String[]::new))) {
             long readyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
             GraphqlClient client = GraphqlClient.withApiKey(run.uri("graphqlUrl"), run.text("apiKey"));
             URI realtime = run.uri("realtimeUrl");
@@ -63,6 +79,7 @@ public final class LocalLatencyBench {
                     chatLatencies.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
                 }
             }
+            System.out.printf("== %s%n", label);
             System.out.printf("time to ready: %d ms (runner's own figure %d ms)%n", readyMs, run.readyMillis());
             System.out.printf("producer -> subscriber, %d ticks at %d ms per symbol: p50 %d ms, p99 %d ms, max %d ms%n",
                     tickLatencies.size(), interval, percentile(tickLatencies, 50), percentile(tickLatencies, 99),

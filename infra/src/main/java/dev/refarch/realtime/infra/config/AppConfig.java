@@ -33,6 +33,14 @@ import java.util.regex.Pattern;
  *                           delivers only the newest tick of each symbol of a batch
  * @param tickConflateAfterSeconds with {@code latest}, how old a batch's records must be
  *                           before it is conflated
+ * @param producerReservedConcurrency whether the tick producer reserves a concurrency of 1 (off by
+ *                           default: Lambda refuses a reservation that leaves the account less than
+ *                           100 unreserved, so it fails to deploy in accounts with a small quota; the
+ *                           producer's runs are anchored to their schedule slot, so an overlap is
+ *                           harmless without it)
+ * @param mutationsPerRequest aliased mutation fields each backend publisher (consumer, review
+ *                           broadcaster, rotator; {@code ticks replay} has its own option) sends in
+ *                           one AppSync request; 1 sends each mutation alone, without an alias
  */
 public record AppConfig(
         String appName,
@@ -50,7 +58,14 @@ public record AppConfig(
         int failureRetentionDays,
         int reviewBroadcastMillis,
         TickDelivery tickDelivery,
-        int tickConflateAfterSeconds) {
+        int tickConflateAfterSeconds,
+        boolean producerReservedConcurrency,
+        int mutationsPerRequest) {
+
+    /** Mutations per AppSync request by default: today's batching. */
+    public static final int DEFAULT_MUTATIONS_PER_REQUEST = 25;
+    /** The most per request: AppSync bounds the top-level fields of a request; 100 keeps well under it. */
+    public static final int MAX_MUTATIONS_PER_REQUEST = 100;
 
     /** The availability zones the VPC spans; broker counts are multiples of it. */
     public static final int AVAILABILITY_ZONES = 2;
@@ -89,7 +104,9 @@ public record AppConfig(
                 r.intIn("failureRetentionDays", 30, 1, 365),
                 r.intIn("reviewBroadcastMillis", 500, 0, 60_000),
                 r.oneOf("tickDelivery", TickDelivery.ALL, TickDelivery.class),
-                r.intIn("tickConflateAfterSeconds", 30, 1, 3600));
+                r.intIn("tickConflateAfterSeconds", 30, 1, 3600),
+                r.onOff("producerReservedConcurrency", false),
+                r.intIn("mutationsPerRequest", DEFAULT_MUTATIONS_PER_REQUEST, 1, MAX_MUTATIONS_PER_REQUEST));
         r.throwIfInvalid();
         return config;
     }

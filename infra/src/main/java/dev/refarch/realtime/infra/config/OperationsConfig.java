@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * @param alarmEmail          an address subscribed to the alarm topic, or empty for none (subscribe later)
  * @param waf                 whether a WAF web ACL protects the AppSync API
  * @param wafRateLimit        API-key requests one client IP may send in any 5 minutes before WAF blocks it
- * @param consumerLagRecords  the consumer's offset lag (records behind, the maximum over partitions)
+ * @param consumerLagRecords  the consumer's offset lag (records behind on the topic, all partitions together)
  *                            that raises an alarm
  * @param ticksStoppedMinutes minutes without a delivered tick, while the producer publishes, that
  *                            raise an alarm

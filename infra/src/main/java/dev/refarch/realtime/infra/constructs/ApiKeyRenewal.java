@@ -28,7 +28,9 @@ public final class ApiKeyRenewal extends Construct {
     private final Queue failures;
     private final Queue scheduleFailures;
 
-    public ApiKeyRenewal(Construct scope, String id, IGraphqlApi api, CfnApiKey key, int validDays, Stage stage) {
+    /** @param deployment {@code <appName>-<stage>}, named by the renewer's metrics ({@link JavaFunction.Props.Builder#deployment}) */
+    public ApiKeyRenewal(Construct scope, String id, IGraphqlApi api, CfnApiKey key, int validDays, Stage stage,
+                         String deployment) {
         super(scope, id);
         failures = new DeadLetterQueue(this, "Failures", "the API key renewals", stage).queue();
         scheduleFailures = new DeadLetterQueue(this, "ScheduleFailures", "the API key renewal schedule", stage).queue();
@@ -39,6 +41,7 @@ public final class ApiKeyRenewal extends Construct {
                         "API_KEY_ID", key.getAttrApiKeyId(),
                         "VALID_DAYS", Integer.toString(validDays)))
                 .stage(stage)
+                .deployment(deployment)
                 // A renewal is idempotent: Lambda's two retries are safe, and six hours is well
                 // within the day before the next one.
                 .asyncInvocation(new JavaFunction.AsyncInvocation(2, Duration.hours(6), new SqsDestination(failures)))

@@ -41,8 +41,8 @@ import software.constructs.IConstruct;
  * A Java function as this project deploys every one: the newest Java runtime SnapStart supports
  * (java25) on ARM64, SnapStart on published versions, invoked through the {@code live} alias
  * (which always points at the current version, so callers get the snapshot), X-Ray active
- * tracing, Powertools service name, and a role of its own whose only built-in permissions are
- * writing to the function's log group (retention by stage) and, for a function in a VPC, the
+ * tracing, Powertools service name (naming the deployment) and metrics namespace, and a role
+ * of its own whose only built-in permissions are writing to the function's log group (retention by stage) and, for a function in a VPC, the
  * network-interface actions Lambda needs to create it there. Callers grant the rest.
  */
 public final class JavaFunction extends Construct {
@@ -50,7 +50,7 @@ public final class JavaFunction extends Construct {
     /** Default memory: Java start-up and SnapStart restore are faster with more CPU. */
     public static final int DEFAULT_MEMORY_MB = 1024;
     /** The metrics namespace every function writes to. */
-    public static final String METRICS_NAMESPACE = "RealtimeRefarch";
+    public static final String METRICS_NAMESPACE = Functions.METRICS_NAMESPACE;
 
     private final Function function;
     private final Alias alias;
@@ -65,6 +65,7 @@ public final class JavaFunction extends Construct {
         private final Duration timeout;
         private final Map<String, String> environment;
         private final Stage stage;
+        private final String deployment;
         private final Network network;
         private final Integer reservedConcurrency;
         private final AsyncInvocation asyncInvocation;
@@ -75,6 +76,7 @@ public final class JavaFunction extends Construct {
             description = Objects.requireNonNull(b.description, "description");
             timeout = Objects.requireNonNull(b.timeout, "timeout");
             stage = Objects.requireNonNull(b.stage, "stage");
+            deployment = Objects.requireNonNull(b.deployment, "deployment");
             environment = Map.copyOf(b.environment);
             network = b.network;
             reservedConcurrency = b.reservedConcurrency;
@@ -93,6 +95,7 @@ public final class JavaFunction extends Construct {
             private Duration timeout;
             private final Map<String, String> environment = new LinkedHashMap<>();
             private Stage stage;
+            private String deployment;
             private Network network;
             private Integer reservedConcurrency;
             private AsyncInvocation asyncInvocation;
@@ -140,6 +143,15 @@ public final class JavaFunction extends Construct {
                 return this;
             }
 
+            /**
+             * The deployment ({@code <appName>-<stage>}, {@code AppConfig.prefix()}) the function's metrics
+             * name in their {@code Service} dimension ({@link Functions#serviceName}).
+             */
+            public Builder deployment(String deployment) {
+                this.deployment = deployment;
+                return this;
+            }
+
             /** Places the function in a VPC; without it the function runs outside any VPC. */
             public Builder network(Network network) {
                 this.network = network;
@@ -183,7 +195,7 @@ public final class JavaFunction extends Construct {
 
     public JavaFunction(Construct scope, String id, Props props) {
         super(scope, id);
-        serviceName = props.module;
+        serviceName = Functions.serviceName(props.deployment, props.module);
         LogGroup logGroup = LogGroup.Builder.create(this, "LogGroup")
                 .retention(props.stage.logRetention())
                 .removalPolicy(props.stage.removalPolicy())
@@ -214,8 +226,7 @@ public final class JavaFunction extends Construct {
                 .build();
 
         Map<String, String> environment = new TreeMap<>(props.environment);
-        environment.put("POWERTOOLS_SERVICE_NAME", props.module);
-        environment.put("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
+        environment.putAll(Functions.powertoolsEnvironment(props.deployment, props.module));
         Function.Builder builder = Function.Builder.create(this, "Function");
         if (props.network != null) {
             builder.vpc(props.network.vpc())

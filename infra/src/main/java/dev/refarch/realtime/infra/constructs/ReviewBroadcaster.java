@@ -47,9 +47,11 @@ public final class ReviewBroadcaster extends Construct {
     private final Queue failures;
 
     /** What the broadcaster reads and where it publishes. */
-    public record Props(Table reviewsTable, GraphqlApi api, int broadcastMillis, Stage stage) {
+    public record Props(Table reviewsTable, GraphqlApi api, int broadcastMillis, int mutationsPerRequest, Stage stage,
+                        String deployment) {
         public Props {
             Objects.requireNonNull(reviewsTable, "reviewsTable");
+            Objects.requireNonNull(deployment, "deployment");
             Objects.requireNonNull(api, "api");
             Objects.requireNonNull(stage, "stage");
         }
@@ -63,8 +65,10 @@ public final class ReviewBroadcaster extends Construct {
         function = new JavaFunction(this, "Function", JavaFunction.Props.builder()
                 .definition(Functions.REVIEW_BROADCASTER)
                 .description("Broadcasts the Reviews rows that changed, from the table's stream, at a bounded rate")
-                .environment(Functions.broadcasterEnvironment(props.api().getGraphqlUrl(), props.broadcastMillis()))
+                .environment(Functions.broadcasterEnvironment(props.api().getGraphqlUrl(), props.broadcastMillis(),
+                        props.mutationsPerRequest()))
                 .stage(props.stage())
+                .deployment(props.deployment())
                 .build());
         props.api().grantMutation(function.role(), "publishReview");
 

@@ -65,7 +65,8 @@ public final class ApiStack extends Stack {
         new ReviewsSeed(this, "ReviewsSeed", reviewsTable, config.stage());
         // In this stack: it lives and dies with the table's stream and the API it publishes to.
         reviewBroadcaster = new ReviewBroadcaster(this, "ReviewBroadcaster", new ReviewBroadcaster.Props(
-                reviewsTable, api.api(), config.reviewBroadcastMillis(), config.stage()));
+                reviewsTable, api.api(), config.reviewBroadcastMillis(), config.mutationsPerRequest(), config.stage(),
+                config.prefix()));
 
         output(GRAPHQL_URL_OUTPUT, api.api().getGraphqlUrl(), "GraphQL endpoint (HTTPS)");
         output(REALTIME_URL_OUTPUT, api.realtimeUrl(), "Real-time endpoint for subscriptions (WSS)");

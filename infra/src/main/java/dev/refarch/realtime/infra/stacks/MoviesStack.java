@@ -57,8 +57,9 @@ public final class MoviesStack extends Stack {
                 .description("Makes the next TMDb movie current, updates the leaderboard, broadcasts the change")
                 .environment(Functions.rotatorEnvironment(api.reviewsTable().getTableName(),
                         api.moviesTable().getTableName(), api.api().api().getGraphqlUrl(), tmdbSecret.getSecretArn(),
-                        catalogPostersUrl))
+                        catalogPostersUrl, config.mutationsPerRequest()))
                 .stage(config.stage())
+                .deployment(config.prefix())
                 .build());
         tmdbSecret.grantRead(rotator.role());
         api.reviewsTable().grant(rotator.role(), "dynamodb:UpdateItem");

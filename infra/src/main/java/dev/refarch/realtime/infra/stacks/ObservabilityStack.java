@@ -1,6 +1,7 @@
 package dev.refarch.realtime.infra.stacks;
 
 import dev.refarch.realtime.cli.ReplayMetrics;
+import dev.refarch.realtime.cli.TickReplayer;
 import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.config.OperationsConfig;
@@ -75,7 +76,7 @@ public final class ObservabilityStack extends Stack {
             tickerRows(config, ops, streaming);
         }
         ApiKeyRenewal renewal = new ApiKeyRenewal(this, "ApiKeyRenewal", api.api().api(), api.api().apiKey(),
-                config.apiKeyExpiryDays(), config.stage());
+                config.apiKeyExpiryDays(), config.stage(), config.prefix());
         Map<String, JavaFunction> functions = new LinkedHashMap<>();
         functions.put("ApiKeyRenewer", renewal.function());
         functions.put("Rotator", movies.rotator());
@@ -119,7 +120,12 @@ public final class ObservabilityStack extends Stack {
 
     private void apiRow(AppConfig config, OperationsConfig ops, ApiStack api) {
         Map<String, String> byApi = Map.of("GraphQLAPIId", api.api().api().getApiId());
-        Metric requests = metric("AWS/AppSync", "Requests", byApi, "Sum", FIVE_MINUTES);
+        // AppSync's Requests counts the requests of all APIs of the account by Region, so it has no
+        // per-API series; every request this API answers has one Latency value, so their number
+        // (SampleCount) is the API's own request count
+        // (https://docs.aws.amazon.com/appsync/latest/devguide/monitoring.html, "CloudWatch metrics").
+        Metric requests = metric("AWS/AppSync", "Latency", byApi, "SampleCount", FIVE_MINUTES)
+                .with(MetricOptions.builder().label("requests").build());
         Metric errors4xx = metric("AWS/AppSync", "4XXError", byApi, "Sum", FIVE_MINUTES);
         Metric errors5xx = metric("AWS/AppSync", "5XXError", byApi, "Sum", FIVE_MINUTES);
         // A rate needs enough requests to mean something: below 20 in 5 minutes it reads 0.
@@ -176,8 +182,9 @@ public final class ObservabilityStack extends Stack {
                         app("StaleRotations", service, MINUTE),
                         app("TmdbKeyMissing", service, MINUTE),
                         MathExpression.Builder.create()
-                                .expression("SEARCH('{" + JavaFunction.METRICS_NAMESPACE
-                                        + ",Kind} MetricName=\"TmdbFailures\"', 'Sum', 60)")
+                                .expression("SEARCH('{" + Functions.METRICS_NAMESPACE + ",Kind,"
+                                        + Functions.SERVICE_DIMENSION + "} MetricName=\"TmdbFailures\" "
+                                        + Functions.SERVICE_DIMENSION + "=\"" + service + "\"', 'Sum', 60)")
                                 .label("TMDb failures")
                                 .period(MINUTE)
                                 .build())),
@@ -186,8 +193,8 @@ public final class ObservabilityStack extends Stack {
                                 api.reviewBroadcaster().function().serviceName(), MINUTE))),
                 GraphWidget.Builder.create()
                         .title("Age of the current movie (s, max per minute)")
-                        .left(List.of(metric(JavaFunction.METRICS_NAMESPACE, CURRENT_MOVIE_AGE,
-                                Map.of("Service", service), "Maximum", MINUTE).with(MetricOptions.builder()
+                        .left(List.of(metric(Functions.METRICS_NAMESPACE, CURRENT_MOVIE_AGE,
+                                Map.of(Functions.SERVICE_DIMENSION, service), "Maximum", MINUTE).with(MetricOptions.builder()
                                 .label("on screen for").build())))
                         .leftAnnotations(List.of(
                                 HorizontalAnnotation.builder().value(config.rotationSeconds())
@@ -221,13 +228,17 @@ public final class ObservabilityStack extends Stack {
                 .namespace("AWS/Lambda")
                 .metricName("OffsetLag")
                 .dimensionsMap(Map.of("FunctionName", streaming.consumer().function().function().getFunctionName()))
-                .statistic("Maximum")
+                // Lambda reports OffsetLag for the whole topic, not per partition
+                // (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html, "Event source
+                // mapping metrics"): each value is already the sum over partitions, so the minute's
+                // average is the topic's lag in that minute.
+                .statistic("Average")
                 .period(MINUTE)
-                .label("offset lag (max over partitions)")
+                .label("offset lag of the topic (all partitions)")
                 .build();
         alarms.add(Spec.of("ConsumerLagHigh", lag,
-                "The consumer is more than " + ops.consumerLagRecords() + " records behind on a partition for 5 "
-                        + "min. Check AppSync latency and 5xx, the consumer's Duration against its timeout, and "
+                "The consumer is more than " + ops.consumerLagRecords() + " records behind on the topic (all "
+                        + "partitions together) for 5 min. Check AppSync latency and 5xx, the consumer's Duration against its timeout, and "
                         + "its PartitionsFailed; raise maximum pollers if it is merely slow.")
                 .above(ops.consumerLagRecords()).forPeriods(5));
         alarms.add(Spec.of("ConsumerLagGrowing", MathExpression.Builder.create()
@@ -278,7 +289,12 @@ public final class ObservabilityStack extends Stack {
                 .eventPattern(EventPattern.builder()
                         .source(List.of("aws.s3"))
                         .detailType(List.of("Object Created"))
-                        .detail(Map.of("bucket", Map.of("name", List.of(bucket))))
+                        // S3 also reports the copies `ticks replay` makes under its prefix as "Object
+                        // Created" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html):
+                        // a replayed batch is not skipped again.
+                        .detail(Map.of("bucket", Map.of("name", List.of(bucket)),
+                                "object", Map.of("key", List.of(Map.of("anything-but",
+                                        Map.of("prefix", TickReplayer.REPLAYED_PREFIX))))))
                         .build())
                 .targets(List.of(SnsTopic.Builder.create(topic)
                         .message(RuleTargetInput.fromText("The consumer's event source mapping skipped a batch after "
@@ -377,7 +393,7 @@ public final class ObservabilityStack extends Stack {
 
     /** A Powertools (EMF) metric of the app's functions: namespace and {@code Service} as they emit them. */
     private static Metric app(String name, String service, Duration period) {
-        return metric(JavaFunction.METRICS_NAMESPACE, name, Map.of("Service", service), "Sum", period);
+        return metric(Functions.METRICS_NAMESPACE, name, Map.of(Functions.SERVICE_DIMENSION, service), "Sum", period);
     }
 
     private static Metric metric(String namespace, String name, Map<String, String> dimensions, String statistic,

@@ -70,6 +70,7 @@ public final class StreamingStack extends Stack {
                 .environment(Functions.topicProvisionerEnvironment(msk.bootstrapBrokers(),
                         msk.scramSecret().getSecretArn()))
                 .stage(config.stage())
+                .deployment(config.prefix())
                 .network(inVpc)
                 .build());
         msk.scramSecret().grantRead(provisioner.role());
@@ -91,23 +92,28 @@ public final class StreamingStack extends Stack {
                 .queue();
         producerScheduleFailures = new DeadLetterQueue(this, "ProducerScheduleFailures",
                 "the producer's schedule", config.stage()).queue();
-        producer = new JavaFunction(this, "TickProducer", JavaFunction.Props.builder()
+        JavaFunction.Props.Builder producerProps = JavaFunction.Props.builder()
                 .definition(Functions.TICK_PRODUCER)
                 .description("Publishes stock ticks to MSK, keyed by symbol")
                 .environment(Functions.producerEnvironment(msk.bootstrapBrokers(), msk.scramSecret().getSecretArn(),
                         config, Functions.PRODUCER_TICK_INTERVAL_MS))
                 .stage(config.stage())
+                .deployment(config.prefix())
                 .network(inVpc)
-                // At most one run at a time, so two runs never interleave timestamps on a partition:
-                // one concurrent execution, and no async retry of a failed run (Lambda's default is 2,
-                // which would bring it back next to the scheduled one). A schedule event that meets a
-                // running producer is throttled; Lambda keeps retrying a throttled event until its max
-                // age, so the minimum age (60 s) drops it within the minute instead of stacking runs;
-                // a failed or dropped run is recorded in the producer's failure queue.
-                .reservedConcurrency(1)
+                // No async retry of a failed run (Lambda's default is 2). A run emits only within its
+                // schedule slot (the event's time plus the run time), so a throttled event that Lambda
+                // retries late emits the rest of its slot or nothing, and two runs of one slot emit the
+                // same sequences, of which the publishTick resolver delivers one per symbol and round.
+                // The minimum event age (60 s) drops a retried event within the minute; a failed or
+                // dropped run is recorded in the producer's failure queue.
                 .asyncInvocation(new JavaFunction.AsyncInvocation(0, Duration.seconds(60),
-                        new SqsDestination(producerFailures)))
-                .build());
+                        new SqsDestination(producerFailures)));
+        if (config.producerReservedConcurrency()) {
+            // Opt-in: Lambda refuses a reservation that leaves less than 100 unreserved concurrency in
+            // the account (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
+            producerProps.reservedConcurrency(1);
+        }
+        producer = new JavaFunction(this, "TickProducer", producerProps.build());
         msk.scramSecret().grantRead(producer.role());
         return Rule.Builder.create(this, "ProducerSchedule")
                 .description("Runs the tick producer every minute (it emits for " + Functions.PRODUCER_RUN_SECONDS + " s)")
@@ -147,6 +153,7 @@ public final class StreamingStack extends Stack {
                         .environment(Functions.consumerEnvironment(api.api().api().getGraphqlUrl(),
                                 poison.getQueueUrl(), config))
                         .stage(config.stage())
+                        .deployment(config.prefix())
                         .build())
                 .cluster(msk)
                 .topic(config.topic())

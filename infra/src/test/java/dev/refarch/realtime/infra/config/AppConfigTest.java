@@ -25,6 +25,8 @@ class AppConfigTest {
         assertEquals(500, config.reviewBroadcastMillis());
         assertEquals(TickDelivery.ALL, config.tickDelivery());
         assertEquals(30, config.tickConflateAfterSeconds());
+        assertFalse(config.producerReservedConcurrency());
+        assertEquals(25, config.mutationsPerRequest());
         assertEquals("realtime-refarch-dev", config.prefix());
     }
 
@@ -32,6 +34,7 @@ class AppConfigTest {
     void cdkJsonOfTheProjectIsValid() {
         AppConfig config = AppConfig.from(CdkJson.context()::get);
         assertEquals("realtime-refarch", config.appName());
+        assertFalse(config.producerReservedConcurrency(), "the reservation is opt-in: it deploys only in accounts with room for it");
     }
 
     @Test
@@ -66,6 +69,10 @@ class AppConfigTest {
         "reviewBroadcastMillis|60001|an integer from 0 to 60000",
         "tickDelivery|newest|one of [all, latest]",
         "tickConflateAfterSeconds|0|an integer from 1 to 3600",
+        "producerReservedConcurrency|1|on or off",
+        "mutationsPerRequest|0|an integer from 1 to 100",
+        "mutationsPerRequest|101|an integer from 1 to 100",
+        "mutationsPerRequest|one|an integer from 1 to 100",
         "symbols|amzn|distinct symbols",
         "symbols|AMZN,AMZN|distinct symbols",
         "appName|Realtime_Refarch|2-24 of a-z",

@@ -254,7 +254,7 @@ class ApiStackTest {
                 "Runtime", "java25",
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
                 "Environment", Map.of("Variables", Match.objectLike(Map.of("REVIEW_BROADCAST_MILLIS", "500",
-                        "POWERTOOLS_SERVICE_NAME", "review-broadcaster"))))));
+                        "POWERTOOLS_SERVICE_NAME", "realtime-refarch-dev-review-broadcaster"))))));
         Template fast = Template.fromStack(TestApps.stack(TestApps.app(Map.of("reviewBroadcastMillis", 250)),
                 "realtime-refarch-dev-api"));
         fast.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(

@@ -36,6 +36,46 @@ final class CfnModel {
         return new CfnModel(stack.getStackName(), JSON.valueToTree(stack.getTemplate()));
     }
 
+    /** A resource attribute one stack gives another: {@code Ref} ({@code attribute} empty) or {@code Fn::GetAtt}. */
+    record Produced(String stackName, String logicalId, String attribute) {
+    }
+
+    /**
+     * The resource attribute a value of this template names: a {@code Ref}/{@code Fn::GetAtt} of
+     * its own resources, or a cross-stack value ({@code Fn::ImportValue} of an export, or
+     * {@code Fn::GetStackOutput} of an output) traced to the output of {@code app}'s stack that
+     * gives it. Empty for anything else.
+     */
+    Optional<Produced> producer(JsonNode value, List<CfnModel> app) {
+        if (value.has("Ref") && resources.containsKey(value.get("Ref").asText())) {
+            return Optional.of(new Produced(stackName, value.get("Ref").asText(), ""));
+        }
+        if (value.has("Fn::GetAtt") && resources.containsKey(value.get("Fn::GetAtt").get(0).asText())) {
+            JsonNode getAtt = value.get("Fn::GetAtt");
+            return Optional.of(new Produced(stackName, getAtt.get(0).asText(), getAtt.get(1).asText()));
+        }
+        for (CfnModel other : app) {
+            for (Map.Entry<String, JsonNode> output : other.outputs().entrySet()) {
+                boolean imported = value.has("Fn::ImportValue")
+                        && output.getValue().at("/Export/Name").equals(value.get("Fn::ImportValue"));
+                boolean read = value.has("Fn::GetStackOutput")
+                        && value.at("/Fn::GetStackOutput/StackName").asText().equals(other.stackName)
+                        && value.at("/Fn::GetStackOutput/OutputName").asText().equals(output.getKey());
+                if (imported || read) {
+                    return other.producer(output.getValue().path("Value"), List.of());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The template's outputs by name. */
+    Map<String, JsonNode> outputs() {
+        Map<String, JsonNode> outputs = new LinkedHashMap<>();
+        template.path("Outputs").fields().forEachRemaining(e -> outputs.put(e.getKey(), e.getValue()));
+        return outputs;
+    }
+
     /** Logical ids of the resources of {@code type}. */
     List<String> ofType(String type) {
         List<String> ids = new ArrayList<>();

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.refarch.realtime.cli.TickReplayer;
+import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.TestApps;
 import java.util.ArrayList;
 import java.util.List;
@@ -522,6 +524,101 @@ class DeployPreflightTest {
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
+    /** The default deployments and one that opts in to the producer's reserved concurrency. */
+    static Stream<Deployment> deploymentsAndTheReservationOptIn() {
+        return Stream.concat(deployments(), Stream.of(new Deployment("dev, streaming on, producer reservation on",
+                Map.of(PRODUCER_RESERVATION, "on"), true, false)));
+    }
+
+    private static final String PRODUCER_RESERVATION = "producerReservedConcurrency";
+
+    // https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html ("You can reserve up to the
+    // Unreserved account concurrency value that is shown, minus 100"): a reservation fails the deploy in an account
+    // whose quota is small, as new accounts' often are, so a function reserves only when the deployer opted in
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("deploymentsAndTheReservationOptIn")
+    void noFunctionReservesConcurrencyUnlessConfiguredTo(Deployment deployment) {
+        boolean optedIn = "on".equals(deployment.overrides().get(PRODUCER_RESERVATION));
+        List<String> problems = new ArrayList<>();
+        List<String> reserved = new ArrayList<>();
+        for (CfnModel stack : deployment.stacks()) {
+            for (String function : stack.ofType("AWS::Lambda::Function")) {
+                JsonNode props = stack.properties(function);
+                if (props.path("ReservedConcurrentExecutions").isMissingNode()) {
+                    continue;
+                }
+                String where = stack.stackName + "/" + function;
+                reserved.add(where);
+                boolean producer = props.path("Handler").asText().equals(Functions.TICK_PRODUCER.handler());
+                if (!optedIn || !producer) {
+                    problems.add(where + " reserves " + props.path("ReservedConcurrentExecutions")
+                            + " without " + PRODUCER_RESERVATION + "=on");
+                }
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+        assertEquals(optedIn ? 1 : 0, reserved.size(), "reserving functions: " + reserved);
+    }
+
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html ("Object Created" is sent for PutObject,
+    // POST Object, CopyObject and CompleteMultipartUpload) and
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html: `ticks replay` moves
+    // each object it replayed under its prefix with CopyObject, in the same bucket; a rule on the failure bucket that
+    // matched that copy would report the replayed batch as skipped again
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("deployments")
+    void everyEventBridgeRuleOnTheFailureBucketIgnoresWhatTheReplayWrites(Deployment deployment) {
+        List<CfnModel> stacks = deployment.stacks();
+        Set<CfnModel.Produced> failureBuckets = new java.util.HashSet<>();
+        for (CfnModel stack : stacks) {
+            for (String mapping : mskMappings(stack)) {
+                stack.producer(stack.properties(mapping).at("/DestinationConfig/OnFailure/Destination"), stacks)
+                        .filter(p -> stack.type(p.logicalId()).equals("AWS::S3::Bucket"))
+                        .ifPresent(p -> failureBuckets.add(new CfnModel.Produced(p.stackName(), p.logicalId(), "")));
+            }
+        }
+        String mappingKey = "aws/lambda/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/market-ticks-3/2026/12/06/"
+                + "2026-12-06T18.05.00-9a8b7c6d.json";
+        List<String> problems = new ArrayList<>();
+        int rules = 0;
+        for (CfnModel stack : stacks) {
+            for (String rule : stack.ofType("AWS::Events::Rule")) {
+                JsonNode pattern = stack.properties(rule).path("EventPattern");
+                List<JsonNode> bucketNames = CfnModel.list(pattern.at("/detail/bucket/name"));
+                JsonNode onFailureBucket = bucketNames.stream()
+                        .filter(name -> stack.producer(name, stacks)
+                                .map(p -> failureBuckets.contains(new CfnModel.Produced(p.stackName(), p.logicalId(), "")))
+                                .orElse(false))
+                        .findFirst().orElse(null);
+                if (onFailureBucket == null) {
+                    continue;
+                }
+                rules++;
+                String where = stack.stackName + "/" + rule;
+                if (EventPatternModel.matches(pattern, objectCreated(onFailureBucket, TickReplayer.REPLAYED_PREFIX + mappingKey))) {
+                    problems.add(where + " matches the replay's copy " + TickReplayer.REPLAYED_PREFIX + mappingKey
+                            + ": " + pattern);
+                }
+                if (!EventPatternModel.matches(pattern, objectCreated(onFailureBucket, mappingKey))) {
+                    problems.add(where + " no longer matches what the mapping writes (" + mappingKey + "): " + pattern);
+                }
+            }
+        }
+        assertTrue(!deployment.streaming() || rules >= 1, "expected the skipped-batch notice rule");
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    /** S3's "Object Created" event for EventBridge, of {@code key} in the bucket that {@code bucketName} names. */
+    private static JsonNode objectCreated(JsonNode bucketName, String key) {
+        com.fasterxml.jackson.databind.node.ObjectNode event = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        event.put("source", "aws.s3").put("detail-type", "Object Created");
+        com.fasterxml.jackson.databind.node.ObjectNode detail = event.putObject("detail");
+        detail.putObject("bucket").set("name", bucketName);
+        detail.putObject("object").put("key", key).put("size", 512);
+        detail.put("reason", "CopyObject");
+        return event;
+    }
+
     // --- helpers ---
 
     private static String roleOf(CfnModel stack, String function) {
@@ -610,6 +707,14 @@ class DeployPreflightTest {
         assertFalse(CfnModel.allows(List.of(statement), "ec2:DeleteNetworkInterface", r -> true));
         assertTrue(CfnModel.actionMatches("ec2:Describe*", "ec2:DescribeSubnets"));
         assertFalse(CfnModel.actionMatches("ec2:Describe*", "ec2:CreateNetworkInterface"));
+        // The event pattern model, on the operators of the EventBridge documentation's examples.
+        JsonNode pattern = json("{\"source\":[\"aws.s3\"],\"detail\":{\"object\":{\"key\":[{\"anything-but\":{\"prefix\":\"replayed/\"}}]}}}");
+        assertTrue(EventPatternModel.matches(pattern, json("{\"source\":\"aws.s3\",\"detail\":{\"object\":{\"key\":\"aws/lambda/x\"}}}")));
+        assertFalse(EventPatternModel.matches(pattern, json("{\"source\":\"aws.s3\",\"detail\":{\"object\":{\"key\":\"replayed/aws/lambda/x\"}}}")));
+        assertFalse(EventPatternModel.matches(pattern, json("{\"source\":\"aws.s3\",\"detail\":{}}")));
+        assertFalse(EventPatternModel.matches(pattern, json("{\"source\":\"aws.events\",\"detail\":{\"object\":{\"key\":\"a\"}}}")));
+        assertTrue(EventPatternModel.matches(json("{\"detail\":{\"key\":[{\"prefix\":\"aws/\"}]}}"),
+                json("{\"detail\":{\"key\":\"aws/lambda/x\"}}")));
     }
 
     private static JsonNode json(String text) {

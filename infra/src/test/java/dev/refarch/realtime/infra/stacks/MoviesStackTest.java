@@ -45,7 +45,7 @@ class MoviesStackTest {
                         "REVIEWS_TABLE", Match.anyValue(),
                         "MOVIES_TABLE", Match.anyValue(),
                         "GRAPHQL_URL", Match.anyValue(),
-                        "POWERTOOLS_SERVICE_NAME", "movie-rotator"))))));
+                        "POWERTOOLS_SERVICE_NAME", "realtime-refarch-dev-movie-rotator"))))));
         template.hasResourceProperties("AWS::Lambda::Alias", Match.objectLike(Map.of(
                 "Name", "live",
                 "FunctionVersion", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("MovieRotatorFunctionCurrentVersion.*"), "Version")))));

@@ -82,8 +82,8 @@ class WebStackTest {
         JsonNode parts = firstOfType("AWS::CloudFront::ResponseHeadersPolicy").at(
                 "/Properties/ResponseHeadersPolicyConfig/SecurityHeadersConfig/ContentSecurityPolicy/ContentSecurityPolicy/Fn::Join/1");
         StringBuilder csp = new StringBuilder();
-        parts.forEach(p -> csp.append(p.isTextual() ? p.asText()
-                : "<" + p.at("/Fn::GetStackOutput/StackName").asText() + ":" + p.at("/Fn::GetStackOutput/OutputName").asText() + ">"));
+        // The API's URLs are imported from the API stack's exports, named <stack>:ExportsOutput...<attribute>.
+        parts.forEach(p -> csp.append(p.isTextual() ? p.asText() : "<" + p.path("Fn::ImportValue").asText() + ">"));
         String policy = csp.toString();
         String connect = policy.replaceAll(".*connect-src ([^;]*);.*", "$1");
         String[] sources = connect.split(" ");

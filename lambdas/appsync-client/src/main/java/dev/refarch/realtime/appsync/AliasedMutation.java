@@ -86,6 +86,17 @@ public record AliasedMutation(String field, String argument, String inputType, S
                 + fields + "}";
     }
 
+    /**
+     * The operation text for one field under its own name, without an alias:
+     * {@code mutation PublishTick($tick0: TickInput!) { publishTick(tick: $tick0) { symbol } }}. For a
+     * publisher configured to one mutation per request: that subscriptions fire for aliased mutation
+     * fields is not documented by AppSync, so this form leaves nothing to that question.
+     */
+    public String unaliasedOperation() {
+        return "mutation " + Character.toUpperCase(field.charAt(0)) + field.substring(1) + "(" + declaration(0).strip()
+                + ") { " + field + "(" + argument + ": $" + variable(0) + ") { " + selection + " } }";
+    }
+
     /** GraphQL operation name, so the batch is recognisable in AppSync logs. */
     String operationName() {
         return Character.toUpperCase(field.charAt(0)) + field.substring(1) + "Batch";

@@ -113,7 +113,8 @@ public final class AppSyncClient {
     }
 
     /**
-     * Sends one mutation per item, aliased into as few requests as the batch limits allow,
+     * Sends one mutation per item, aliased into as few requests as the batch limits allow (with a limit
+     * of one field per request, each alone and unaliased),
      * and reports each item's outcome. Never throws for a failed item: a GraphQL error on one
      * alias fails that item only; a request that fails as a whole fails the items it carried.
      * Items are serialized with Jackson (pass AWSDateTime values as ISO-8601 strings).
@@ -183,7 +184,7 @@ public final class AppSyncClient {
      */
     public <T> void prime(AliasedMutation mutation, T sample) {
         ObjectNode body = json.createObjectNode();
-        body.put("query", mutation.operation(1));
+        body.put("query", aliased() ? mutation.operation(1) : mutation.unaliasedOperation());
         body.putObject("variables").set(mutation.variable(0), json.valueToTree(sample));
         // A throwaway identity made here: the request is signed to run the signer, and never sent.
         String throwaway = Long.toHexString(System.nanoTime());
@@ -200,8 +201,9 @@ public final class AppSyncClient {
     private <T> List<BatchItemResult<T>> sendBatch(AliasedMutation mutation, List<T> items, List<JsonNode> inputs,
             List<JsonNode> extraInputs, int start, int end, Supplier<Duration> remainingTime) {
         int count = end - start;
+        boolean aliased = aliased();
         ObjectNode body = json.createObjectNode();
-        body.put("query", mutation.operation(count));
+        body.put("query", aliased ? mutation.operation(count) : mutation.unaliasedOperation());
         ObjectNode variables = body.putObject("variables");
         for (int k = 0; k < count; k++) {
             variables.set(mutation.variable(k), inputs.get(start + k));
@@ -224,9 +226,16 @@ public final class AppSyncClient {
         List<GraphqlError> unattributed = new ArrayList<>();
         for (GraphqlError error : errors(response)) {
             Object head = error.path().isEmpty() ? null : error.path().get(0);
-            if (head instanceof String alias && alias.matches("m\\d{1,9}")
+            if (head instanceof String alias && aliased && alias.matches("m\\d{1,9}")
                     && Integer.parseInt(alias.substring(1)) < count) {
                 errorsByAlias.computeIfAbsent(alias, a -> new ArrayList<>()).add(error);
+            } else if (head instanceof String field && !aliased && field.equals(mutation.field())) {
+                // The one field's own error, reported as an aliased request's first item's would be
+                // (path m0...), so callers tell an item's errors from the request's the same way.
+                List<Object> path = new ArrayList<>(error.path());
+                path.set(0, AliasedMutation.alias(0));
+                errorsByAlias.computeIfAbsent(AliasedMutation.alias(0), a -> new ArrayList<>())
+                        .add(new GraphqlError(error.errorType(), error.message(), path));
             } else {
                 // Not tied to one alias (e.g. validation or authorization of the whole
                 // request): nobody in this request can be reported as delivered.
@@ -237,13 +246,21 @@ public final class AppSyncClient {
             String alias = AliasedMutation.alias(k);
             List<GraphqlError> own = new ArrayList<>(unattributed);
             own.addAll(errorsByAlias.getOrDefault(alias, List.of()));
-            JsonNode result = data.get(alias);
+            JsonNode result = data.get(aliased ? alias : mutation.field());
             results.add(own.isEmpty()
                     ? new BatchItemResult<>(start + k, items.get(start + k), result, null)
                     : new BatchItemResult<>(start + k, items.get(start + k), null,
                             new GraphqlErrorsException(own, result)));
         }
         return results;
+    }
+
+    /**
+     * Whether requests carry aliased fields: unless the configuration allows one field per request, in
+     * which case each mutation goes alone under its own name ({@link AliasedMutation#unaliasedOperation}).
+     */
+    private boolean aliased() {
+        return config.maxFieldsPerRequest() > 1;
     }
 
     /** Bytes of the body without any item: {"query":"mutation XBatch() {}","variables":{}}. */

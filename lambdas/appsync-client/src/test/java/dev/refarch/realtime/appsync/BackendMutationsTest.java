@@ -1,9 +1,11 @@
 package dev.refarch.realtime.appsync;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.refarch.realtime.graphql.testing.AppSyncSchema;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BackendMutationsTest {
@@ -28,6 +30,16 @@ class BackendMutationsTest {
     @Test
     void setCurrentMovieFitsTheSchema() {
         AppSyncSchema.assertValid(BackendMutations.SET_CURRENT_MOVIE.operation(1));
+    }
+
+    @Test
+    void eachMutationSentAloneFitsTheSchema() {
+        for (AliasedMutation mutation : List.of(BackendMutations.PUBLISH_TICK, BackendMutations.PUBLISH_REVIEW,
+                BackendMutations.SET_CURRENT_MOVIE)) {
+            AppSyncSchema.assertValid(mutation.unaliasedOperation());
+            assertFalse(mutation.unaliasedOperation().contains(AliasedMutation.alias(0) + ":"),
+                    mutation.unaliasedOperation());
+        }
     }
 
     @Test

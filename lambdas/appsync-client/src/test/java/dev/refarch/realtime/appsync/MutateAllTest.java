@@ -123,6 +123,35 @@ class MutateAllTest {
         assertEquals(1, requests().size());
     }
 
+    /** mutationsPerRequest=1: the fallback when aliased mutations do not trigger subscriptions on AppSync. */
+    @Test
+    void withOneFieldPerRequestEachMutationGoesAloneUnderItsOwnName() throws Exception {
+        List<Tick> ticks = ticks(3);
+        appSync.server.stubFor(post("/graphql").willReturn(okJson(
+                "{\"data\":{\"publishTick\":null},\"errors\":[{\"errorType\":\"InvalidTick\","
+                        + "\"message\":\"price must be positive\",\"path\":[\"publishTick\"]}]}")));
+        appSync.server.stubFor(post("/graphql").withRequestBody(
+                        com.github.tomakehurst.wiremock.client.WireMock.notContaining("\"S1\""))
+                .willReturn(okJson("{\"data\":{\"publishTick\":{\"symbol\":\"ok\"}}}")));
+        AppSyncClient client = appSync.client(appSync.config().withBatchLimits(1, 256 * 1024));
+
+        List<BatchItemResult<Tick>> results = client.mutateAll(BackendMutations.PUBLISH_TICK, ticks,
+                AppSyncClient.NO_DEADLINE);
+
+        List<LoggedRequest> requests = requests();
+        assertEquals(3, requests.size());
+        for (LoggedRequest request : requests) {
+            JsonNode body = JSON.readTree(request.getBody());
+            assertEquals(BackendMutations.PUBLISH_TICK.unaliasedOperation(), body.get("query").asText());
+            assertEquals(1, variables(request).size());
+        }
+        assertEquals(List.of(true, false, true), results.stream().map(BatchItemResult::succeeded).toList());
+        assertEquals("ok", results.get(2).data().get("symbol").asText());
+        // The field's own error reads as an aliased item's would (path m0), so callers need no second case.
+        assertEquals(List.of(new GraphqlError("InvalidTick", "price must be positive", List.of("m0"))),
+                results.get(1).graphqlErrors());
+    }
+
     @Test
     void moreItemsThanFieldsPerRequestAreSplitIntoSeveralRequests() throws Exception {
         List<Tick> ticks = ticks(7);

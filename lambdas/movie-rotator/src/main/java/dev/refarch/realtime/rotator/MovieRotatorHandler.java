@@ -88,7 +88,7 @@ public final class MovieRotatorHandler implements RequestHandler<Map<String, Obj
                 new TmdbKeySource(secrets, config.tmdbSecretArn()),
                 new ShippedCatalog(config.catalogPosterBaseUrl()),
                 new ReviewRowMover(dynamo, config.reviewsTable(), metrics),
-                new RotationBroadcast(appSync),
+                new RotationBroadcast(appSync, config.mutationsPerRequest()),
                 metrics,
                 // A SecureRandom made per fetch (once per catalog refill): a generator seeded at init
                 // would be in the SnapStart snapshot, shared by every restored environment.

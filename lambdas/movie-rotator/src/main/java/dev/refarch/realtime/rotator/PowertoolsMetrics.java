@@ -1,5 +1,7 @@
 package dev.refarch.realtime.rotator;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
 import software.amazon.lambda.powertools.metrics.model.DimensionSet;
@@ -24,9 +26,16 @@ public final class PowertoolsMetrics implements RotatorMetrics {
         metrics.flushSingleMetric(metric, 1, MetricUnit.COUNT, namespace);
     }
 
+    /**
+     * Counted by {@code dimension} within the function's own series: Powertools writes the given set as a
+     * dimension set of its own, beside the default {@code Service} one, so without {@code Service} in it
+     * the count would fall in a series every deployment in the account and Region shares.
+     */
     @Override
     public void count(String metric, String dimension, String value) {
-        metrics.flushSingleMetric(metric, 1, MetricUnit.COUNT, namespace, DimensionSet.of(dimension, value));
+        Map<String, String> dimensions = new LinkedHashMap<>(metrics.getDefaultDimensions().getDimensions());
+        dimensions.put(dimension, value);
+        metrics.flushSingleMetric(metric, 1, MetricUnit.COUNT, namespace, DimensionSet.of(dimensions));
     }
 
     @Override

@@ -24,11 +24,26 @@ public final class RotationBroadcast {
     public static final String MOVIE_OPERATION = "mutation RotateMovie($movie: MovieInput!) { movie: "
             + BackendMutations.SET_CURRENT_MOVIE.field() + "(movie: $movie) { "
             + BackendMutations.SET_CURRENT_MOVIE.selection() + " } }";
+    /**
+     * The movie operation without an alias, for {@code mutationsPerRequest} 1: that AppSync triggers
+     * subscriptions for aliased mutation fields is not documented.
+     */
+    public static final String UNALIASED_MOVIE_OPERATION = "mutation RotateMovie($movie: MovieInput!) { "
+            + BackendMutations.SET_CURRENT_MOVIE.field() + "(movie: $movie) { "
+            + BackendMutations.SET_CURRENT_MOVIE.selection() + " } }";
 
     private final AppSyncClient appSync;
+    private final String operation;
 
-    public RotationBroadcast(AppSyncClient appSync) {
+    /** @param mutationsPerRequest {@code RotatorConfig.mutationsPerRequest()}: 1 sends the mutation unaliased */
+    public RotationBroadcast(AppSyncClient appSync, int mutationsPerRequest) {
         this.appSync = appSync;
+        this.operation = operation(mutationsPerRequest);
+    }
+
+    /** The operation sent for {@code mutationsPerRequest}. */
+    static String operation(int mutationsPerRequest) {
+        return mutationsPerRequest == 1 ? UNALIASED_MOVIE_OPERATION : MOVIE_OPERATION;
     }
 
     /** The variables of {@link #MOVIE_OPERATION}: the schema's {@code MovieInput}. */
@@ -52,7 +67,7 @@ public final class RotationBroadcast {
      */
     public void send(Movie movie, long rotation, Supplier<Duration> timeLeft) {
         try {
-            appSync.execute(MOVIE_OPERATION, movieVariables(movie, rotation), timeLeft);
+            appSync.execute(operation, movieVariables(movie, rotation), timeLeft);
         } catch (GraphqlErrorsException e) {
             if (e.hasErrorType(STALE_ROTATION)) {
                 throw new StaleRotationException("setCurrentMovie refused movie " + movie.id() + " of rotation "

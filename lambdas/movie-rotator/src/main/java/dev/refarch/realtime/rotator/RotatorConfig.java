@@ -19,6 +19,9 @@ import java.util.Optional;
  * @param metricsNamespace       {@code POWERTOOLS_METRICS_NAMESPACE}, default {@value #DEFAULT_METRICS_NAMESPACE}
  * @param catalogPosterBaseUrl   {@code CATALOG_POSTER_BASE_URL}, where the shipped catalog's posters are
  *                               published (the Web stack's {@code https://<domain>/posters}); none: no posters
+ * @param mutationsPerRequest    {@code MUTATIONS_PER_REQUEST} (cdk.json {@code mutationsPerRequest}), 1 to
+ *                               {@value #MAX_MUTATIONS_PER_REQUEST}, default {@value #DEFAULT_MUTATIONS_PER_REQUEST}:
+ *                               the rotator sends one mutation per request either way; at 1 it is not aliased
  */
 public record RotatorConfig(
         String reviewsTable,
@@ -31,9 +34,12 @@ public record RotatorConfig(
         Optional<URI> dynamoDbEndpoint,
         Optional<URI> secretsManagerEndpoint,
         String metricsNamespace,
-        Optional<String> catalogPosterBaseUrl) {
+        Optional<String> catalogPosterBaseUrl,
+        int mutationsPerRequest) {
 
     public static final String DEFAULT_METRICS_NAMESPACE = "RealtimeRefarch";
+    public static final int DEFAULT_MUTATIONS_PER_REQUEST = 25;
+    public static final int MAX_MUTATIONS_PER_REQUEST = 100;
     public static final String DEFAULT_TMDB_BASE_URL = "https://api.themoviedb.org/3";
     public static final String DEFAULT_TMDB_IMAGE_BASE_URL = "https://image.tmdb.org/t/p/w500";
 
@@ -50,6 +56,10 @@ public record RotatorConfig(
         dynamoDbEndpoint.ifPresent(u -> requireHttp("AWS_ENDPOINT_URL_DYNAMODB", u));
         secretsManagerEndpoint.ifPresent(u -> requireHttp("AWS_ENDPOINT_URL_SECRETS_MANAGER", u));
         catalogPosterBaseUrl.ifPresent(u -> requireHttp("CATALOG_POSTER_BASE_URL", uri("CATALOG_POSTER_BASE_URL", u)));
+        if (mutationsPerRequest < 1 || mutationsPerRequest > MAX_MUTATIONS_PER_REQUEST) {
+            throw new IllegalArgumentException("MUTATIONS_PER_REQUEST=" + mutationsPerRequest + " must be between 1 and "
+                    + MAX_MUTATIONS_PER_REQUEST);
+        }
     }
 
     /** Reads the configuration from environment variables. */
@@ -65,7 +75,19 @@ public record RotatorConfig(
                 optionalUri("AWS_ENDPOINT_URL_DYNAMODB", env.get("AWS_ENDPOINT_URL_DYNAMODB")),
                 optionalUri("AWS_ENDPOINT_URL_SECRETS_MANAGER", env.get("AWS_ENDPOINT_URL_SECRETS_MANAGER")),
                 orDefault(env.get("POWERTOOLS_METRICS_NAMESPACE"), DEFAULT_METRICS_NAMESPACE),
-                Optional.ofNullable(env.get("CATALOG_POSTER_BASE_URL")).filter(v -> !v.isBlank()).map(String::strip));
+                Optional.ofNullable(env.get("CATALOG_POSTER_BASE_URL")).filter(v -> !v.isBlank()).map(String::strip),
+                integer("MUTATIONS_PER_REQUEST", env.get("MUTATIONS_PER_REQUEST"), DEFAULT_MUTATIONS_PER_REQUEST));
+    }
+
+    private static int integer(String name, String value, int fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + "=" + value + " is not an integer", e);
+        }
     }
 
     private static String orDefault(String value, String fallback) {

@@ -45,7 +45,8 @@ final class LocalRotator implements AutoCloseable {
         config = new RotatorConfig(LocalApi.REVIEWS_TABLE, LocalApi.MOVIES_TABLE, api.simulator().graphqlUrl(),
                 TmdbStub.SECRET_ARN, stubs.baseUrl(), TmdbStub.IMAGE_BASE, "us-east-1",
                 Optional.of(api.dynamoDbEndpoint()), Optional.of(stubs.secretsEndpoint()),
-                RotatorConfig.DEFAULT_METRICS_NAMESPACE, Optional.of(CATALOG_POSTERS));
+                RotatorConfig.DEFAULT_METRICS_NAMESPACE, Optional.of(CATALOG_POSTERS),
+                RotatorConfig.DEFAULT_MUTATIONS_PER_REQUEST);
         handler = newHandler();
     }
 
@@ -68,7 +69,7 @@ final class LocalRotator implements AutoCloseable {
         RotatorConfig other = new RotatorConfig(config.reviewsTable(), config.moviesTable(), graphqlUrl,
                 config.tmdbSecretArn(), config.tmdbBaseUrl(), config.tmdbImageBaseUrl(), config.region(),
                 config.dynamoDbEndpoint(), config.secretsManagerEndpoint(), config.metricsNamespace(),
-                config.catalogPosterBaseUrl());
+                config.catalogPosterBaseUrl(), config.mutationsPerRequest());
         return MovieRotatorHandler.create(other,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCALTEST", "local-secret")),
                 metrics, TMDB_READ_TIMEOUT, clock);

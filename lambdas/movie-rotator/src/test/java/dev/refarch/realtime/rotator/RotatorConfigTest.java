@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -75,5 +76,19 @@ class RotatorConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RotatorConfig.fromEnvironment(env));
         assertTrue(e.getMessage().contains("CATALOG_POSTER_BASE_URL"), e.getMessage());
+    }
+
+    @Test
+    void mutationsPerRequestDefaultsToTodaysBatchingAndRejectsWhatAppSyncWouldNot() {
+        assertEquals(RotatorConfig.DEFAULT_MUTATIONS_PER_REQUEST, RotatorConfig.fromEnvironment(env()).mutationsPerRequest());
+        Map<String, String> env = env();
+        env.put("MUTATIONS_PER_REQUEST", "1");
+        assertEquals(1, RotatorConfig.fromEnvironment(env).mutationsPerRequest());
+        for (String bad : List.of("0", "101", "many")) {
+            env.put("MUTATIONS_PER_REQUEST", bad);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> RotatorConfig.fromEnvironment(env));
+            assertTrue(e.getMessage().contains("MUTATIONS_PER_REQUEST=" + bad), e.getMessage());
+        }
     }
 }

@@ -111,4 +111,33 @@ class ConsumerOnSimulatorTest {
         }
         assertEquals(List.of(), parked);
     }
+
+    /**
+     * {@code MAX_TICKS_PER_REQUEST=1} (the stack's {@code mutationsPerRequest=1}): each tick goes in a request
+     * of its own as an unaliased {@code publishTick}, is broadcast, and its {@code StaleTick} on a retry is
+     * still read as the tick's own answer (counted delivered), not as an error of the whole request.
+     */
+    @Test
+    void withOneMutationPerRequestEveryTickIsBroadcastOnceAndARetryIsStale() {
+        Map<String, String> env = Map.of("GRAPHQL_URL", api.simulator().graphqlUrl().toString(),
+                "FAILURE_QUEUE_URL", "http://127.0.0.1:9/000000000000/unused", "AWS_REGION", "eu-west-1",
+                "AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:9", "MAX_TICKS_PER_REQUEST", "1");
+        MskEventBuilder events = new MskEventBuilder();
+        for (long o = 0; o < 5; o++) {
+            events.add(2, o, "SIMC", MskEventBuilder.tick("SIMC", o));
+        }
+        try (TickConsumer single = TickConsumer.fromConfig(ConsumerConfig.fromEnv(env),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "local")));
+             RealtimeSubscriber subscriber = api.apiKeySubscriber()) {
+            subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", "SIMC"));
+
+            assertEquals(List.of(), single.consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofSeconds(20)))
+                    .batchItemFailures());
+            assertEquals(List.of(), single.consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofSeconds(20)))
+                    .batchItemFailures());
+
+            assertEquals(List.of(0L, 1L, 2L, 3L, 4L), volumes(subscriber, 5));
+            subscriber.assertNothingWithin(Duration.ofMillis(500));
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package dev.refarch.realtime.producer;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes rounds of ticks, one per symbol, at a fixed interval, to one Kafka topic keyed by symbol
  * (so a symbol's ticks share a partition and stay in order), each with its per-symbol
- * sequence. Sleeps between rounds, never between records; flushes before returning; the first
- * failed send fails the run.
+ * sequence. Rounds are anchored to the run's schedule slot: round {@code k} is due at
+ * {@code slotStart + k * interval} and its ticks carry that time as their sequence, so two runs
+ * of one slot (a duplicated or retried schedule event) emit the same sequences and the
+ * {@code publishTick} resolver delivers one tick per symbol and round. Sleeps between rounds,
+ * never between records; flushes before returning; the first failed send fails the run.
  */
 public final class KafkaTickWriter {
 
@@ -29,9 +34,10 @@ public final class KafkaTickWriter {
     private final List<String> symbols;
     private final Duration interval;
     private final TickSequences sequences;
+    private final Clock clock;
 
     KafkaTickWriter(Producer<String, String> producer, QuoteSource quotes, String topic,
-                    List<String> symbols, Duration interval, TickSequences sequences) {
+                    List<String> symbols, Duration interval, TickSequences sequences, Clock clock) {
         if (interval.isZero() || interval.isNegative()) {
             throw new IllegalArgumentException("interval must be positive");
         }
@@ -41,26 +47,35 @@ public final class KafkaTickWriter {
         this.symbols = List.copyOf(symbols);
         this.interval = interval;
         this.sequences = sequences;
+        this.clock = clock;
     }
 
     /**
-     * Emits {@code ceil(runFor / interval)} rounds, the first at once, then waits for every record
-     * to be acknowledged.
+     * Emits the rounds of the slot starting at {@code slotStart} that are due before {@code end}:
+     * the round in progress at once (a run that starts late joins its slot, it does not catch up
+     * the rounds it missed), then each at its time; then waits for every record to be
+     * acknowledged. A run that starts at or after {@code end} emits nothing.
      *
      * @throws TickPublishException if any record was not acknowledged, or the quote source
      *     rejected our key, or every quote failed
      */
-    public PublishSummary publish(Duration runFor) {
-        long intervalNanos = interval.toNanos();
-        long rounds = (runFor.toNanos() + intervalNanos - 1) / intervalNanos;
+    public PublishSummary publish(Instant slotStart, Instant end) {
+        long intervalMillis = interval.toMillis();
+        long sinceStart = clock.millis() - slotStart.toEpochMilli();
+        long firstRound = Math.max(0, sinceStart / intervalMillis);
         Map<String, AtomicInteger> acked = new ConcurrentHashMap<>();
         symbols.forEach(s -> acked.put(s, new AtomicInteger()));
         AtomicReference<Exception> failure = new AtomicReference<>();
         int quoteFailures = 0;
-        long start = System.nanoTime();
+        int rounds = 0;
         try {
-            for (long round = 0; round < rounds; round++) {
-                sleepUntil(start + round * intervalNanos);
+            for (long round = firstRound; ; round++) {
+                Instant due = slotStart.plusMillis(round * intervalMillis);
+                if (!due.isBefore(end)) {
+                    break;
+                }
+                sleepUntil(due);
+                rounds++;
                 for (String symbol : symbols) {
                     throwIfFailed(failure, acked);
                     Tick tick;
@@ -74,7 +89,7 @@ public final class KafkaTickWriter {
                         LOG.warn("Skipped a tick: {}", e.getMessage());
                         continue;
                     }
-                    String value = tick.toJson(sequences.next(symbol, tick.timestamp()));
+                    String value = tick.toJson(sequences.next(symbol, due));
                     producer.send(new ProducerRecord<>(topic, symbol, value), (metadata, e) -> {
                         if (e != null) {
                             failure.compareAndSet(null, e);
@@ -91,7 +106,7 @@ public final class KafkaTickWriter {
             producer.flush();
         }
         throwIfFailed(failure, acked);
-        PublishSummary summary = new PublishSummary((int) rounds, counts(acked), quoteFailures);
+        PublishSummary summary = new PublishSummary(rounds, counts(acked), quoteFailures);
         if (summary.ticksSent() == 0 && quoteFailures > 0) {
             throw new TickPublishException("No tick published: all " + quoteFailures + " quotes failed", null);
         }
@@ -113,13 +128,13 @@ public final class KafkaTickWriter {
         return out;
     }
 
-    private static void sleepUntil(long nanoTime) {
-        long wait = nanoTime - System.nanoTime();
+    private void sleepUntil(Instant due) {
+        long wait = due.toEpochMilli() - clock.millis();
         if (wait <= 0) {
             return;
         }
         try {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            Thread.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TickPublishException("Interrupted between rounds", e);

@@ -4,6 +4,8 @@ import java.lang.management.ManagementFactory;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -25,8 +27,9 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 
 /**
  * The producer function, assembled once at init: secrets read, one Kafka producer, one quote
- * source, the per-symbol sequences. Each {@link #run} emits for the configured time, bounded by
- * what Lambda has left. When the brokers refuse the SCRAM credentials (the secret's password
+ * source, the per-symbol sequences. Each {@link #run} emits within its schedule slot (the
+ * configured run time from the scheduled event's time), bounded by what Lambda has left, so a
+ * late or repeated run of a slot adds no tick a subscriber would see twice. When the brokers refuse the SCRAM credentials (the secret's password
  * was rotated after they were read, e.g. into a SnapStart snapshot), the run re-reads the
  * secret once and, if it changed, reconnects with it and goes on.
  */
@@ -44,6 +47,7 @@ public final class TickProducer implements AutoCloseable {
     private final Metrics metrics;
     private final TickSequences sequences = new TickSequences();
     private final AutoCloseable secretsClient;
+    private final Clock clock = Clock.systemUTC();
     private ScramCredentials credentials;
     private Producer<String, String> kafka;
     private KafkaTickWriter writer;
@@ -108,25 +112,35 @@ public final class TickProducer implements AutoCloseable {
         if (writer == null) {
             kafka = connect.apply(credentials);
             writer = new KafkaTickWriter(kafka, quotes, config.topic(), config.symbols(), config.tickInterval(),
-                    sequences);
+                    sequences, clock);
         }
         return writer;
     }
 
-    /** Emits for the configured run time, cut to {@code remainingTime} minus a safety margin. */
-    public PublishSummary run(Duration remainingTime) {
-        Duration runFor = config.runFor(remainingTime, SAFETY_MARGIN);
-        long deadline = System.nanoTime() + runFor.toNanos();
+    /**
+     * Emits the rounds of the slot that starts at {@code scheduledTime} (the schedule event's
+     * time; now when the invocation carries none) and lasts the configured run time, cut to what
+     * Lambda has left ({@code remainingTime}) minus a safety margin. A run of a slot that has
+     * ended (a retried or late event) emits nothing.
+     */
+    public PublishSummary run(Optional<Instant> scheduledTime, Duration remainingTime) {
+        Instant now = clock.instant();
+        Instant slotStart = scheduledTime.orElse(now);
+        Instant slotEnd = slotStart.plus(config.runDuration());
+        Instant end = config.runEnd(slotStart, now, remainingTime, SAFETY_MARGIN);
+        if (!now.isBefore(slotEnd)) {
+            LOG.warn("The schedule slot of this run has ended: nothing to emit", entry("slotStart", slotStart.toString()),
+                    entry("slotEnd", slotEnd.toString()));
+        }
         try {
             PublishSummary summary;
             try {
-                summary = writer().publish(runFor);
+                summary = writer().publish(slotStart, end);
             } catch (TickPublishException e) {
                 if (!e.isAuthenticationFailure() || !reconnectWithFreshCredentials()) {
                     throw e;
                 }
-                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-                summary = writer().publish(left).plusAcknowledged(e.acknowledged());
+                summary = writer().publish(slotStart, end).plusAcknowledged(e.acknowledged());
             }
             metrics.addMetric("TicksPublished", summary.ticksSent(), MetricUnit.COUNT);
             metrics.addMetric("QuoteFailures", summary.quoteFailures(), MetricUnit.COUNT);

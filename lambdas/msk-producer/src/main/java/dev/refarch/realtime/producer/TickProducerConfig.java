@@ -2,6 +2,7 @@ package dev.refarch.realtime.producer;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  * @param topic                {@code TOPIC}
  * @param symbols              {@code SYMBOLS}: comma-separated, e.g. {@code AMZN,MSFT}
  * @param tickInterval         {@code TICK_INTERVAL_MS} (default 1000): one round, one tick per symbol
- * @param runDuration          {@code RUN_SECONDS} (default 50): how long one invocation emits
+ * @param runDuration          {@code RUN_SECONDS} (default 50): how long one invocation emits, from its
+ *                             schedule slot's start (the scheduled event's time)
  * @param quoteSource          {@code QUOTE_SOURCE}: {@code simulated} (default) or {@code http}
  * @param quoteSeed            {@code QUOTE_SEED}: makes the simulator deterministic
  * @param quoteApiUrl          {@code QUOTE_API_URL}: required for {@code http}
@@ -92,15 +94,17 @@ public record TickProducerConfig(
     }
 
     /**
-     * How long this invocation emits: the configured run, cut short so that the last round, the
-     * flush and the return fit in the time Lambda has left.
+     * When a run of the slot starting at {@code slotStart}, begun at {@code now}, stops emitting:
+     * at the end of its slot ({@code slotStart} plus the configured run time), or earlier, so that
+     * the last round, the flush and the return fit in the time Lambda has left
+     * ({@code remainingTime} less {@code margin}). Not after {@code now} for a run that has no
+     * time left.
      */
-    public Duration runFor(Duration remainingTime, Duration margin) {
+    public Instant runEnd(Instant slotStart, Instant now, Duration remainingTime, Duration margin) {
+        Instant slotEnd = slotStart.plus(runDuration);
         Duration available = remainingTime.minus(margin);
-        if (available.isNegative()) {
-            return Duration.ZERO;
-        }
-        return available.compareTo(runDuration) < 0 ? available : runDuration;
+        Instant lambdaEnd = available.isNegative() ? now : now.plus(available);
+        return slotEnd.isBefore(lambdaEnd) ? slotEnd : lambdaEnd;
     }
 
     private static final class Reader {

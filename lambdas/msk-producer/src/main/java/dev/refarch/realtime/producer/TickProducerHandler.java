@@ -1,7 +1,10 @@
 package dev.refarch.realtime.producer;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.Optional;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -11,7 +14,8 @@ import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
 /**
  * Lambda entry point, invoked by an EventBridge schedule every minute: publishes ticks for most of
- * the minute and returns how many per symbol. Configuration: {@link TickProducerConfig}.
+ * the minute that the event's {@code time} starts, and returns how many per symbol.
+ * Configuration: {@link TickProducerConfig}.
  */
 public final class TickProducerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
@@ -33,6 +37,23 @@ public final class TickProducerHandler implements RequestHandler<Map<String, Obj
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> scheduledEvent, Context context) {
         return PowertoolsLogging.withLogging(context,
-                () -> producer.run(Duration.ofMillis(context.getRemainingTimeInMillis())).toMap());
+                () -> producer.run(scheduledTime(scheduledEvent), Duration.ofMillis(context.getRemainingTimeInMillis()))
+                        .toMap());
+    }
+
+    /**
+     * The scheduled event's {@code time} (ISO-8601): the same in every delivery and retry of one
+     * event, so it names the run's slot. Empty for an invocation without one (e.g. by hand).
+     */
+    static Optional<Instant> scheduledTime(Map<String, Object> scheduledEvent) {
+        Object time = scheduledEvent == null ? null : scheduledEvent.get("time");
+        if (time instanceof String text) {
+            try {
+                return Optional.of(Instant.parse(text));
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("The event's time is not an ISO-8601 instant: " + text, e);
+            }
+        }
+        return Optional.empty();
     }
 }

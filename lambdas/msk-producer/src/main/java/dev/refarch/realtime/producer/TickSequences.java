@@ -5,11 +5,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The per-symbol {@code sequence} of each tick record: {@code max(previous + 1, tick time in
- * epoch milliseconds)}. Strictly increasing per symbol within an execution environment, and,
- * because it follows the clock, higher than any earlier run's ticks in another environment
- * (as long as a symbol ticks at most once a millisecond), so the {@code publishTick} resolver
- * can keep only the newest tick of each symbol.
+ * The per-symbol {@code sequence} of each tick record: {@code max(previous + 1, the round's due
+ * time in epoch milliseconds)}. Strictly increasing per symbol within an execution environment;
+ * because it follows the schedule, higher than any earlier slot's ticks in another environment
+ * (as long as a symbol ticks at most once a millisecond), and equal in two runs of one slot, so
+ * the {@code publishTick} resolver keeps only the newest tick of each symbol and delivers one of
+ * two runs' ticks for the same round.
  */
 final class TickSequences {
 
@@ -18,7 +19,7 @@ final class TickSequences {
 
     private final Map<String, Long> last = new ConcurrentHashMap<>();
 
-    /** The next sequence of {@code symbol} for a tick taken at {@code timestamp}. */
+    /** The next sequence of {@code symbol} for a tick of the round due at {@code timestamp}. */
     long next(String symbol, Instant timestamp) {
         long sequence = last.merge(symbol, Math.max(1, timestamp.toEpochMilli()),
                 (previous, millis) -> Math.max(previous + 1, millis));

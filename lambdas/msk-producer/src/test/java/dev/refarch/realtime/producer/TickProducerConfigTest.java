@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,11 +60,20 @@ class TickProducerConfigTest {
     }
 
     @Test
-    void runIsCutToTheRemainingTimeLessTheMargin() {
+    void runEndsWithItsSlotOrEarlierWhenLambdaHasLessTimeLeft() {
         TickProducerConfig config = TickProducerConfig.fromEnv(minimal());
         Duration margin = Duration.ofSeconds(10);
-        assertEquals(Duration.ofSeconds(50), config.runFor(Duration.ofSeconds(900), margin));
-        assertEquals(Duration.ofSeconds(20), config.runFor(Duration.ofSeconds(30), margin));
-        assertEquals(Duration.ZERO, config.runFor(Duration.ofSeconds(5), margin));
+        Instant slot = Instant.parse("2026-12-06T18:05:00Z");
+        Duration timeout = Duration.ofSeconds(70);
+        // On time: the slot's 50 s.
+        assertEquals(slot.plusSeconds(50), config.runEnd(slot, slot.plusMillis(300), timeout, margin));
+        // Late within the slot (a retried event): still the slot's end, not 50 s from now.
+        assertEquals(slot.plusSeconds(50), config.runEnd(slot, slot.plusSeconds(30), timeout, margin));
+        // After the slot: its end, which has passed, so the run emits nothing.
+        assertEquals(slot.plusSeconds(50), config.runEnd(slot, slot.plusSeconds(55), timeout, margin));
+        // Lambda has 30 s left: 20 s of them.
+        assertEquals(slot.plusSeconds(21), config.runEnd(slot, slot.plusSeconds(1), Duration.ofSeconds(30), margin));
+        // Lambda has less than the margin left: nothing.
+        assertEquals(slot.plusSeconds(1), config.runEnd(slot, slot.plusSeconds(1), Duration.ofSeconds(5), margin));
     }
 }

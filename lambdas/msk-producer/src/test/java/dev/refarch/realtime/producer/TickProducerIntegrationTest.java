@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,6 +33,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -152,7 +156,9 @@ class TickProducerIntegrationTest {
                 assertEquals(sameSeed.next(entry.getKey()).price(), tick.get("price").asDouble(), "deterministic for the seed");
                 long sequence = tick.get("sequence").asLong();
                 assertTrue(sequence > previousSequence, "sequence strictly increasing per symbol");
-                assertTrue(sequence >= time.toEpochMilli(), "sequence is at least the tick's epoch millis");
+                assertTrue(previousSequence == 0 || sequence - previousSequence == 100,
+                        "sequence is the round's due time, one interval after the previous: " + previousSequence + ", " + sequence);
+                assertTrue(sequence <= time.toEpochMilli(), "the tick is taken when its round is due, not before");
                 previousSequence = sequence;
                 previousVolume = tick.get("volume").asDouble();
                 previousTime = time;
@@ -262,6 +268,79 @@ class TickProducerIntegrationTest {
         aws.verify(2, postRequestedFor(urlEqualTo("/"))
                 .withRequestBody(matchingJsonPath("$.SecretId", equalTo(ROTATING_ARN))));
         assertTrue(logs.texts().stream().anyMatch(e -> e.contains("holds new ones (rotated): reconnecting")));
+    }
+
+    /**
+     * Without a reserved concurrency of 1, two runs of one schedule slot can overlap (EventBridge
+     * delivers an event at least once; Lambda retries a throttled asynchronous event until its
+     * maximum age). Two environments run the same event at once, a third joins it halfway, and a
+     * fourth gets it after the slot ended. What a subscriber gets is modelled by the
+     * {@code publishTick} resolver's rule (a tick is stored and broadcast only above its symbol's
+     * stored sequence), applied in each partition's order as the consumer delivers it.
+     */
+    @Test
+    void overlappingRunsOfOneSlotReachSubscribersAsOneTickPerSymbolAndRoundInOrder() throws Exception {
+        String topic = newTopic();
+        List<TickProducer> environments = new ArrayList<>();
+        ExecutorService runs = Executors.newFixedThreadPool(3);
+        try {
+            for (int seed = 1; seed <= 4; seed++) {
+                Map<String, String> env = env(topic, SCRAM_ARN);
+                env.put("TICK_INTERVAL_MS", "400");
+                env.put("RUN_SECONDS", "4");
+                // Each environment walks its own prices, as unseeded ones do on AWS.
+                env.put("QUOTE_SEED", Integer.toString(seed));
+                environments.add(TickProducer.create(TickProducerConfig.fromEnv(env), MetricsFactory.getMetricsInstance()));
+            }
+            // EventBridge's scheduled event: time in whole seconds; the slot starts a little ahead so
+            // both on-time runs are waiting for it.
+            Instant slot = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(2);
+            Map<String, Object> event = Map.of("detail-type", "Scheduled Event", "source", "aws.events",
+                    "time", slot.toString(), "detail", Map.of());
+            Future<Map<String, Object>> first = runs.submit(() -> invoke(environments.get(0), event));
+            Future<Map<String, Object>> second = runs.submit(() -> invoke(environments.get(1), event));
+            Future<Map<String, Object>> halfway = runs.submit(() -> {
+                Thread.sleep(Math.max(0, Duration.between(Instant.now(), slot.plusMillis(2_200)).toMillis()));
+                return invoke(environments.get(2), event);
+            });
+            assertEquals(10, first.get(30, TimeUnit.SECONDS).get("rounds"));
+            assertEquals(10, second.get(30, TimeUnit.SECONDS).get("rounds"));
+            Map<String, Object> joined = halfway.get(30, TimeUnit.SECONDS);
+            assertEquals(5, joined.get("rounds"), "joined in round 6 of 10 and emitted only the rest of the slot: " + joined);
+            // Lambda retries a throttled event for up to its maximum age: this one comes after the slot.
+            Thread.sleep(Math.max(0, Duration.between(Instant.now(), slot.plusMillis(4_100)).toMillis()));
+            Map<String, Object> late = invoke(environments.get(3), event);
+            assertEquals(0, late.get("rounds"), "a run of an ended slot emits nothing: " + late);
+            assertEquals(0, late.get("ticksSent"));
+
+            Map<String, List<ConsumerRecord<String, String>>> bySymbol = consume(topic, 2 * (10 + 10 + 5));
+            for (var entry : bySymbol.entrySet()) {
+                List<Long> delivered = new ArrayList<>();
+                int refused = 0;
+                for (ConsumerRecord<String, String> record : entry.getValue()) {
+                    JsonNode tick = JSON.readTree(record.value());
+                    long sequence = tick.get("sequence").asLong();
+                    if (delivered.isEmpty() || sequence > delivered.get(delivered.size() - 1)) {
+                        delivered.add(sequence);
+                    } else {
+                        refused++;
+                    }
+                }
+                List<Long> rounds = new ArrayList<>();
+                for (int k = 0; k < 10; k++) {
+                    rounds.add(slot.toEpochMilli() + k * 400L);
+                }
+                assertEquals(rounds, delivered, entry.getKey() + ": one tick per round of the slot, in order, none missing");
+                assertEquals(25 - 10, refused, entry.getKey() + ": the other runs' ticks of those rounds are StaleTick");
+            }
+        } finally {
+            runs.shutdownNow();
+            environments.forEach(TickProducer::close);
+        }
+    }
+
+    private static Map<String, Object> invoke(TickProducer producer, Map<String, Object> event) {
+        return new TickProducerHandler(producer).handleRequest(event, new TestContext("tick-producer", 20_000));
     }
 
     /** Creates or changes a SCRAM user on the broker, as MSK does when the associated secret changes. */

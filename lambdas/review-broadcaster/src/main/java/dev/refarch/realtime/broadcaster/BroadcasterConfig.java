@@ -14,13 +14,18 @@ import software.amazon.awssdk.regions.Region;
  *                         ({@code REVIEW_BROADCAST_MILLIS}, default 500; 0 sends every batch at once)
  * @param region           signing region ({@code AWS_REGION}, set by Lambda)
  * @param metricsNamespace CloudWatch namespace ({@code POWERTOOLS_METRICS_NAMESPACE}, default {@code RealtimeRefarch})
+ * @param mutationsPerRequest aliased {@code publishReview} fields per AppSync request ({@code MUTATIONS_PER_REQUEST},
+ *                         cdk.json {@code mutationsPerRequest}, 1 to 100, default 25); 1 sends each row alone, unaliased
  */
-public record BroadcasterConfig(URI graphqlUrl, Duration interval, Region region, String metricsNamespace) {
+public record BroadcasterConfig(URI graphqlUrl, Duration interval, Region region, String metricsNamespace,
+                                int mutationsPerRequest) {
 
     static final int DEFAULT_BROADCAST_MILLIS = 500;
     /** A minute: beyond it viewers would see counts stand still; the config record of the app says the same. */
     static final int MAX_BROADCAST_MILLIS = 60_000;
     static final String DEFAULT_METRICS_NAMESPACE = "RealtimeRefarch";
+    static final int DEFAULT_MUTATIONS_PER_REQUEST = 25;
+    static final int MAX_MUTATIONS_PER_REQUEST = 100;
 
     /** Validates every value, so a bad setting fails the init phase with a message naming it. */
     public BroadcasterConfig {
@@ -32,6 +37,10 @@ public record BroadcasterConfig(URI graphqlUrl, Duration interval, Region region
         }
         if (metricsNamespace == null || metricsNamespace.isBlank()) {
             throw new IllegalArgumentException("POWERTOOLS_METRICS_NAMESPACE must not be blank");
+        }
+        if (mutationsPerRequest < 1 || mutationsPerRequest > MAX_MUTATIONS_PER_REQUEST) {
+            throw new IllegalArgumentException("MUTATIONS_PER_REQUEST=" + mutationsPerRequest + " must be between 1 and "
+                    + MAX_MUTATIONS_PER_REQUEST);
         }
     }
 
@@ -62,7 +71,15 @@ public record BroadcasterConfig(URI graphqlUrl, Duration interval, Region region
             throw new IllegalArgumentException("AWS_REGION is required");
         }
         String namespace = env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "");
+        String perRequest = env.get("MUTATIONS_PER_REQUEST");
+        int mutationsPerRequest;
+        try {
+            mutationsPerRequest = perRequest == null || perRequest.isBlank() ? DEFAULT_MUTATIONS_PER_REQUEST
+                    : Integer.parseInt(perRequest.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("MUTATIONS_PER_REQUEST=" + perRequest + " is not an integer", e);
+        }
         return new BroadcasterConfig(graphqlUrl, Duration.ofMillis(interval), Region.of(region),
-                namespace.isBlank() ? DEFAULT_METRICS_NAMESPACE : namespace.strip());
+                namespace.isBlank() ? DEFAULT_METRICS_NAMESPACE : namespace.strip(), mutationsPerRequest);
     }
 }

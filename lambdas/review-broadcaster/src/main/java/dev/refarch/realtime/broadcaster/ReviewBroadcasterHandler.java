@@ -47,7 +47,9 @@ public final class ReviewBroadcasterHandler implements RequestStreamHandler {
     }
 
     static ReviewBroadcaster fromConfig(BroadcasterConfig config) {
-        AppSyncClient appSync = AppSyncClient.builder(AppSyncClientConfig.defaults(config.graphqlUrl(), config.region()))
+        AppSyncClientConfig defaults = AppSyncClientConfig.defaults(config.graphqlUrl(), config.region());
+        AppSyncClient appSync = AppSyncClient.builder(defaults.withBatchLimits(config.mutationsPerRequest(),
+                        defaults.maxRequestBytes()))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .build();
         return new ReviewBroadcaster(appSync, BroadcastPacer.system(config.interval()),

@@ -42,4 +42,17 @@ class BroadcasterConfigTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BroadcasterConfig.fromEnv(env)).getMessage()
                 .contains("GRAPHQL_URL"));
     }
+
+    @Test
+    void mutationsPerRequestReachesTheBroadcastersAppSyncClientAndABadOneIsNamed() {
+        assertEquals(BroadcasterConfig.DEFAULT_MUTATIONS_PER_REQUEST, ReviewBroadcasterHandler.fromConfig(
+                BroadcasterConfig.fromEnv(env())).appSync().config().maxFieldsPerRequest());
+        assertEquals(1, ReviewBroadcasterHandler.fromConfig(BroadcasterConfig.fromEnv(env("MUTATIONS_PER_REQUEST", "1")))
+                .appSync().config().maxFieldsPerRequest());
+        for (String bad : new String[] {"0", "101", "all"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> BroadcasterConfig.fromEnv(env("MUTATIONS_PER_REQUEST", bad)));
+            assertTrue(e.getMessage().contains("MUTATIONS_PER_REQUEST=" + bad), e.getMessage());
+        }
+    }
 }
