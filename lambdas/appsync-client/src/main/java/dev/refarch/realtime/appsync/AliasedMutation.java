@@ -94,7 +94,7 @@ public record AliasedMutation(String field, String argument, String inputType, S
      */
     public String unaliasedOperation() {
         return "mutation " + Character.toUpperCase(field.charAt(0)) + field.substring(1) + "(" + declaration(0).strip()
-                + ") { " + field + "(" + argument + ": $" + variable(0) + ") { " + selection + " } }";
+                + ") {" + fieldCall(0) + "}";
     }
 
     /** GraphQL operation name, so the batch is recognisable in AppSync logs. */
@@ -113,7 +113,12 @@ public record AliasedMutation(String field, String argument, String inputType, S
     }
 
     private String aliasedField(int index) {
-        return " " + alias(index) + ": " + field + "(" + argument + ": $" + variable(index)
+        return " " + alias(index) + ":" + fieldCall(index);
+    }
+
+    /** The field with the item's variables (and its extra argument's, when the mutation has one). */
+    private String fieldCall(int index) {
+        return " " + field + "(" + argument + ": $" + variable(index)
                 + (hasExtra() ? ", " + extra + ": $" + extraVariable(index) : "") + ") { " + selection + " }";
     }
 

@@ -34,7 +34,8 @@ class BackendMutationsTest {
 
     @Test
     void eachMutationSentAloneFitsTheSchema() {
-        for (AliasedMutation mutation : List.of(BackendMutations.PUBLISH_TICK, BackendMutations.PUBLISH_REVIEW,
+        for (AliasedMutation mutation : List.of(BackendMutations.PUBLISH_TICK, BackendMutations.PUBLISH_TICK_AFTER,
+                BackendMutations.PUBLISH_REVIEW,
                 BackendMutations.SET_CURRENT_MOVIE)) {
             AppSyncSchema.assertValid(mutation.unaliasedOperation());
             assertFalse(mutation.unaliasedOperation().contains(AliasedMutation.alias(0) + ":"),
