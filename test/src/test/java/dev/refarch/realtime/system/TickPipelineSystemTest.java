@@ -116,14 +116,7 @@ class TickPipelineSystemTest {
             }
             assertTrue(amznProduced.size() >= 10, "the producer emitted AMZN ticks: " + amznProduced.size());
 
-            LambdaProcess.Run consumed = LAMBDA.run(new LambdaProcess.Target("msk-consumer",
-                    "dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest", jar("msk-consumer"),
-                    Map.of("GRAPHQL_URL", api.simulator().graphqlUrl().toString(),
-                            "FAILURE_QUEUE_URL", aws.baseUrl() + "/000000000000/failures",
-                            "AWS_ENDPOINT_URL_SQS", aws.baseUrl()),
-                    MskEvents.json(MskEvents.LOCAL_CLUSTER_ARN, broker.bootstrapServers(), records)));
-            assertFalse(consumed.error(), consumed.response());
-            assertEquals(JSON.readTree("{\"batchItemFailures\":[]}"), JSON.readTree(consumed.response()));
+            consumeWithoutFailures(records);
 
             for (JsonNode expected : amznProduced) {
                 JsonNode received = amzn.awaitNext(Duration.ofSeconds(10)).at("/payload/data/onTick");
@@ -186,14 +179,7 @@ class TickPipelineSystemTest {
 
             List<ConsumerRecord<byte[], byte[]>> records = consumeAll(topic);
             assertEquals(2 * 2 * 10, records.size(), "both runs wrote every round");
-            LambdaProcess.Run consumed = LAMBDA.run(new LambdaProcess.Target("msk-consumer",
-                    "dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest", jar("msk-consumer"),
-                    Map.of("GRAPHQL_URL", api.simulator().graphqlUrl().toString(),
-                            "FAILURE_QUEUE_URL", aws.baseUrl() + "/000000000000/failures",
-                            "AWS_ENDPOINT_URL_SQS", aws.baseUrl()),
-                    MskEvents.json(MskEvents.LOCAL_CLUSTER_ARN, broker.bootstrapServers(), records)));
-            assertFalse(consumed.error(), consumed.response());
-            assertEquals(JSON.readTree("{\"batchItemFailures\":[]}"), JSON.readTree(consumed.response()));
+            consumeWithoutFailures(records);
 
             for (int round = 0; round < 10; round++) {
                 JsonNode received = amzn.awaitNext(Duration.ofSeconds(10)).at("/payload/data/onTick");
@@ -231,5 +217,17 @@ class TickPipelineSystemTest {
         records.sort(Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(ConsumerRecord::partition)
                 .thenComparingLong(ConsumerRecord::offset));
         return records;
+    }
+
+    /** Runs the consumer jar on {@code records} as one MSK event; it must report no failures. */
+    private static void consumeWithoutFailures(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
+        LambdaProcess.Run consumed = LAMBDA.run(new LambdaProcess.Target("msk-consumer",
+                "dev.refarch.realtime.consumer.TickConsumerHandler::handleRequest", jar("msk-consumer"),
+                Map.of("GRAPHQL_URL", api.simulator().graphqlUrl().toString(),
+                        "FAILURE_QUEUE_URL", aws.baseUrl() + "/000000000000/failures",
+                        "AWS_ENDPOINT_URL_SQS", aws.baseUrl()),
+                MskEvents.json(MskEvents.LOCAL_CLUSTER_ARN, broker.bootstrapServers(), records)));
+        assertFalse(consumed.error(), consumed.response());
+        assertEquals(JSON.readTree("{\"batchItemFailures\":[]}"), JSON.readTree(consumed.response()));
     }
 }
