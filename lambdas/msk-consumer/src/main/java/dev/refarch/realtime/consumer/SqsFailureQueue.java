@@ -191,14 +191,7 @@ public final class SqsFailureQueue implements FailureQueue {
      * and coordinates only (enough to find the record in the topic), nothing taken from its bytes.
      */
     String reduced(Poison poison, String refusedCode) {
-        KafkaRecord record = poison.record();
-        ObjectNode message = json.createObjectNode();
-        message.put("reason", poison.reason().name());
-        message.put("topic", record.topic());
-        message.put("partition", record.partition());
-        message.put("offset", record.offset());
-        message.put("timestamp", record.timestamp());
-        message.put("timestampType", record.timestampType());
+        ObjectNode message = coordinates(poison);
         message.put("contentOmitted", "the failure queue refused the full message (" + refusedCode + ")");
         try {
             return json.writeValueAsString(message);
@@ -207,17 +200,24 @@ public final class SqsFailureQueue implements FailureQueue {
         }
     }
 
-    /** The message for one record. */
-    String message(Poison poison) {
+    /** The reason and where the record is in the topic: what every failure-queue message carries. */
+    private ObjectNode coordinates(Poison poison) {
         KafkaRecord record = poison.record();
         ObjectNode message = json.createObjectNode();
         message.put("reason", poison.reason().name());
-        message.put("detail", poison.detail());
         message.put("topic", record.topic());
         message.put("partition", record.partition());
         message.put("offset", record.offset());
         message.put("timestamp", record.timestamp());
         message.put("timestampType", record.timestampType());
+        return message;
+    }
+
+    /** The message for one record. */
+    String message(Poison poison) {
+        KafkaRecord record = poison.record();
+        ObjectNode message = coordinates(poison);
+        message.put("detail", poison.detail());
         message.put("key", record.key());
         String value = record.value();
         if (value != null && value.length() > MAX_VALUE_BYTES / 3 * 4) {

@@ -388,6 +388,14 @@ class TickConsumerTest {
         return response;
     }
 
+    /** Three poison records at offsets 0-2 of one partition, consumed with Lambda's redelivery. */
+    private BatchResponse consumeThreePoisonRecordsWithRedelivery() {
+        List<long[]> records = List.of(new long[] {0, 0}, new long[] {0, 1}, new long[] {0, 2});
+        MskEventBuilder events = new MskEventBuilder();
+        records.forEach(r -> events.add((int) r[0], r[1], "AMZN", "bad " + r[1]));
+        return consumeWithRedelivery(events, records, 3);
+    }
+
     private List<Long> parkedOffsets() {
         return sqs.messages.stream().map(m -> m.get("offset").asLong()).sorted().toList();
     }
@@ -396,11 +404,7 @@ class TickConsumerTest {
     void whenSqsRefusesOneMessageOfABatchOnlyThatOneIsSentAgainAndEveryPoisonRecordIsParkedOnce() {
         // SQS stores 0 and 2 and refuses 1 (not the sender's fault) in one SendMessageBatch answer.
         sqs.refuseOnceOffsets.add(1L);
-        List<long[]> records = List.of(new long[] {0, 0}, new long[] {0, 1}, new long[] {0, 2});
-        MskEventBuilder events = new MskEventBuilder();
-        records.forEach(r -> events.add((int) r[0], r[1], "AMZN", "bad " + r[1]));
-
-        BatchResponse response = consumeWithRedelivery(events, records, 3);
+        BatchResponse response = consumeThreePoisonRecordsWithRedelivery();
 
         assertEquals(List.of(), response.batchItemFailures());
         assertEquals(List.of(0L, 1L, 2L), parkedOffsets(), "each poison record parked once");
@@ -410,11 +414,7 @@ class TickConsumerTest {
     @Test
     void aMessageSqsRefusesAsTheSendersFaultIsParkedWithoutTheRecordsContentAndOnce() {
         sqs.refuseValueOffsets.add(1L);
-        List<long[]> records = List.of(new long[] {0, 0}, new long[] {0, 1}, new long[] {0, 2});
-        MskEventBuilder events = new MskEventBuilder();
-        records.forEach(r -> events.add((int) r[0], r[1], "AMZN", "bad " + r[1]));
-
-        BatchResponse response = consumeWithRedelivery(events, records, 3);
+        BatchResponse response = consumeThreePoisonRecordsWithRedelivery();
 
         assertEquals(List.of(), response.batchItemFailures());
         assertEquals(List.of(0L, 1L, 2L), parkedOffsets(), "each poison record parked once");
