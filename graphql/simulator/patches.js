@@ -19,7 +19,7 @@ const { map: toJavaValue } = require(path.join(SIMULATOR_DIR, 'lib/velocity/valu
 const { JavaMap } = require(path.join(SIMULATOR_DIR, 'lib/velocity/value-mapper/map'));
 const { DynamoDBDataLoader } = require(path.join(SIMULATOR_DIR, 'lib/data-loader/dynamo-db'));
 // The DynamoDB client as the simulator itself resolves it, so commands match its client.
-const { BatchGetItemCommand, PutItemCommand } =
+const { BatchGetItemCommand, GetItemCommand, PutItemCommand } =
   require(require.resolve('@aws-sdk/client-dynamodb', { paths: [SIMULATOR_DIR] }));
 
 const LOOPBACK = '127.0.0.1';
@@ -457,6 +457,113 @@ function moveAuthSubprotocolToQuery(request) {
   }
 }
 
+/**
+ * Gap: when a condition fails, the simulator answers ConditionalCheckFailedException at once
+ * (its UpdateItem even asks DynamoDB for the old item with ReturnValuesOnConditionCheckFailure,
+ * which needs no permission of its own). AppSync instead reads the current item with a GetItem
+ * under the data source's role (strongly consistent unless the condition says consistentRead:
+ * false), treats the write as a success when that item already is the desired result (PutItem:
+ * the item written, equalsIgnore attributes aside; DeleteItem: no item), and otherwise applies the
+ * conditionalCheckFailedHandler strategy, Reject by default ("Handling a condition check failure",
+ * https://docs.aws.amazon.com/appsync/latest/devguide/aws-appsync-resolver-mapping-template-reference-dynamodb-condition-expressions.html).
+ * So a data source role without dynamodb:GetItem fails there with an access error instead of the
+ * condition's error type; here the same GetItem runs with the data source's own credentials
+ * (through the local IAM gateway in the local run), so it fails here too. For UpdateItem the
+ * desired result is not known before the update runs, so it is never taken as a success.
+ */
+function conditionFailureReadsTheItem() {
+  const proto = DynamoDBDataLoader && DynamoDBDataLoader.prototype;
+  expect(proto && typeof proto.load === 'function', 'DynamoDBDataLoader.load');
+  expect(typeof GetItemCommand === 'function', '@aws-sdk/client-dynamodb GetItemCommand');
+  if (proto.load.patchedConditionRead) return;
+  const { unmarshall } = require(path.join(SIMULATOR_DIR, 'lib/data-loader/dynamo-db/utils'));
+  const original = proto.load;
+  const patched = async function load(payload) {
+    try {
+      return await original.call(this, payload);
+    } catch (failure) {
+      const condition = payload && payload.condition;
+      if (!condition || !failure || failure.name !== 'ConditionalCheckFailedException') throw failure;
+      let current;
+      try {
+        const read = await this.client.send(new GetItemCommand({
+          TableName: this.tableName,
+          Key: payload.key,
+          ConsistentRead: condition.consistentRead !== false,
+        }));
+        current = read.Item || null;
+      } catch (readFailure) {
+        readFailure.extensions = { errorType: 'DynamoDB:' + readFailure.name };
+        throw readFailure;
+      }
+      const strategy = (condition.conditionalCheckFailedHandler || {}).strategy || 'Reject';
+      expect(strategy === 'Reject', `conditionalCheckFailedHandler strategy ${strategy} (only Reject is served locally)`);
+      const ignored = new Set(condition.equalsIgnore || []);
+      if (payload.operation === 'PutItem' && current
+        && sameItem(current, { ...payload.key, ...payload.attributeValues }, ignored)) {
+        return unmarshall(current);
+      }
+      if (payload.operation === 'DeleteItem' && !current) return null;
+      throw failure;
+    }
+  };
+  Object.assign(patched, original); // keep the other patches' markers
+  patched.patchedConditionRead = true;
+  proto.load = patched;
+}
+
+/** Two DynamoDB items (attribute-value maps) hold the same values; numbers compare by value. */
+function sameItem(a, b, ignored = new Set()) {
+  const names = new Set([...Object.keys(a), ...Object.keys(b)].filter((n) => !ignored.has(n)));
+  return [...names].every((n) => n in a && n in b && sameValue(a[n], b[n]));
+}
+
+function sameValue(a, b) {
+  const [type] = Object.keys(a);
+  if (!(type in b)) return false;
+  const x = a[type];
+  const y = b[type];
+  switch (type) {
+    case 'N': return Number(x) === Number(y);
+    case 'NS': return x.length === y.length && x.every((n) => y.some((m) => Number(m) === Number(n)));
+    case 'SS': return x.length === y.length && x.every((v) => y.includes(v));
+    case 'L': return x.length === y.length && x.every((v, i) => sameValue(v, y[i]));
+    case 'M': return sameItem(x, y);
+    default: return JSON.stringify(x) === JSON.stringify(y);
+  }
+}
+
+/**
+ * Gap: the simulator takes any request whose Authorization header starts with AWS4-HMAC-SHA256
+ * as an IAM caller and verifies nothing. In the local run the IAM gateway verifies the signature
+ * and the caller's appsync:GraphQL permission for every top-level field, then forwards the request
+ * with the run's gateway token; with a token configured, an IAM request (HTTP or real-time)
+ * without it is refused as AppSync refuses a request it cannot authenticate (401
+ * UnauthorizedException), so nothing reaches an IAM-only field around the gateway.
+ */
+const GATEWAY_TOKEN_HEADER = 'x-refarch-iam-gateway';
+
+function iamOnlyThroughGateway(token) {
+  const modePath = path.join(SIMULATOR_DIR, 'lib/utils/auth-helpers/current-auth-mode');
+  const authMode = require(modePath);
+  expect(typeof authMode.getAuthorizationMode === 'function', 'auth-helpers getAuthorizationMode');
+  if (authMode.getAuthorizationMode.patchedGateway) return;
+  const original = authMode.getAuthorizationMode;
+  const patched = function getAuthorizationMode(headers, appSyncConfig) {
+    const mode = original(headers, appSyncConfig);
+    if (mode === 'AWS_IAM') {
+      const sent = headers && (headers[GATEWAY_TOKEN_HEADER] || headers[GATEWAY_TOKEN_HEADER.toUpperCase()]);
+      if (sent !== token) {
+        throw new Error('UnauthorizedException: IAM requests are verified by the local IAM gateway; '
+          + 'send them to its endpoint, not to the simulator');
+      }
+    }
+    return mode;
+  };
+  patched.patchedGateway = true;
+  authMode.getAuthorizationMode = patched;
+}
+
 function realtimeServer(simulator) {
   const realtime = simulator._server && simulator._server._realTimeSubscriptionServer
     && simulator._server._realTimeSubscriptionServer.realtimeServer;
@@ -466,6 +573,9 @@ function realtimeServer(simulator) {
 
 module.exports = {
   batchGetItem,
+  conditionFailureReadsTheItem,
+  iamOnlyThroughGateway,
+  sameItem,
   putItemReturnsTheItemItWrote,
   roundNumReturnsAnInteger,
   javaMapKeysByValue,

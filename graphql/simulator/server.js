@@ -19,14 +19,25 @@
  *   --api-key KEY             APPSYNC_SIM_API_KEY             the API key, default "da2-local-api-key"
  *   --exit-on-stdin-close                                     exit when stdin closes, so a parent
  *                                                            process that dies takes this one along
+ *                             APPSYNC_SIM_CREDENTIALS_<NAME>  ACCESS_KEY_ID:SECRET_ACCESS_KEY the data
+ *                             (e.g. ..._TICKSTABLE)           source NAME of resolvers.json signs its
+ *                                                            DynamoDB calls with (its role's local
+ *                                                            identity); default fixed local keys
+ *                             APPSYNC_SIM_IAM_GATEWAY_TOKEN   when set, an IAM request must carry
+ *                                                            header x-refarch-iam-gateway with it:
+ *                                                            only the local IAM gateway, which
+ *                                                            verifies signatures and policies, may
+ *                                                            reach IAM fields (environment only, so
+ *                                                            no secret shows in a process list)
  *
  * There is no separate WebSocket port: the simulator attaches the real-time endpoint
  * (ws://127.0.0.1:<port>/graphql/realtime, AppSync real-time protocol, subprotocol graphql-ws,
  * auth in the `header` query parameter or a `header-<base64url>` subprotocol) to the HTTP server. GraphQL over HTTP is
  * POST http://127.0.0.1:<port>/graphql (HTTP/1.1 only: the simulator answers 405 to an h2c upgrade).
  *
- * Auth: default API_KEY (header x-api-key), additional AWS_IAM. The simulator does NOT verify
- * SigV4 signatures: a request without x-api-key whose Authorization header starts with
+ * Auth: default API_KEY (header x-api-key), additional AWS_IAM. The simulator itself does NOT
+ * verify SigV4 signatures (the local run's IAM gateway does, see APPSYNC_SIM_IAM_GATEWAY_TOKEN):
+ * without a gateway token, a request without x-api-key whose Authorization header starts with
  * "AWS4-HMAC-SHA256" and contains "Credential=<access key id>/..." is treated as IAM, e.g.
  *   Authorization: AWS4-HMAC-SHA256 Credential=AKIDLOCAL/20260101/us-east-1/appsync/aws4_request,
  *                  SignedHeaders=host;x-amz-date, Signature=0
@@ -63,12 +74,20 @@ function parseArgs(argv, env) {
     port: env.APPSYNC_SIM_PORT,
     apiKey: env.APPSYNC_SIM_API_KEY || 'da2-local-api-key',
     tables: {},
+    credentials: {},
+    gatewayToken: env.APPSYNC_SIM_IAM_GATEWAY_TOKEN || undefined,
     exitOnStdinClose: false,
   };
   for (const [name, value] of Object.entries(env)) {
     const match = /^APPSYNC_SIM_TABLE_(.+)$/.exec(name);
     if (match && value) {
       options.tables[match[1].toLowerCase()] = value;
+    }
+    const keys = /^APPSYNC_SIM_CREDENTIALS_(.+)$/.exec(name);
+    if (keys && value) {
+      const colon = value.indexOf(':');
+      if (colon <= 0 || colon === value.length - 1) fail(`${name} wants ACCESS_KEY_ID:SECRET_ACCESS_KEY`);
+      options.credentials[keys[1].toUpperCase()] = { accessKeyId: value.slice(0, colon), secretAccessKey: value.slice(colon + 1) };
     }
   }
   for (let i = 0; i < argv.length; i++) {
@@ -107,6 +126,9 @@ function loadConfig(options) {
   const missing = logicalTables.filter((t) => !options.tables[t]);
   if (missing.length) fail(`no table name for logical table(s) ${missing.join(', ')} (--table LOGICAL=NAME)`);
   if (logicalTables.length && !options.dynamodbEndpoint) fail('--dynamodb-endpoint is required');
+  const sourceNames = manifest.dataSources.map((d) => d.name.toUpperCase());
+  const strangers = Object.keys(options.credentials).filter((n) => !sourceNames.includes(n));
+  if (strangers.length) fail(`credentials for unknown data source(s) ${strangers.join(', ')}; resolvers.json has ${sourceNames.join(', ')}`);
 
   const dataSources = manifest.dataSources.map((source) => {
     if (source.type !== 'AMAZON_DYNAMODB') {
@@ -116,8 +138,11 @@ function loadConfig(options) {
       type: source.type,
       name: source.name,
       config: { endpoint: options.dynamodbEndpoint, region: 'us-east-1', tableName: options.tables[source.table] },
-      // Fixed credentials for DynamoDB Local, so the SDK never looks for real ones.
-      options: { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+      // The data source's own local identity when given (the local run's IAM gateway checks its
+      // role's policy); else fixed keys, so the SDK never looks for real ones.
+      options: {
+        credentials: options.credentials[source.name.toUpperCase()] || { accessKeyId: 'local', secretAccessKey: 'local' },
+      },
     };
   });
   const templateNames = [...new Set(manifest.resolvers.flatMap((r) => [r.request, r.response]))];
@@ -173,6 +198,8 @@ async function main() {
   patches.putItemReturnsTheItemItWrote();
   patches.roundNumReturnsAnInteger();
   patches.javaMapKeysByValue();
+  patches.conditionFailureReadsTheItem();
+  if (options.gatewayToken) patches.iamOnlyThroughGateway(options.gatewayToken);
   const { environment, ...simulatorConfig } = config;
   simulator.init(simulatorConfig);
   patches.bindLoopbackOnly(simulator, options.port);

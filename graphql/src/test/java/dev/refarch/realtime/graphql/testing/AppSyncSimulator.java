@@ -62,6 +62,15 @@ public final class AppSyncSimulator implements AutoCloseable {
 
     /** As {@link #start(URI, Map)}, with a given API key. */
     public static AppSyncSimulator start(URI dynamoDbEndpoint, Map<String, String> tables, String apiKey) {
+        return start(dynamoDbEndpoint, tables, apiKey, Map.of());
+    }
+
+    /**
+     * As {@link #start(URI, Map, String)}, with more environment for the simulator (its
+     * {@code APPSYNC_SIM_CREDENTIALS_<DATA SOURCE>} and {@code APPSYNC_SIM_IAM_GATEWAY_TOKEN}).
+     */
+    public static AppSyncSimulator start(URI dynamoDbEndpoint, Map<String, String> tables, String apiKey,
+                                         Map<String, String> environment) {
         Path root = repositoryRoot();
         List<String> command = new ArrayList<>(List.of(
                 System.getProperty("node.executable", "node"), "graphql/simulator/server.js",
@@ -75,6 +84,7 @@ public final class AppSyncSimulator implements AutoCloseable {
         // Nothing reaches real AWS: no instance metadata lookups by the JavaScript SDK.
         builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
         builder.environment().put("NODE_NO_WARNINGS", "1");
+        builder.environment().putAll(environment);
         Process process;
         try {
             process = builder.start();
