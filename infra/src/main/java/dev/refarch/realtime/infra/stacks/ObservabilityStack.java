@@ -11,6 +11,7 @@ import dev.refarch.realtime.infra.constructs.ApiKeyRenewal;
 import dev.refarch.realtime.infra.constructs.DeadLetterQueue;
 import dev.refarch.realtime.infra.constructs.ReviewBroadcaster;
 import dev.refarch.realtime.infra.constructs.JavaFunction;
+import dev.refarch.realtime.infra.constructs.OperatorPolicy;
 import dev.refarch.realtime.infra.constructs.RealtimeApi;
 import dev.refarch.realtime.infra.constructs.RunbookAlarms;
 import dev.refarch.realtime.infra.constructs.RunbookAlarms.Spec;
@@ -20,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.ExportValueOptions;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.cloudwatch.AlarmStatusWidget;
@@ -37,6 +40,7 @@ import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.EventField;
 import software.amazon.awscdk.services.events.targets.SnsTopic;
+import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
@@ -51,6 +55,7 @@ public final class ObservabilityStack extends Stack {
 
     public static final String DASHBOARD_OUTPUT = "DashboardName";
     public static final String ALARM_TOPIC_OUTPUT = "AlarmTopicArn";
+    public static final String OPERATOR_POLICY_OUTPUT = "OperatorPolicyArn";
 
     private static final Duration MINUTE = Duration.minutes(1);
     private static final Duration FIVE_MINUTES = Duration.minutes(5);
@@ -114,6 +119,19 @@ public final class ObservabilityStack extends Stack {
 
         CfnOutput.Builder.create(this, DASHBOARD_OUTPUT).value(config.prefix() + "-operations")
                 .description("The CloudWatch dashboard").build();
+        OperatorPolicy.Replay replay = null;
+        if (streaming != null) {
+            // Named as the app names every export (stack:logical id + attribute), and known here for the
+            // acknowledgement of the policy's bucket/* resource.
+            IBucket bucket = streaming.consumer().failureBucket();
+            String export = streaming.getStackName() + ":ExportsOutputFnGetAtt"
+                    + streaming.resolve(streaming.getLogicalId((CfnElement) bucket.getNode().getDefaultChild())) + "Arn";
+            replay = new OperatorPolicy.Replay(streaming.exportValue(bucket.getBucketArn(),
+                    ExportValueOptions.builder().name(export).build()), export, api.api().api(), streaming.getStackName());
+        }
+        OperatorPolicy operator = new OperatorPolicy(this, "OperatorPolicy", api.reviewsTable(), api.getStackName(), replay);
+        CfnOutput.Builder.create(this, OPERATOR_POLICY_OUTPUT).value(operator.policy().getManagedPolicyArn())
+                .description("Attach to the role that runs the CLI tasks (reviews seed, ticks replay)").build();
         CfnOutput.Builder.create(this, ALARM_TOPIC_OUTPUT).value(topic.getTopicArn())
                 .description("Every alarm notifies this topic: subscribe your pager or e-mail (-c alarmEmail=...)").build();
     }

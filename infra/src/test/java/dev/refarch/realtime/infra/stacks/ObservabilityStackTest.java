@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.TestApps;
 import java.util.ArrayList;
 import java.util.List;
@@ -327,5 +328,46 @@ class ObservabilityStackTest {
     @Test
     void noStatementAllowsAWildcardAction() {
         IamAssertions.assertNoWildcardActions(template);
+    }
+
+    /** Each statement of the operator policy as "actions on resources", resources rendered as JSON. */
+    private static List<String> operatorStatements(Template t) {
+        JsonNode policies = new ObjectMapper().valueToTree(t.findResources("AWS::IAM::ManagedPolicy"));
+        assertEquals(1, policies.size(), policies.toString());
+        List<String> statements = new ArrayList<>();
+        for (JsonNode statement : policies.elements().next().at("/Properties/PolicyDocument/Statement")) {
+            statements.add(statement.path("Action") + " on " + statement.path("Resource")
+                    + (statement.has("Condition") ? " if " + statement.path("Condition") : ""));
+        }
+        return statements;
+    }
+
+    @Test
+    void operatorPolicyAllowsExactlyWhatTheCliTasksCallOnTheirOwnResources() {
+        List<String> statements = operatorStatements(template);
+        String all = String.join("\n", statements);
+        assertEquals(6, statements.size(), all);
+        assertTrue(statements.get(0).startsWith("[\"dynamodb:PutItem\",\"dynamodb:UpdateItem\"] on {\"Fn::ImportValue\":"
+                + "\"realtime-refarch-dev-api:ExportsOutputFnGetAttReviewsTable"), all);
+        assertTrue(statements.get(1).startsWith("\"s3:ListBucket\" on {\"Fn::ImportValue\":"
+                + "\"realtime-refarch-dev-streaming:ExportsOutputFnGetAttTickConsumerFailureBucket"), all);
+        assertTrue(statements.get(2).startsWith("[\"s3:DeleteObject\",\"s3:GetObject\",\"s3:PutObject\"] on "), all);
+        assertTrue(statements.get(2).contains("TickConsumerFailureBucket") && statements.get(2).contains("\"/*\""), all);
+        assertTrue(statements.get(3).startsWith("\"appsync:GraphQL\" on ") && statements.get(3).endsWith(
+                "\"/types/Mutation/fields/publishTick\"]]}"), all);
+        assertEquals("\"cloudwatch:PutMetricData\" on \"*\" if {\"StringEquals\":{\"cloudwatch:namespace\":\""
+                + Functions.METRICS_NAMESPACE + "\"}}", statements.get(4));
+        assertTrue(statements.get(5).startsWith("\"cloudformation:DescribeStacks\" on [") && statements.get(5).contains(
+                "stack/realtime-refarch-dev-api/*") && statements.get(5).contains("stack/realtime-refarch-dev-streaming/*"), all);
+        template.hasOutput(ObservabilityStack.OPERATOR_POLICY_OUTPUT, Match.objectLike(Map.of()));
+    }
+
+    @Test
+    void withoutStreamingTheOperatorPolicyCoversTheSeedAlone() {
+        List<String> statements = operatorStatements(observability(Map.of("streaming", "off")));
+        assertEquals(2, statements.size(), statements.toString());
+        assertTrue(statements.get(0).startsWith("[\"dynamodb:PutItem\",\"dynamodb:UpdateItem\"]"), statements.toString());
+        assertTrue(statements.get(1).startsWith("\"cloudformation:DescribeStacks\" on {")
+                && !statements.get(1).contains("streaming"), statements.toString());
     }
 }
