@@ -114,10 +114,15 @@ public record AwsClients(AwsCredentialsProvider credentials, AwsRegionProvider r
 
     /** A client for a DynamoDB the user runs themselves, such as DynamoDB Local. */
     public static DynamoDbClient localDynamoDb(URI endpoint, Region region) {
+        return localDynamoDb(endpoint, region, LOCAL_CREDENTIALS);
+    }
+
+    /** A client for a local DynamoDB endpoint that checks who signs (the local run's IAM gateway). */
+    public static DynamoDbClient localDynamoDb(URI endpoint, Region region, AwsCredentialsProvider credentials) {
         return DynamoDbClient.builder()
                 .region(region)
                 .endpointOverride(endpoint)
-                .credentialsProvider(LOCAL_CREDENTIALS)
+                .credentialsProvider(credentials)
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
     }

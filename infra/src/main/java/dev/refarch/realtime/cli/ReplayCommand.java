@@ -7,6 +7,7 @@ import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.constructs.JavaFunction;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -115,13 +116,23 @@ final class ReplayCommand implements Callable<Integer> {
 
         @Option(names = "--graphql-url", paramLabel = "URL", description = "The AppSync GraphQL endpoint.")
         URI graphqlUrl;
+
+        @Option(names = "--local", paramLabel = "READY_FILE",
+                description = "The local run's ready file: its bucket and API, through its IAM gateway, signed as"
+                        + " its operator identity (the stack's operator policy).")
+        Path local;
     }
 
     @Override
     public Integer call() {
         boolean byStack = source.stack != null;
-        if (!byStack && (source.bucket == null || source.graphqlUrl == null)) {
-            throw new ParameterException(spec.commandLine(), "give --stack, or both --bucket and --graphql-url");
+        if (source.local != null && (byStack || source.bucket != null || source.graphqlUrl != null || endpointUrl != null)) {
+            throw new ParameterException(spec.commandLine(), "--local names the bucket, the API and the endpoint itself:"
+                    + " give it alone");
+        }
+        if (source.local == null && !byStack && (source.bucket == null || source.graphqlUrl == null)) {
+            throw new ParameterException(spec.commandLine(),
+                    "give --stack, or both --bucket and --graphql-url, or --local READY_FILE");
         }
         if (byStack && source.bucket != null) {
             throw new ParameterException(spec.commandLine(), "--stack and --bucket are exclusive");
@@ -150,6 +161,9 @@ final class ReplayCommand implements Callable<Integer> {
                 return TicksCli.NOT_DELIVERED;
             }
             return summary.unreadable() > 0 ? TicksCli.UNREADABLE_OBJECT : TicksCli.OK;
+        } catch (IllegalArgumentException unreadable) {
+            err.println("ticks replay: " + unreadable.getMessage());
+            return TicksCli.USAGE;
         } catch (SeedFailure failure) {
             err.println("ticks replay: " + failure.getMessage());
             return failure.exitCode();
@@ -164,15 +178,18 @@ final class ReplayCommand implements Callable<Integer> {
 
     private TickReplayer.Summary run(PrintWriter out) {
         AwsClients aws = parent.aws();
-        boolean local = endpointUrl != null;
+        LocalRunFile localRun = source.local == null ? null : LocalRunFile.read(source.local);
+        URI s3Endpoint = localRun != null ? localRun.awsEndpoint() : endpointUrl;
+        boolean local = s3Endpoint != null;
         Region signingRegion = !local ? aws.region(region) : region == null ? AwsClients.LOCAL_REGION : Region.of(region);
-        AwsCredentialsProvider credentials = local ? LOCAL_CREDENTIALS : aws.credentials();
+        AwsCredentialsProvider credentials = localRun != null ? localRun.credentials()
+                : local ? LOCAL_CREDENTIALS : aws.credentials();
         if (!local) {
             // Before any request: a missing credential is reported as such, and nothing is sent.
             aws.requireCredentials();
         }
-        String bucket = source.bucket;
-        URI graphqlUrl = source.graphqlUrl;
+        String bucket = localRun != null ? localRun.failureBucket() : source.bucket;
+        URI graphqlUrl = localRun != null ? localRun.graphqlUrl() : source.graphqlUrl;
         if (source.stack != null) {
             try (CloudFormationClient cloudFormation = aws.cloudFormation(signingRegion)) {
                 StackOutputs outputs = new StackOutputs(cloudFormation);
@@ -193,7 +210,7 @@ final class ReplayCommand implements Callable<Integer> {
                 .httpClient(UrlConnectionHttpClient.create());
         if (local) {
             // Local S3-compatible servers serve buckets as paths, not as host names.
-            s3Builder.endpointOverride(endpointUrl).forcePathStyle(true);
+            s3Builder.endpointOverride(s3Endpoint).forcePathStyle(true);
         }
         target = new Target(bucket, signingRegion, credentials, local);
         try (S3Client s3 = s3Builder.build()) {
@@ -211,7 +228,8 @@ final class ReplayCommand implements Callable<Integer> {
     private void publishMetrics(TickReplayer.Summary summary, PrintWriter out, PrintWriter err) {
         AwsClients aws = parent.aws();
         if (target.local() && aws.cloudWatchEndpoint() == null) {
-            out.println("metrics: not published (--endpoint-url: the local servers have no CloudWatch)");
+            out.println("metrics: not published (" + (source.local != null ? "--local" : "--endpoint-url")
+                    + ": the local servers have no CloudWatch)");
             return;
         }
         try (CloudWatchClient cloudWatch = aws.cloudWatch(target.region(), target.credentials())) {

@@ -2,6 +2,7 @@ package dev.refarch.realtime.cli;
 
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -69,6 +70,11 @@ final class SeedCommand implements Callable<Integer> {
 
         @Option(names = "--table", paramLabel = "NAME", required = true, description = "The Reviews table.")
         String table;
+
+        @Option(names = "--local", paramLabel = "READY_FILE", required = true,
+                description = "The local run's ready file: its Reviews table, through its IAM gateway, signed as its"
+                        + " operator identity (the stack's operator policy).")
+        Path local;
     }
 
     static final class ResetOptions {
@@ -81,7 +87,7 @@ final class SeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (endpoint != null && source.stack != null) {
+        if (endpoint != null && source.table == null) {
             throw new ParameterException(spec.commandLine(),
                     "--endpoint needs --table: a local DynamoDB has no CloudFormation stack");
         }
@@ -89,6 +95,9 @@ final class SeedCommand implements Callable<Integer> {
         try {
             run(spec.commandLine().getOut());
             return ReviewsCli.OK;
+        } catch (IllegalArgumentException unreadable) {
+            err.println("reviews seed: " + unreadable.getMessage());
+            return ReviewsCli.USAGE;
         } catch (SeedFailure failure) {
             err.println("reviews seed: " + failure.getMessage());
             return failure.exitCode();
@@ -100,20 +109,25 @@ final class SeedCommand implements Callable<Integer> {
 
     private void run(PrintWriter out) {
         AwsClients aws = parent.aws();
-        Region signingRegion = endpoint == null ? aws.region(region)
+        LocalRunFile localRun = source.local == null ? null : LocalRunFile.read(source.local);
+        boolean ownEndpoint = endpoint != null || localRun != null;
+        Region signingRegion = !ownEndpoint ? aws.region(region)
                 : region == null ? AwsClients.LOCAL_REGION : Region.of(region);
-        if (endpoint == null) {
+        if (!ownEndpoint) {
             // Before any request: a missing credential is reported as such, and nothing is sent.
             aws.requireCredentials();
         }
-        String table = source.table != null ? source.table : tableOfStack(aws, signingRegion);
-        try (DynamoDbClient dynamo = endpoint == null ? aws.dynamoDb(signingRegion)
-                : AwsClients.localDynamoDb(endpoint, signingRegion)) {
+        String table = localRun != null ? localRun.reviewsTable()
+                : source.table != null ? source.table : tableOfStack(aws, signingRegion);
+        try (DynamoDbClient dynamo = localRun != null
+                ? AwsClients.localDynamoDb(localRun.awsEndpoint(), signingRegion, localRun.credentials())
+                : endpoint == null ? aws.dynamoDb(signingRegion) : AwsClients.localDynamoDb(endpoint, signingRegion)) {
             ReviewsSeeder seeder = new ReviewsSeeder(dynamo, table);
             List<RowOutcome> outcomes = reset == null ? seeder.seed() : seeder.reset(reset.all);
             outcomes.forEach(outcome -> out.println(outcome.line()));
         } catch (ResourceNotFoundException e) {
-            String where = endpoint == null ? "region " + signingRegion : endpoint.toString();
+            String where = localRun != null ? "the local run" : endpoint == null ? "region " + signingRegion
+                    : endpoint.toString();
             throw new SeedFailure(ReviewsCli.TABLE_MISSING, "table " + table + " does not exist in " + where, e);
         }
     }

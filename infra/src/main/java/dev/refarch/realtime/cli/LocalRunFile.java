@@ -1,0 +1,61 @@
+package dev.refarch.realtime.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * The local run's ready file ({@code java -jar local/target/local.jar --ready-file=FILE}), as the
+ * CLI tasks read it with {@code --local FILE}: where the run's AWS endpoints are (one IAM gateway
+ * for all of them, which verifies signatures and checks every call against the deployed policies)
+ * and the operator identity's keys, which hold exactly the stack's operator policy. The local
+ * module writes the file with these field names.
+ *
+ * @param awsEndpoint  the IAM gateway: S3, DynamoDB, SQS and Secrets Manager calls, signed
+ * @param graphqlUrl   the GraphQL endpoint for IAM-signed requests (the gateway's {@code /graphql})
+ * @param credentials  the operator identity's keys
+ * @param failureBucket the consumer mapping's on-failure bucket
+ * @param reviewsTable the Reviews table
+ */
+public record LocalRunFile(URI awsEndpoint, URI graphqlUrl, AwsCredentialsProvider credentials,
+                           String failureBucket, String reviewsTable) {
+
+    public static final String AWS_ENDPOINT = "awsEndpoint";
+    public static final String IAM_GRAPHQL_URL = "iamGraphqlUrl";
+    public static final String OPERATOR_ACCESS_KEY_ID = "operatorAccessKeyId";
+    public static final String OPERATOR_SECRET_ACCESS_KEY = "operatorSecretAccessKey";
+    public static final String FAILURE_BUCKET = "failureBucket";
+    public static final String REVIEWS_TABLE = "table.reviews";
+
+    /**
+     * Reads the file.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it
+     */
+    public static LocalRunFile read(Path file) {
+        JsonNode ready;
+        try {
+            ready = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the local run's ready file " + file + ": " + e.getMessage(), e);
+        }
+        return new LocalRunFile(URI.create(field(file, ready, AWS_ENDPOINT)), URI.create(field(file, ready, IAM_GRAPHQL_URL)),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(field(file, ready, OPERATOR_ACCESS_KEY_ID),
+                        field(file, ready, OPERATOR_SECRET_ACCESS_KEY))),
+                field(file, ready, FAILURE_BUCKET), field(file, ready, REVIEWS_TABLE));
+    }
+
+    private static String field(Path file, JsonNode ready, String name) {
+        JsonNode value = ready == null ? null : ready.get(name);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new IllegalArgumentException(file + " is not a ready file of this version's local run: it has no "
+                    + name + " (start the run again with --ready-file)");
+        }
+        return value.asText();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.refarch.realtime.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalRunFileTest {
+
+    private static final String COMPLETE = """
+            {"awsEndpoint": "http://127.0.0.1:4599", "iamGraphqlUrl": "http://127.0.0.1:4599/graphql",
+             "operatorAccessKeyId": "AKIDLOCALOPERATOR", "operatorSecretAccessKey": "s3cret",
+             "failureBucket": "realtime-refarch-local-failed-batches", "table.reviews": "realtime-refarch-local-reviews"}
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsTheGatewayTheOperatorKeysAndTheResources() throws IOException {
+        Path file = Files.writeString(dir.resolve("ready.json"), COMPLETE);
+
+        LocalRunFile run = LocalRunFile.read(file);
+
+        assertEquals(URI.create("http://127.0.0.1:4599"), run.awsEndpoint());
+        assertEquals(URI.create("http://127.0.0.1:4599/graphql"), run.graphqlUrl());
+        assertEquals("AKIDLOCALOPERATOR", run.credentials().resolveCredentials().accessKeyId());
+        assertEquals("s3cret", run.credentials().resolveCredentials().secretAccessKey());
+        assertEquals("realtime-refarch-local-failed-batches", run.failureBucket());
+        assertEquals("realtime-refarch-local-reviews", run.reviewsTable());
+    }
+
+    @Test
+    void aFileWithoutTheOperatorKeysIsRefusedNamingTheField() throws IOException {
+        Path file = Files.writeString(dir.resolve("ready.json"), COMPLETE.replace("\"operatorSecretAccessKey\"", "\"x\""));
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> LocalRunFile.read(file));
+
+        assertTrue(refused.getMessage().contains("operatorSecretAccessKey"), refused.getMessage());
+    }
+
+    @Test
+    void aMissingOrBrokenFileIsRefusedNamingIt() throws IOException {
+        Path missing = dir.resolve("missing.json");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LocalRunFile.read(missing)).getMessage()
+                .contains(missing.toString()));
+        Path broken = Files.writeString(dir.resolve("broken.json"), "{not json");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LocalRunFile.read(broken)).getMessage()
+                .contains(broken.toString()));
+    }
+}
