@@ -173,6 +173,13 @@ public final class PolicyExport {
                         ((ArrayNode) roles.path(role).path("policies"))
                                 .add(policy(key, r.properties().path("PolicyDocument"), r.template()));
                     }
+                    if (r.type().equals("AWS::IAM::ManagedPolicy")) {
+                        // A policy for the user to attach (the operator's): the principal that holds it alone.
+                        ObjectNode holder = roles.putObject(key);
+                        holder.putArray("policies").add(policy(key, r.properties().path("PolicyDocument"), r.template()));
+                        holder.putArray("managedPolicyArns");
+                        principals.put("managedPolicy:" + key, key);
+                    }
                 }
                 case "AWS::Lambda::Function" -> {
                     String handler = r.properties().path("Handler").asText();

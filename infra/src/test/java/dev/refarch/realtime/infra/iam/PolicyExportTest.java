@@ -74,6 +74,17 @@ class PolicyExportTest {
     }
 
     @Test
+    void theOperatorPolicyIsAPrincipalOfItsOwnWithTheCliTasksPermissions() {
+        List<JsonNode> operator = statementsOf("managedPolicy:observability/OperatorPolicy/Resource/Resource");
+
+        assertTrue(allows(operator, "dynamodb:UpdateItem", "${api/ReviewsTable/Resource.Arn}"), operator::toString);
+        assertTrue(allows(operator, "s3:GetObject", "${streaming/TickConsumer/FailureBucket/Resource.Arn}/*"),
+                operator::toString);
+        assertTrue(allows(operator, "appsync:GraphQL",
+                "${api/Api/GraphqlApi/Resource.Arn}/types/Mutation/fields/publishTick"), operator::toString);
+    }
+
+    @Test
     void ticksDataSourceMayReadAndWriteOnlyTheTicksTable() {
         List<JsonNode> ticks = statementsOf("dataSource:TicksTable");
 
