@@ -22,7 +22,7 @@ import java.util.Optional;
  * The whole system on 127.0.0.1: {@code java -jar local/target/local.jar [options]} from the
  * project root (after {@code npm ci} and {@code mvn -q -pl local -am package -DskipTests}).
  * Runs until Ctrl-C. Options: {@code --<name>-port=N} for graphql, dynamodb, sqs, s3, s3-extra,
- * secretsmanager, tmdb, web; {@code --ports=auto}; {@code --logs=DIR}; {@code --ready-file=FILE}
+ * secretsmanager, tmdb, web, iam; {@code --ports=auto}; {@code --logs=DIR}; {@code --ready-file=FILE}
  * (a JSON file of the endpoints, written once everything is ready); {@code --tick-interval-ms=N}
  * (benchmarks: the producer's tick interval, 1000 as deployed); {@code --consumer-timeout-seconds=N}
  * (tests: the consumer's function timeout, 300 as deployed); {@code --batching-window-seconds=N}
@@ -138,7 +138,8 @@ public final class LocalRun {
     static final String USAGE = String.join(System.lineSeparator(),
             "java -jar local/target/local.jar [options]   (from the project folder; Ctrl-C stops it)",
             "  --<name>-port=N     graphql (20002), dynamodb (8000), sqs (9324), s3 (9090), s3-extra (9191),",
-            "                      secretsmanager (4584), tmdb (8089), web (8088); also -Dlocal.<name>.port=N",
+            "                      secretsmanager (4584), tmdb (8089), web (8088), iam (4580);",
+            "                      also -Dlocal.<name>.port=N",
             "  --ports=auto        free ports for everything",
             "  --logs=DIR          the log folder (default local/target/logs/run-<time>)",
             "  --ready-file=FILE   write the endpoints as JSON once everything is ready",
