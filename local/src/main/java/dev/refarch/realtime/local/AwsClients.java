@@ -1,8 +1,6 @@
 package dev.refarch.realtime.local;
 
 import java.net.URI;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -10,34 +8,38 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** SDK clients for the local servers, with the run's fixed credentials; never the real endpoints. */
+/** SDK clients for the local servers ({@link AwsAccess}: where and as whom); never the real endpoints. */
 final class AwsClients {
-
-    private static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(LocalSettings.ACCESS_KEY_ID, LocalSettings.SECRET_ACCESS_KEY));
 
     private AwsClients() {
     }
 
+    /** The run's set-up client, straight to the stand-in. */
     static DynamoDbClient dynamo(URI endpoint) {
-        return DynamoDbClient.builder().endpointOverride(endpoint).region(Region.of(LocalSettings.REGION))
-                .credentialsProvider(CREDENTIALS).httpClient(UrlConnectionHttpClient.create()).build();
+        return dynamo(AwsAccess.direct(endpoint));
+    }
+
+    static DynamoDbClient dynamo(AwsAccess access) {
+        return DynamoDbClient.builder().endpointOverride(access.endpoint()).region(Region.of(LocalSettings.REGION))
+                .credentialsProvider(access.credentials()).httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     /** DynamoDB Local serves the Streams API on its own endpoint. */
-    static DynamoDbStreamsClient dynamoStreams(URI endpoint) {
-        return DynamoDbStreamsClient.builder().endpointOverride(endpoint).region(Region.of(LocalSettings.REGION))
-                .credentialsProvider(CREDENTIALS).httpClient(UrlConnectionHttpClient.create()).build();
+    static DynamoDbStreamsClient dynamoStreams(AwsAccess access) {
+        return DynamoDbStreamsClient.builder().endpointOverride(access.endpoint()).region(Region.of(LocalSettings.REGION))
+                .credentialsProvider(access.credentials()).httpClient(UrlConnectionHttpClient.create()).build();
     }
 
+    /** The run's set-up client, straight to the stand-in. */
     static SqsClient sqs(URI endpoint) {
         return SqsClient.builder().endpointOverride(endpoint).region(Region.of(LocalSettings.REGION))
-                .credentialsProvider(CREDENTIALS).httpClient(UrlConnectionHttpClient.create()).build();
+                .credentialsProvider(AwsAccess.direct(endpoint).credentials())
+                .httpClient(UrlConnectionHttpClient.create()).build();
     }
 
-    static S3Client s3(URI endpoint) {
-        return S3Client.builder().endpointOverride(endpoint).region(Region.of(LocalSettings.REGION))
+    static S3Client s3(AwsAccess access) {
+        return S3Client.builder().endpointOverride(access.endpoint()).region(Region.of(LocalSettings.REGION))
                 .forcePathStyle(true)
-                .credentialsProvider(CREDENTIALS).httpClient(UrlConnectionHttpClient.create()).build();
+                .credentialsProvider(access.credentials()).httpClient(UrlConnectionHttpClient.create()).build();
     }
 }

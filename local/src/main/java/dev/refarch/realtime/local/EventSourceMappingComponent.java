@@ -59,6 +59,7 @@ final class EventSourceMappingComponent implements Component {
     private final KafkaComponent kafka;
     private final Invocable function;
     private final S3Component s3;
+    private final AwsAccess s3Access;
     private final Duration maxBackoff;
     private final String uuid = UUID.randomUUID().toString();
     private final Deque<ConsumerRecord<byte[], byte[]>> surplus = new ArrayDeque<>();
@@ -68,17 +69,24 @@ final class EventSourceMappingComponent implements Component {
     private volatile boolean running;
     private volatile String crash;
 
-    EventSourceMappingComponent(LocalSettings settings, KafkaComponent kafka, Invocable function, S3Component s3) {
-        this(settings, kafka, function, s3, MAX_BACKOFF);
+    /**
+     * @param s3Access where and as whom the mapping writes skipped batches to the on-failure bucket:
+     *                 Lambda does it with the function's execution role, so the run signs as the
+     *                 function's identity through the IAM gateway
+     */
+    EventSourceMappingComponent(LocalSettings settings, KafkaComponent kafka, Invocable function, S3Component s3,
+                                AwsAccess s3Access) {
+        this(settings, kafka, function, s3, s3Access, MAX_BACKOFF);
     }
 
     /** With the longest wait between retries (tests shorten it). */
     EventSourceMappingComponent(LocalSettings settings, KafkaComponent kafka, Invocable function, S3Component s3,
-                                Duration maxBackoff) {
+                                AwsAccess s3Access, Duration maxBackoff) {
         this.settings = settings;
         this.kafka = kafka;
         this.function = function;
         this.s3 = s3;
+        this.s3Access = s3Access;
         this.maxBackoff = maxBackoff;
     }
 
@@ -111,7 +119,7 @@ final class EventSourceMappingComponent implements Component {
             start.put(partition, new OffsetAndMetadata(consumer.position(partition)));
         }
         consumer.commitSync(start);
-        s3Client = AwsClients.s3(s3.endpoint());
+        s3Client = AwsClients.s3(s3Access);
         running = true;
         poller = new Thread(this::pollLoop, "event-source-mapping");
         poller.setDaemon(true);

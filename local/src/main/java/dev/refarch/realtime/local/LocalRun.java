@@ -2,6 +2,7 @@ package dev.refarch.realtime.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.refarch.realtime.cli.LocalRunFile;
 import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.config.CdkJson;
@@ -77,7 +78,16 @@ public final class LocalRun {
                     intOption(options, "batching-window-seconds", LocalSettings.STACK_BATCHING_WINDOW_SECONDS));
             out.println("Realtime Refarch on 127.0.0.1 (config from " + root.resolve("cdk.json") + ")");
             out.println("logs   " + logs.dir());
-            LocalSystem system = new LocalSystem(settings);
+            String iam = options.getOrDefault("iam", "enforce");
+            if (!List.of("enforce", "off").contains(iam)) {
+                throw new LocalRunException("--iam=" + iam + " must be enforce or off");
+            }
+            boolean enforceIam = iam.equals("enforce");
+            if (!enforceIam) {
+                out.println("IAM    NOT ENFORCED (--iam=off): calls are routed unchecked; AWS would refuse what the"
+                        + " templates' policies do not allow");
+            }
+            LocalSystem system = new LocalSystem(settings, enforceIam);
             Runtime.getRuntime().addShutdownHook(new Thread(supervisor::stopAll, "local-run-shutdown"));
             supervisor.startStages(system.stages());
             long readyMs = Duration.ofNanos(System.nanoTime() - begin).toMillis();
@@ -86,6 +96,8 @@ public final class LocalRun {
             out.println("GraphQL    " + system.simulator().graphqlUrl());
             out.println("Real-time  " + system.simulator().realtimeUrl());
             out.println("API key    " + settings.apiKey());
+            out.println("AWS (IAM)  " + system.gateway().endpoint() + (enforceIam
+                    ? " checks every call against the deployed roles' policies" : " NOT enforcing IAM"));
             out.println("ready in " + readyMs + " ms; Ctrl-C stops everything");
             options.computeIfPresent("ready-file", (k, file) -> {
                 writeReadyFile(Path.of(file), system, settings, readyMs);
@@ -111,6 +123,11 @@ public final class LocalRun {
         ready.put("graphqlUrl", system.simulator().graphqlUrl());
         ready.put("realtimeUrl", system.simulator().realtimeUrl());
         ready.put("apiKey", settings.apiKey());
+        ready.put(LocalRunFile.AWS_ENDPOINT, system.gateway().endpoint().toString());
+        ready.put(LocalRunFile.IAM_GRAPHQL_URL, system.gateway().endpoint() + "/graphql");
+        ready.put(LocalRunFile.OPERATOR_ACCESS_KEY_ID, system.operator().accessKeyId());
+        ready.put(LocalRunFile.OPERATOR_SECRET_ACCESS_KEY, system.operator().secretAccessKey());
+        ready.put("iamEnforced", system.gateway().enforcing());
         ready.put("dynamodbEndpoint", system.dynamo().endpoint().toString());
         ready.put("sqsEndpoint", system.sqs().endpoint().toString());
         ready.put("failureQueueUrl", system.sqs().failureQueueUrl());
@@ -150,6 +167,9 @@ public final class LocalRun {
             "  --batching-window-seconds=N  the consumer mapping's batching window (default "
                     + LocalSettings.STACK_BATCHING_WINDOW_SECONDS + ", as deployed;",
             "                      the latency benchmark compares another with it)",
+            "  --iam=enforce|off   enforce (default): every call to a local AWS endpoint is checked against",
+            "                      the deployed roles' policies, as AWS does; off: routed unchecked (debugging",
+            "                      only; the run says so at start)",
             "Symbols, topic, partitions and the rotation cadence come from cdk.json context.");
 
     /** The producer's TICK_INTERVAL_MS in the Streaming stack. */
@@ -174,7 +194,7 @@ public final class LocalRun {
             int eq = arg.indexOf('=');
             String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
             boolean known = List.of("help", "ports", "logs", "ready-file", "api-key", "tick-interval-ms",
-                    "consumer-timeout-seconds", "batching-window-seconds").contains(name)
+                    "consumer-timeout-seconds", "batching-window-seconds", "iam").contains(name)
                     || (name.endsWith("-port") && Ports.DEFAULTS.containsKey(name.substring(0, name.length() - 5)));
             if (!known) {
                 throw new LocalRunException("unknown option --" + name + " (see --help)");

@@ -1,10 +1,14 @@
 package dev.refarch.realtime.local;
 
+import dev.refarch.realtime.local.iam.LocalIdentity;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,7 +16,9 @@ import java.util.Optional;
  * The AppSync simulator ({@code node graphql/simulator/server.js}) on 127.0.0.1: the same schema,
  * {@code resolvers.json} and VTL templates the CDK app deploys, API key and IAM auth, the
  * real-time WebSocket endpoint on the same port, and the fidelity bridges of
- * {@code graphql/simulator/patches.js}.
+ * {@code graphql/simulator/patches.js}. Its DynamoDB data sources sign as their own roles' identities
+ * and call DynamoDB through the IAM gateway; IAM-only fields take only requests the gateway verified
+ * (its token), as AppSync takes only requests it can authenticate.
  */
 final class SimulatorComponent implements Component {
 
@@ -21,12 +27,29 @@ final class SimulatorComponent implements Component {
     private final LocalSettings settings;
     private final int port;
     private final DynamoDbComponent dynamo;
+    private final URI dataSourceEndpoint;
+    private final Map<String, LocalIdentity> dataSourceIdentities;
+    private final String gatewayToken;
     private ChildProcess process;
 
-    SimulatorComponent(LocalSettings settings, DynamoDbComponent dynamo) {
+    /**
+     * @param dataSourceEndpoint   where the DynamoDB data sources send their calls (the IAM gateway)
+     * @param dataSourceIdentities each DynamoDB data source's identity, by its name in {@code resolvers.json}
+     * @param gatewayToken         the token the IAM gateway adds to the requests it verified
+     */
+    SimulatorComponent(LocalSettings settings, DynamoDbComponent dynamo, URI dataSourceEndpoint,
+                       Map<String, LocalIdentity> dataSourceIdentities, String gatewayToken) {
         this.settings = settings;
         this.port = settings.ports().get("graphql");
         this.dynamo = dynamo;
+        this.dataSourceEndpoint = dataSourceEndpoint;
+        this.dataSourceIdentities = Map.copyOf(dataSourceIdentities);
+        this.gatewayToken = gatewayToken;
+    }
+
+    /** The simulator itself, where the IAM gateway forwards AppSync requests. */
+    URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + port);
     }
 
     @Override
@@ -49,15 +72,20 @@ final class SimulatorComponent implements Component {
         }
         List<String> command = new ArrayList<>(List.of(System.getProperty("node.executable", "node"),
                 "graphql/simulator/server.js",
-                "--dynamodb-endpoint", dynamo.endpoint().toString(),
+                "--dynamodb-endpoint", dataSourceEndpoint.toString(),
                 "--port", Integer.toString(port),
                 "--api-key", settings.apiKey(),
                 // The simulator exits if this JVM dies without stopping it.
                 "--exit-on-stdin-close"));
         dynamo.tables().forEach((logical, name) -> command.addAll(List.of("--table", logical + "=" + name)));
-        process = ChildProcess.start(name(), command, settings.root(),
-                Map.of("AWS_EC2_METADATA_DISABLED", "true", "NODE_NO_WARNINGS", "1"), log());
-        S3Component.awaitHttp(java.net.URI.create(graphqlUrl()), READY_TIMEOUT, process);
+        // Secrets in the environment, not on the command line a process list shows.
+        Map<String, String> environment = new HashMap<>(Map.of("AWS_EC2_METADATA_DISABLED", "true",
+                "NODE_NO_WARNINGS", "1", "APPSYNC_SIM_IAM_GATEWAY_TOKEN", gatewayToken));
+        dataSourceIdentities.forEach((source, identity) -> environment.put(
+                "APPSYNC_SIM_CREDENTIALS_" + source.toUpperCase(Locale.ROOT),
+                identity.accessKeyId() + ":" + identity.secretAccessKey()));
+        process = ChildProcess.start(name(), command, settings.root(), environment, log());
+        S3Component.awaitHttp(URI.create(graphqlUrl()), READY_TIMEOUT, process);
     }
 
     @Override

@@ -33,6 +33,16 @@ final class SqsComponent implements Component {
         return URI.create(settings.loopback(port));
     }
 
+    /** The failure queue's name. */
+    String failureQueueName() {
+        return settings.prefix() + "-tick-failures";
+    }
+
+    /** The failure queue's ARN, as IAM names it. */
+    String failureQueueArn() {
+        return "arn:aws:sqs:" + LocalSettings.REGION + ":" + LocalSettings.ACCOUNT + ":" + failureQueueName();
+    }
+
     /** The failure queue's URL, as {@code FAILURE_QUEUE_URL} gives it to the consumer. */
     String failureQueueUrl() {
         return queueUrl;
@@ -49,7 +59,7 @@ final class SqsComponent implements Component {
                 .start();
         server.waitUntilStarted();
         try (SqsClient sqs = AwsClients.sqs(endpoint())) {
-            queueUrl = sqs.createQueue(q -> q.queueName(settings.prefix() + "-tick-failures")).queueUrl();
+            queueUrl = sqs.createQueue(q -> q.queueName(failureQueueName())).queueUrl();
         }
     }
 

@@ -52,6 +52,7 @@ final class StreamMappingComponent implements Component {
     private final Invocable function;
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong records = new AtomicLong();
+    private final AwsAccess streamsAccess;
     private DynamoDbClient dynamoClient;
     private DynamoDbStreamsClient streams;
     private String streamArn;
@@ -59,11 +60,18 @@ final class StreamMappingComponent implements Component {
     private volatile boolean running;
     private volatile String crash;
 
-    StreamMappingComponent(LocalSettings settings, DynamoDbComponent dynamo, String logicalTable, Invocable function) {
+    /**
+     * @param streamsAccess where and as whom the mapping reads the stream: Lambda does it with the
+     *                      function's execution role, so the run signs as the function's identity
+     *                      through the IAM gateway (finding the stream ARN is the deploy's part, direct)
+     */
+    StreamMappingComponent(LocalSettings settings, DynamoDbComponent dynamo, String logicalTable,
+                           AwsAccess streamsAccess, Invocable function) {
         this.settings = settings;
         this.dynamo = dynamo;
         this.logicalTable = logicalTable;
         this.function = function;
+        this.streamsAccess = streamsAccess;
     }
 
     @Override
@@ -74,7 +82,7 @@ final class StreamMappingComponent implements Component {
     @Override
     public void start() {
         dynamoClient = AwsClients.dynamo(dynamo.endpoint());
-        streams = AwsClients.dynamoStreams(dynamo.endpoint());
+        streams = AwsClients.dynamoStreams(streamsAccess);
         streamArn = dynamoClient.describeTable(t -> t.tableName(dynamo.table(logicalTable))).table().latestStreamArn();
         if (streamArn == null) {
             throw new LocalRunException("table " + dynamo.table(logicalTable) + " has no stream");

@@ -80,7 +80,7 @@ class EventSourceMappingOnBrokerTest {
                             + event.at("/records/" + settings.config().topic() + "-1/1/offset").asLong() + "}}]}")
                     : new RuntimeApi.Result(false, "{\"batchItemFailures\":[]}");
         });
-        EventSourceMappingComponent mapping = new EventSourceMappingComponent(settings, kafka, function, s3,
+        EventSourceMappingComponent mapping = new EventSourceMappingComponent(settings, kafka, function, s3, AwsAccess.direct(s3.endpoint()),
                 Duration.ofMillis(10));
         mapping.start();
         try {
@@ -102,10 +102,10 @@ class EventSourceMappingOnBrokerTest {
             events.add(event);
             return new RuntimeApi.Result(true, "{\"errorMessage\":\"AppSync unavailable\"}");
         });
-        EventSourceMappingComponent mapping = new EventSourceMappingComponent(settings, kafka, function, s3,
+        EventSourceMappingComponent mapping = new EventSourceMappingComponent(settings, kafka, function, s3, AwsAccess.direct(s3.endpoint()),
                 Duration.ofMillis(10));
         mapping.start();
-        try (S3Client client = AwsClients.s3(s3.endpoint())) {
+        try (S3Client client = AwsClients.s3(AwsAccess.direct(s3.endpoint()))) {
             produce(Map.of(0, List.of("x0", "x1", "x2")));
             List<S3Object> objects = new ArrayList<>();
             awaitTrue(() -> {

@@ -68,7 +68,7 @@ class StreamMappingComponentTest {
     @Test
     void everyWriteArrivesOnceInOrderAsLambdasDynamoDbEvent() throws Exception {
         List<JsonNode> records = Collections.synchronizedList(new ArrayList<>());
-        StreamMappingComponent mapping = new StreamMappingComponent(settings, dynamo, "reviews", new StubFunction("stub-broadcaster", event -> {
+        StreamMappingComponent mapping = new StreamMappingComponent(settings, dynamo, "reviews", AwsAccess.direct(dynamo.endpoint()), new StubFunction("stub-broadcaster", event -> {
             event.path("Records").forEach(records::add);
             return new RuntimeApi.Result(false, "{\"batchItemFailures\":[]}");
         }));
@@ -97,7 +97,7 @@ class StreamMappingComponentTest {
         List<Integer> failing = Collections.synchronizedList(new ArrayList<>());
         List<Integer> after = Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
-        StreamMappingComponent mapping = new StreamMappingComponent(settings, dynamo, "reviews", new StubFunction("stub-broadcaster", event -> {
+        StreamMappingComponent mapping = new StreamMappingComponent(settings, dynamo, "reviews", AwsAccess.direct(dynamo.endpoint()), new StubFunction("stub-broadcaster", event -> {
             List<Integer> versions = new ArrayList<>();
             event.path("Records").forEach(r -> versions.add(r.at("/dynamodb/NewImage/version/N").asInt()));
             if (!failed.get() && versions.size() >= 3) {
@@ -142,7 +142,7 @@ class StreamMappingComponentTest {
     @Test
     void aFunctionErrorRetriesTheWholeBatchThenGivesUpAfterTheRetryAttempts() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        StreamMappingComponent mapping = new StreamMappingComponent(settings, dynamo, "reviews", new StubFunction("stub-broadcaster", event -> {
+        StreamMappingComponent mapping = new StreamMappingComponent(settings, dynamo, "reviews", AwsAccess.direct(dynamo.endpoint()), new StubFunction("stub-broadcaster", event -> {
             calls.incrementAndGet();
             return new RuntimeApi.Result(true, "{\"errorMessage\":\"boom\"}");
         }));
