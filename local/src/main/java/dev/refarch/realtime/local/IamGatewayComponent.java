@@ -22,6 +22,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,6 +64,10 @@ public final class IamGatewayComponent extends InProcessHttpComponent {
 
     /** The header with the run's token on every request forwarded to AppSync. */
     public static final String GATEWAY_HEADER = "x-refarch-iam-gateway";
+    /** The log (in the run's log folder) with one line per refused call, and nothing else. */
+    public static final String REFUSALS_LOG = "iam-refusals";
+    /** The file (in the run's log folder) the gateway leaves at stop: calls allowed per statement id. */
+    public static final String USAGE_FILE = "iam-usage.json";
     /** The header with the caller's session ARN on every IAM request forwarded to AppSync. */
     public static final String PRINCIPAL_HEADER = "x-refarch-iam-principal";
 
@@ -159,7 +165,9 @@ public final class IamGatewayComponent extends InProcessHttpComponent {
 
     @Override
     public void start() throws IOException {
-        listen(16, server -> server.createContext("/", this::handle));
+        // A thread per request: a stand-in that hangs (the outage test freezes the simulator) must not
+        // starve the calls to the others, as one AWS service's outage does not block another's endpoint.
+        listen(0, server -> server.createContext("/", this::handle));
         if (!enforce) {
             LOG.warn("IAM gateway on {}: NOT enforcing IAM", endpoint());
         }
@@ -375,7 +383,26 @@ public final class IamGatewayComponent extends InProcessHttpComponent {
                 refusals.removeFirst();
             }
             refusals.addLast(refusal);
+            // One file of its own, so a test (or a developer) sees at once whether anything was refused.
+            try {
+                Files.writeString(settings.logs().file(REFUSALS_LOG), refusal + System.lineSeparator(),
+                        StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                LOG.warn("cannot append to {}: {}", settings.logs().file(REFUSALS_LOG), e.toString());
+            }
         }
+    }
+
+    /** Writes how often each statement allowed a call ({@value #USAGE_FILE} in the log folder), then stops. */
+    @Override
+    public void stop() {
+        try {
+            Files.writeString(settings.logs().dir().resolve(USAGE_FILE),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(usage()), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            LOG.warn("cannot write {}: {}", USAGE_FILE, e.toString());
+        }
+        super.stop();
     }
 
     private static Answer plain(int status, String message) {

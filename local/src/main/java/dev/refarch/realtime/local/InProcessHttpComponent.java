@@ -36,10 +36,14 @@ abstract class InProcessHttpComponent implements Component {
         };
     }
 
-    /** Binds the port on the loopback address, lets {@code contexts} add the routes, and serves. */
+    /**
+     * Binds the port on the loopback address, lets {@code contexts} add the routes, and serves on
+     * {@code threads} threads, or on as many as there are requests when {@code threads} is 0.
+     */
     protected final void listen(int threads, Consumer<HttpServer> contexts) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-        server.setExecutor(Executors.newFixedThreadPool(threads, daemon(name)));
+        server.setExecutor(threads == 0 ? Executors.newCachedThreadPool(daemon(name))
+                : Executors.newFixedThreadPool(threads, daemon(name)));
         contexts.accept(server);
         server.start();
     }
@@ -55,7 +59,7 @@ abstract class InProcessHttpComponent implements Component {
     }
 
     @Override
-    public final void stop() {
+    public void stop() {
         if (server != null) {
             server.stop(0);
         }

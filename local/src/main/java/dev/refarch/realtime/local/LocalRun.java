@@ -87,7 +87,10 @@ public final class LocalRun {
                 out.println("IAM    NOT ENFORCED (--iam=off): calls are routed unchecked; AWS would refuse what the"
                         + " templates' policies do not allow");
             }
-            LocalSystem system = new LocalSystem(settings, enforceIam);
+            List<String> dropped = options.containsKey("iam-drop")
+                    ? List.of(options.get("iam-drop").split(",")) : List.of();
+            dropped.forEach(grant -> out.println("IAM    without " + grant + " (--iam-drop)"));
+            LocalSystem system = new LocalSystem(settings, enforceIam, dropped);
             Runtime.getRuntime().addShutdownHook(new Thread(supervisor::stopAll, "local-run-shutdown"));
             supervisor.startStages(system.stages());
             long readyMs = Duration.ofNanos(System.nanoTime() - begin).toMillis();
@@ -170,6 +173,8 @@ public final class LocalRun {
             "  --iam=enforce|off   enforce (default): every call to a local AWS endpoint is checked against",
             "                      the deployed roles' policies, as AWS does; off: routed unchecked (debugging",
             "                      only; the run says so at start)",
+            "  --iam-drop=ID[:ACTION],...  tests: run without these statements of the exported policies",
+            "                      (ids as in local/iam-policies.json), or without one action of each",
             "Symbols, topic, partitions and the rotation cadence come from cdk.json context.");
 
     /** The producer's TICK_INTERVAL_MS in the Streaming stack. */
@@ -194,7 +199,7 @@ public final class LocalRun {
             int eq = arg.indexOf('=');
             String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
             boolean known = List.of("help", "ports", "logs", "ready-file", "api-key", "tick-interval-ms",
-                    "consumer-timeout-seconds", "batching-window-seconds", "iam").contains(name)
+                    "consumer-timeout-seconds", "batching-window-seconds", "iam", "iam-drop").contains(name)
                     || (name.endsWith("-port") && Ports.DEFAULTS.containsKey(name.substring(0, name.length() - 5)));
             if (!known) {
                 throw new LocalRunException("unknown option --" + name + " (see --help)");

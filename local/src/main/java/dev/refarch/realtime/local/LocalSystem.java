@@ -47,11 +47,15 @@ final class LocalSystem {
 
     /** Enforcing IAM, as the deployed system does. */
     LocalSystem(LocalSettings settings) {
-        this(settings, true);
+        this(settings, true, List.of());
     }
 
-    /** @param enforceIam false routes every call through the gateway unchecked (debugging only) */
-    LocalSystem(LocalSettings settings, boolean enforceIam) {
+    /**
+     * @param enforceIam false routes every call through the gateway unchecked (debugging only)
+     * @param dropped    grants taken out of the exported policies ({@link PolicyModel#withoutGrant}): a test
+     *                   runs the system without one statement or action to see what fails
+     */
+    LocalSystem(LocalSettings settings, boolean enforceIam, List<String> dropped) {
         AppConfig config = settings.config();
         secrets = new SecretsManagerComponent(settings);
         tmdb = new TmdbComponent(settings, TMDB_KEY);
@@ -66,6 +70,13 @@ final class LocalSystem {
         String tmdbArn = secrets.put(settings.prefix() + "-tmdb", Map.of("tmdbApiKey", TMDB_KEY));
 
         PolicyModel exported = PolicyModel.fromClasspath();
+        for (String grant : dropped) {
+            try {
+                exported = exported.withoutGrant(grant);
+            } catch (IllegalArgumentException e) {
+                throw new LocalRunException("--iam-drop=" + grant + ": " + e.getMessage());
+            }
+        }
         identities = LocalIdentities.forPrincipals(exported, LocalSettings.ACCOUNT, settings.prefix());
         Map<String, String> binding = new HashMap<>(binding(settings, scramArn, tmdbArn));
         binding.putAll(identities.binding());
@@ -83,7 +94,8 @@ final class LocalSystem {
                 dataSources.put(source.name(), identities.forPrincipal("dataSource:" + source.name()));
             }
         }
-        simulator = new SimulatorComponent(settings, dynamo, gateway.endpoint(), dataSources, gateway.runToken());
+        simulator = new SimulatorComponent(settings, dynamo, gateway.endpoint(), dataSources,
+                enforceIam ? gateway.runToken() : null);
         web = new WebComponent(settings, simulator, tmdb);
 
         // Each function as the stacks deploy it (Functions), plus where the local stand-ins listen.

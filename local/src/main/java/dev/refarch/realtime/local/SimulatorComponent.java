@@ -35,7 +35,8 @@ final class SimulatorComponent implements Component {
     /**
      * @param dataSourceEndpoint   where the DynamoDB data sources send their calls (the IAM gateway)
      * @param dataSourceIdentities each DynamoDB data source's identity, by its name in {@code resolvers.json}
-     * @param gatewayToken         the token the IAM gateway adds to the requests it verified
+     * @param gatewayToken         the token the IAM gateway adds to the requests it verified; null when IAM
+     *                             is not enforced (the simulator then takes IAM requests from anyone)
      */
     SimulatorComponent(LocalSettings settings, DynamoDbComponent dynamo, URI dataSourceEndpoint,
                        Map<String, LocalIdentity> dataSourceIdentities, String gatewayToken) {
@@ -80,7 +81,10 @@ final class SimulatorComponent implements Component {
         dynamo.tables().forEach((logical, name) -> command.addAll(List.of("--table", logical + "=" + name)));
         // Secrets in the environment, not on the command line a process list shows.
         Map<String, String> environment = new HashMap<>(Map.of("AWS_EC2_METADATA_DISABLED", "true",
-                "NODE_NO_WARNINGS", "1", "APPSYNC_SIM_IAM_GATEWAY_TOKEN", gatewayToken));
+                "NODE_NO_WARNINGS", "1"));
+        if (gatewayToken != null) {
+            environment.put("APPSYNC_SIM_IAM_GATEWAY_TOKEN", gatewayToken);
+        }
         dataSourceIdentities.forEach((source, identity) -> environment.put(
                 "APPSYNC_SIM_CREDENTIALS_" + source.toUpperCase(Locale.ROOT),
                 identity.accessKeyId() + ":" + identity.secretAccessKey()));

@@ -314,13 +314,15 @@ class AppSyncOutageEndToEndTest {
         return held;
     }
 
-    /** {@code ticks replay} against the local run, in-process through its picocli entry point. */
+    /**
+     * {@code ticks replay --local} against the local run, in-process through its picocli entry point:
+     * through the IAM gateway, signed as the operator (the stack's operator policy).
+     */
     private static String replay() {
         StringWriter output = new StringWriter();
         PrintWriter writer = new PrintWriter(output, true);
         int exit = new CommandLine(new TicksCli(AwsClients.defaults())).setOut(writer).setErr(writer)
-                .execute("replay", "--bucket", bucket(), "--graphql-url", run.text("graphqlUrl"),
-                        "--endpoint-url", run.text("s3Endpoint"));
+                .execute("replay", "--local", run.readyFile().toString());
         writer.flush();
         assertEquals(TicksCli.OK, exit, "ticks replay exit code:\n" + output);
         System.out.println(output);

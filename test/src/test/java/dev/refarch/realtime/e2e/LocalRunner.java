@@ -27,11 +27,14 @@ final class LocalRunner implements AutoCloseable {
     static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
     private final Process process;
+    private final Path readyFile;
     private final JsonNode ready;
     private final Path output;
+    private boolean refusalsExpected;
 
-    private LocalRunner(Process process, JsonNode ready, Path output) {
+    private LocalRunner(Process process, Path readyFile, JsonNode ready, Path output) {
         this.process = process;
+        this.readyFile = readyFile;
         this.ready = ready;
         this.output = output;
     }
@@ -72,11 +75,16 @@ final class LocalRunner implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        return new LocalRunner(process, JSON.readTree(readyFile.toFile()), output);
+        return new LocalRunner(process, readyFile, JSON.readTree(readyFile.toFile()), output);
     }
 
     JsonNode ready() {
         return ready;
+    }
+
+    /** The ready file, for the CLI tasks' {@code --local}. */
+    Path readyFile() {
+        return readyFile;
     }
 
     String text(String field) {
@@ -119,10 +127,30 @@ final class LocalRunner implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** This run's test takes grants away on purpose: {@link #close} does not fail on refused calls. */
+    void expectRefusals() {
+        refusalsExpected = true;
+    }
+
+    /** Every call the IAM gateway refused so far, one line each (empty when none). */
+    String refusals() throws IOException {
+        Path log = readyFile.resolveSibling("logs").resolve("iam-refusals.log");
+        return Files.isRegularFile(log) ? Files.readString(log) : "";
+    }
+
+    /**
+     * Stops the run; then fails if the IAM gateway refused any call: with the templates' policies
+     * whole, a refusal is a permission the deployed system lacks (AWS would refuse it too).
+     */
     @Override
     public void close() throws IOException, InterruptedException {
         if (process.isAlive()) {
             interrupt();
+        }
+        String refused = refusals();
+        if (!refusalsExpected && !refused.isEmpty()) {
+            throw new AssertionError("the local run's IAM gateway refused calls the deployed roles would make:\n"
+                    + refused);
         }
     }
 

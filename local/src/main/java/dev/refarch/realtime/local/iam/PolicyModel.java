@@ -13,10 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * The IAM policies the synthesized templates give each local caller, read from the policy export
@@ -244,11 +246,40 @@ public final class PolicyModel {
 
     /** This model without the statement of that id (wherever it is), for tests that take one grant away. */
     public PolicyModel withoutStatement(String statementId) {
+        return without(statementId, null);
+    }
+
+    /**
+     * This model with one action taken out of the statement of that id (the statement goes when it was its
+     * last action), for tests that take one permission away, such as a data source role's {@code GetItem}.
+     */
+    public PolicyModel withoutAction(String statementId, String action) {
+        return without(statementId, Objects.requireNonNull(action, "action"));
+    }
+
+    /**
+     * {@code STATEMENT_ID} or {@code STATEMENT_ID:ACTION} (e.g. {@code api/Api/TicksTableRole/Resource#Resolvers#0:dynamodb:GetItem}):
+     * the local run's {@code --iam-drop} test hook.
+     */
+    public PolicyModel withoutGrant(String grant) {
+        int service = grant.lastIndexOf(':', grant.lastIndexOf(':') - 1);
+        boolean action = service > grant.lastIndexOf('#');
+        return action ? withoutAction(grant.substring(0, service), grant.substring(service + 1)) : withoutStatement(grant);
+    }
+
+    private PolicyModel without(String statementId, String action) {
         boolean[] found = {false};
-        Function<List<Statement>, List<Statement>> drop = list -> list.stream().filter(s -> {
-            boolean match = s.id().equals(statementId);
-            found[0] |= match;
-            return !match;
+        Function<List<Statement>, List<Statement>> drop = list -> list.stream().flatMap(s -> {
+            if (!s.id().equals(statementId)) {
+                return Stream.of(s);
+            }
+            if (action == null) {
+                found[0] = true;
+                return Stream.empty();
+            }
+            found[0] |= s.actions().stream().anyMatch(a -> a.equalsIgnoreCase(action));
+            Statement fewer = s.withoutAction(action);
+            return fewer == null ? Stream.empty() : Stream.of(fewer);
         }).toList();
         Map<String, Role> fewerRoles = new LinkedHashMap<>();
         roles.forEach((key, role) -> fewerRoles.put(key, new Role(role.policies().stream()
@@ -257,7 +288,8 @@ public final class PolicyModel {
         resources.forEach((key, r) -> fewerResources.put(key, new Resource(r.type(), drop.apply(r.policy()),
                 r.kmsKeyId())));
         if (!found[0]) {
-            throw new IllegalArgumentException("no statement " + statementId + " in the export");
+            throw new IllegalArgumentException("no statement " + statementId + (action == null ? "" : " with " + action)
+                    + " in the export");
         }
         return new PolicyModel(new LinkedHashMap<>(principals), fewerRoles, fewerResources, values);
     }

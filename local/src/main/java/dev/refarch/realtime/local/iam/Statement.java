@@ -116,6 +116,19 @@ public final class Statement {
                 boundPrincipals, boundConditions, List.copyOf(missing));
     }
 
+    /**
+     * This statement without {@code action} among its {@code Action}s (a test taking one permission
+     * away); null when it was the only one. A {@code NotAction} statement is returned unchanged.
+     */
+    Statement withoutAction(String action) {
+        if (notAction) {
+            return this;
+        }
+        List<String> fewer = actions.stream().filter(a -> !a.equalsIgnoreCase(action)).toList();
+        return fewer.isEmpty() ? null
+                : new Statement(id, effect, fewer, false, resources, notResource, principals, conditions, unbound);
+    }
+
     /** Replaces the placeholders of one string; the unbound ones stay and are added to {@code missing}. */
     static String substitute(String text, Function<String, String> values, Set<String> missing) {
         Matcher m = PLACEHOLDER.matcher(text);
