@@ -19,7 +19,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -132,10 +131,7 @@ class ConditionFailureAndGatewayTest {
     }
 
     private static Map<String, Object> tick(String symbol, double sequence) {
-        Map<String, Object> tick = new HashMap<>(Map.of("symbol", symbol, "price", 10.0, "open", 10.0,
-                "high", 11.0, "low", 9.0, "volume", 100.0, "timestamp", "2026-01-05T14:30:00Z"));
-        tick.put("sequence", sequence);
-        return tick;
+        return Operations.tickInput(symbol, 10.0, sequence);
     }
 
     @Test

@@ -12,7 +12,6 @@ import dev.refarch.realtime.graphql.testing.Operations;
 import dev.refarch.realtime.graphql.testing.RealtimeSubscriber;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,10 +43,7 @@ class TickResolverTest {
     }
 
     private static Map<String, Object> tick(String symbol, double price, double sequence) {
-        Map<String, Object> tick = new HashMap<>(Map.of("symbol", symbol, "price", price, "open", price,
-                "high", price + 1, "low", price - 1, "volume", 100.0, "timestamp", "2026-01-05T14:30:00Z"));
-        tick.put("sequence", sequence);
-        return tick;
+        return Operations.tickInput(symbol, price, sequence);
     }
 
     private static GraphqlClient.Response publish(Map<String, Object> tick) {

@@ -11,9 +11,9 @@ import dev.refarch.realtime.appsync.GraphqlErrorsException;
 import dev.refarch.realtime.cli.AwsClients;
 import dev.refarch.realtime.cli.LocalRunFile;
 import dev.refarch.realtime.cli.ReviewsCli;
+import dev.refarch.realtime.graphql.testing.Operations;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -42,10 +42,6 @@ class IamEnforcementEndToEndTest {
 
     private static final String TICKS_GET_ITEM = "api/Api/TicksTableRole/Resource#Resolvers#0:dynamodb:GetItem";
     private static final String OPERATOR_REVIEWS = "observability/OperatorPolicy/Resource/Resource#0";
-    private static final String PUBLISH_TICK = """
-            mutation PublishTick($tick: TickInput!) {
-              publishTick(tick: $tick) { symbol price open high low volume timestamp sequence }
-            }""";
 
     private static LocalRunner run;
     private static LocalRunFile local;
@@ -72,19 +68,16 @@ class IamEnforcementEndToEndTest {
     }
 
     private static Map<String, Object> tick(String symbol, double sequence) {
-        Map<String, Object> tick = new HashMap<>(Map.of("symbol", symbol, "price", 10.0, "open", 10.0,
-                "high", 11.0, "low", 9.0, "volume", 100.0, "timestamp", "2026-01-05T14:30:00Z"));
-        tick.put("sequence", sequence);
-        return tick;
+        return Operations.tickInput(symbol, 10.0, sequence);
     }
 
     @Test
     void aDataSourceRoleWithoutGetItemMakesAStaleTickAnAccessErrorAsOnAws() throws Exception {
         AppSyncClient appSync = operatorAppSync();
-        appSync.execute(PUBLISH_TICK, Map.of("tick", tick("IAMX", 2)), AppSyncClient.NO_DEADLINE);
+        appSync.execute(Operations.PUBLISH_TICK, Map.of("tick", tick("IAMX", 2)), AppSyncClient.NO_DEADLINE);
 
         GraphqlErrorsException stale = assertThrows(GraphqlErrorsException.class,
-                () -> appSync.execute(PUBLISH_TICK, Map.of("tick", tick("IAMX", 1)), AppSyncClient.NO_DEADLINE));
+                () -> appSync.execute(Operations.PUBLISH_TICK, Map.of("tick", tick("IAMX", 1)), AppSyncClient.NO_DEADLINE));
 
         List<String> types = stale.errors().stream().map(GraphqlError::errorType).toList();
         assertTrue(!types.contains("StaleTick") && types.contains("DynamoDB:AccessDeniedException"), types.toString());

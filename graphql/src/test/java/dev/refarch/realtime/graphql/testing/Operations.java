@@ -49,6 +49,14 @@ public final class Operations {
               publishTick(tick: $tick) { %s }
             }""".formatted(TICK_FIELDS);
 
+    /** A valid {@code TickInput} of {@code symbol} at {@code price} (high one above, low one below). */
+    public static java.util.Map<String, Object> tickInput(String symbol, double price, double sequence) {
+        java.util.Map<String, Object> tick = new java.util.HashMap<>(java.util.Map.of("symbol", symbol, "price", price,
+                "open", price, "high", price + 1, "low", price - 1, "volume", 100.0, "timestamp", "2026-01-05T14:30:00Z"));
+        tick.put("sequence", sequence);
+        return tick;
+    }
+
     /** One tick chained to the previous tick of its symbol in the same request (its sequence is {@code after}). */
     public static final String PUBLISH_TICK_AFTER = """
             mutation PublishTickAfter($tick: TickInput!, $after: Float) {
