@@ -6,6 +6,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** SDK clients for the local servers ({@link AwsAccess}: where and as whom); never the real endpoints. */
@@ -35,6 +36,11 @@ final class AwsClients {
         return SqsClient.builder().endpointOverride(endpoint).region(Region.of(LocalSettings.REGION))
                 .credentialsProvider(AwsAccess.direct(endpoint).credentials())
                 .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    static SecretsManagerClient secretsManager(AwsAccess access) {
+        return SecretsManagerClient.builder().endpointOverride(access.endpoint()).region(Region.of(LocalSettings.REGION))
+                .credentialsProvider(access.credentials()).httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     static S3Client s3(AwsAccess access) {

@@ -1,9 +1,9 @@
 package dev.refarch.realtime.local;
 
-import dev.refarch.realtime.infra.Functions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.msk.testing.MskEvents;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,11 +27,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The consumer's MSK event source mapping, as the Lambda docs describe it and the Streaming stack
@@ -59,7 +61,8 @@ final class EventSourceMappingComponent implements Component {
     private final KafkaComponent kafka;
     private final Invocable function;
     private final S3Component s3;
-    private final AwsAccess s3Access;
+    private final AwsAccess roleAccess;
+    private final String scramSecretArn;
     private final Duration maxBackoff;
     private final String uuid = UUID.randomUUID().toString();
     private final Deque<ConsumerRecord<byte[], byte[]>> surplus = new ArrayDeque<>();
@@ -70,23 +73,27 @@ final class EventSourceMappingComponent implements Component {
     private volatile String crash;
 
     /**
-     * @param s3Access where and as whom the mapping writes skipped batches to the on-failure bucket:
-     *                 Lambda does it with the function's execution role, so the run signs as the
-     *                 function's identity through the IAM gateway
+     * @param roleAccess     where and as whom the mapping calls AWS: Lambda reads the SCRAM secret and
+     *                       writes skipped batches to the on-failure bucket with the function's execution
+     *                       role, so the run signs as the function's identity through the IAM gateway
+     * @param scramSecretArn the secret the mapping authenticates to the broker with (its
+     *                       {@code SASL_SCRAM_512_AUTH} source access configuration), read at start; null
+     *                       to take the broker's credentials directly (tests without Secrets Manager)
      */
     EventSourceMappingComponent(LocalSettings settings, KafkaComponent kafka, Invocable function, S3Component s3,
-                                AwsAccess s3Access) {
-        this(settings, kafka, function, s3, s3Access, MAX_BACKOFF);
+                                AwsAccess roleAccess, String scramSecretArn) {
+        this(settings, kafka, function, s3, roleAccess, scramSecretArn, MAX_BACKOFF);
     }
 
     /** With the longest wait between retries (tests shorten it). */
     EventSourceMappingComponent(LocalSettings settings, KafkaComponent kafka, Invocable function, S3Component s3,
-                                AwsAccess s3Access, Duration maxBackoff) {
+                                AwsAccess roleAccess, String scramSecretArn, Duration maxBackoff) {
         this.settings = settings;
         this.kafka = kafka;
         this.function = function;
         this.s3 = s3;
-        this.s3Access = s3Access;
+        this.roleAccess = roleAccess;
+        this.scramSecretArn = scramSecretArn;
         this.maxBackoff = maxBackoff;
     }
 
@@ -95,9 +102,30 @@ final class EventSourceMappingComponent implements Component {
         return "event-source-mapping";
     }
 
+    /**
+     * The broker login from the SCRAM secret, read as Lambda reads it for the mapping: with the
+     * function's role, so the role needs {@code secretsmanager:GetSecretValue} on the secret and
+     * {@code kms:Decrypt} on its key through Secrets Manager, as on AWS.
+     */
+    private String scramLogin() {
+        try (SecretsManagerClient secrets = AwsClients.secretsManager(roleAccess)) {
+            JsonNode secret = JSON.readTree(secrets.getSecretValue(g -> g.secretId(scramSecretArn)).secretString());
+            return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                    + secret.path("username").asText() + "\" password=\"" + secret.path("password").asText() + "\";";
+        } catch (java.io.IOException e) {
+            throw new LocalRunException("the SCRAM secret " + scramSecretArn + " is not JSON: " + e.getMessage());
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            throw new LocalRunException("the mapping cannot read its SCRAM secret with the consumer's role: "
+                    + e.getMessage());
+        }
+    }
+
     @Override
     public void start() {
         Properties props = kafka.clientProperties();
+        if (scramSecretArn != null) {
+            props.put(SaslConfigs.SASL_JAAS_CONFIG, scramLogin());
+        }
         props.put(ConsumerConfig.GROUP_ID_CONFIG, uuid);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
@@ -119,7 +147,7 @@ final class EventSourceMappingComponent implements Component {
             start.put(partition, new OffsetAndMetadata(consumer.position(partition)));
         }
         consumer.commitSync(start);
-        s3Client = AwsClients.s3(s3Access);
+        s3Client = AwsClients.s3(roleAccess);
         running = true;
         poller = new Thread(this::pollLoop, "event-source-mapping");
         poller.setDaemon(true);

@@ -81,7 +81,7 @@ class EventSourceMappingOnBrokerTest {
                     : new RuntimeApi.Result(false, "{\"batchItemFailures\":[]}");
         });
         EventSourceMappingComponent mapping = new EventSourceMappingComponent(settings, kafka, function, s3, AwsAccess.direct(s3.endpoint()),
-                Duration.ofMillis(10));
+                null, Duration.ofMillis(10));
         mapping.start();
         try {
             produce(Map.of(0, List.of("a0", "a1"), 1, List.of("b0", "b1", "b2")));
@@ -103,7 +103,7 @@ class EventSourceMappingOnBrokerTest {
             return new RuntimeApi.Result(true, "{\"errorMessage\":\"AppSync unavailable\"}");
         });
         EventSourceMappingComponent mapping = new EventSourceMappingComponent(settings, kafka, function, s3, AwsAccess.direct(s3.endpoint()),
-                Duration.ofMillis(10));
+                null, Duration.ofMillis(10));
         mapping.start();
         try (S3Client client = AwsClients.s3(AwsAccess.direct(s3.endpoint()))) {
             produce(Map.of(0, List.of("x0", "x1", "x2")));
