@@ -148,6 +148,14 @@ final class EventSourceMappingComponent implements Component {
         }
         consumer.commitSync(start);
         s3Client = AwsClients.s3(roleAccess);
+        try {
+            // Lambda documents s3:ListBucket on the destination bucket for the function's role
+            // (https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html); HeadBucket needs exactly it.
+            s3Client.headBucket(h -> h.bucket(s3.bucket()));
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            throw new LocalRunException("the mapping cannot reach its on-failure bucket " + s3.bucket()
+                    + " with the consumer's role: " + e.getMessage());
+        }
         running = true;
         poller = new Thread(this::pollLoop, "event-source-mapping");
         poller.setDaemon(true);

@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.Record;
@@ -53,7 +52,6 @@ final class StreamMappingComponent implements Component {
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong records = new AtomicLong();
     private final AwsAccess streamsAccess;
-    private DynamoDbClient dynamoClient;
     private DynamoDbStreamsClient streams;
     private String streamArn;
     private Thread poller;
@@ -81,9 +79,11 @@ final class StreamMappingComponent implements Component {
 
     @Override
     public void start() {
-        dynamoClient = AwsClients.dynamo(dynamo.endpoint());
         streams = AwsClients.dynamoStreams(streamsAccess);
-        streamArn = dynamoClient.describeTable(t -> t.tableName(dynamo.table(logicalTable))).table().latestStreamArn();
+        // Lambda documents dynamodb:ListStreams among what its stream poller needs from the function's
+        // role (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html); the local poller finds the stream with it.
+        streamArn = streams.listStreams(l -> l.tableName(dynamo.table(logicalTable))).streams().stream()
+                .map(software.amazon.awssdk.services.dynamodb.model.Stream::streamArn).findFirst().orElse(null);
         if (streamArn == null) {
             throw new LocalRunException("table " + dynamo.table(logicalTable) + " has no stream");
         }
@@ -317,9 +317,6 @@ final class StreamMappingComponent implements Component {
         }
         if (streams != null) {
             streams.close();
-        }
-        if (dynamoClient != null) {
-            dynamoClient.close();
         }
     }
 

@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refarch.realtime.cli.AwsClients;
+import dev.refarch.realtime.cli.ReviewsCli;
 import dev.refarch.realtime.graphql.testing.GraphqlClient;
 import dev.refarch.realtime.graphql.testing.Operations;
 import dev.refarch.realtime.graphql.testing.RealtimeSubscriber;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * The movie experience and chat through the whole local run (the rotator on its schedule against
@@ -189,6 +194,23 @@ class MoviesAndChatEndToEndTest {
         wrongKey.put("x-api-key", "da2-not-the-key");
         JsonNode refused = handshake(headerProtocol(wrongKey));
         assertEquals("closed", refused.path("type").asText(), "a wrong key in the subprotocol is refused: " + refused);
+    }
+
+    /**
+     * {@code reviews seed --local}: through the IAM gateway as the operator policy allows (the rows
+     * exist, so every one is kept and no count changes).
+     */
+    @Test
+    void theOperatorSeedsTheLocalRunsReviewsAndKeepsEveryExistingRow() {
+        StringWriter output = new StringWriter();
+        PrintWriter writer = new PrintWriter(output, true);
+        int exit = new CommandLine(new ReviewsCli(AwsClients.defaults())).setOut(writer).setErr(writer)
+                .execute("seed", "--local", run.readyFile().toString());
+
+        assertEquals(ReviewsCli.OK, exit, output.toString());
+        for (String reaction : List.of("LOVE", "LIKE", "MEH", "UNKNOWN", "HATE")) {
+            assertTrue(output.toString().contains("kept " + reaction), output.toString());
+        }
     }
 
     @Test
