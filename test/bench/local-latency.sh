@@ -3,7 +3,7 @@
 # tick latency p50/p99 through the whole local run (Kafka, event source mapping poller, consumer
 # function, AppSync simulator, WebSocket), the simulator's own publish-to-subscriber latency in the
 # same run, and the resident memory of the runner and all its processes; twice, one run after the
-# other: with the consumer mapping's batching window before issue 17 (1 s), then as deployed (0 s).
+# other: with the IAM gateway not checking calls (--iam=off, the baseline), then checking every one.
 # Usage: test/bench/local-latency.sh [ticks] [tick interval ms]   (defaults 1000 and 50)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
