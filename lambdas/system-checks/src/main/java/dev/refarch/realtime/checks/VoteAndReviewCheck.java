@@ -98,7 +98,7 @@ final class VoteAndReviewCheck {
                             + " within " + Timing.seconds(settings.reviewDeadline().plus(settings.eventTimeout())),
                     "the vote was counted but not broadcast: the review broadcaster does not run or cannot call"
                             + " publishReview (its ReviewBroadcastFailures queue and log group; its IAM policy; if"
-                            + " onTick passed one per request only, -c mutationsPerRequest=1)");
+                            + " ticks-aliased failed while ticks-one-per-request passed, -c mutationsPerRequest=1)");
         }
         return CheckResult.pass(NAME, Timing.since(start), "voted " + REACTION + " on movie " + movieId + ": count "
                 + row.path("count").asInt() + "; onReview of that row came "
