@@ -425,6 +425,44 @@ function ackWithConnectionTimeoutMs(simulator) {
 }
 
 /**
+ * Gap: a connection whose auth headers the simulator refuses (a wrong or missing API key) is closed
+ * at once with 1002, nothing said. AppSync accepts the WebSocket and answers connection_init with
+ * {"type":"connection_error","payload":{"errors":[{"errorType":"UnauthorizedException",
+ * "message":"You are not authorized to make this call.","errorCode":401}]}} (what clients log for an
+ * expired key, e.g. aws-amplify/amplify-flutter#2763), so a client can tell a refused key from a
+ * broken endpoint. This keeps a refused connection open until its connection_init, answers it so,
+ * and then closes it. Call after ackWithConnectionTimeoutMs (it wraps the ack).
+ */
+function refuseConnectionsAsAppSync(simulator) {
+  const realtime = realtimeServer(simulator);
+  expect(realtime.options && typeof realtime.options.onConnectHandler === 'function'
+    && typeof realtime.onConnectionInit === 'function' && typeof realtime.sendError === 'function',
+  'WebsocketSubscriptionServer.options.onConnectHandler/onConnectionInit/sendError');
+  const authorize = realtime.options.onConnectHandler;
+  realtime.options.onConnectHandler = async (connection, headers) => {
+    try {
+      await authorize(connection, headers);
+    } catch (error) {
+      const message = error && error.message ? error.message : String(error);
+      if (!message.startsWith('UnauthorizedException')) {
+        throw error;
+      }
+      connection.refusedBecause = message;
+    }
+  };
+  const acknowledge = realtime.onConnectionInit;
+  realtime.onConnectionInit = (connection) => {
+    if (!connection.refusedBecause) {
+      return acknowledge(connection);
+    }
+    realtime.sendError(connection, undefined, { errors: [{ errorType: 'UnauthorizedException',
+      message: 'You are not authorized to make this call.', errorCode: 401 }] }, 'connection_error');
+    setTimeout(() => connection.socket.close(1000), 10);
+    return undefined;
+  };
+}
+
+/**
  * Gap: the simulator reads the auth headers only from the `header` query parameter and accepts
  * a connection only if the first offered subprotocol is graphql-ws. AppSync also accepts them as
  * a `header-<base64url JSON>` subprotocol next to graphql-ws (what Amplify JS v6 sends). Before
@@ -581,6 +619,7 @@ module.exports = {
   javaMapKeysByValue,
   environmentVariables,
   ackWithConnectionTimeoutMs,
+  refuseConnectionsAsAppSync,
   acceptAuthSubprotocol,
   moveAuthSubprotocolToQuery,
   shapeBySelection,

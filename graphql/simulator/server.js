@@ -207,6 +207,7 @@ async function main() {
   patches.filterSubscriptionsByArguments(simulator);
   patches.guardRealtimeMessages(simulator, log);
   patches.ackWithConnectionTimeoutMs(simulator);
+  patches.refuseConnectionsAsAppSync(simulator);
   patches.acceptAuthSubprotocol(simulator);
   await simulator.start();
 

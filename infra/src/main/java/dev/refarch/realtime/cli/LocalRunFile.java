@@ -13,17 +13,22 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * The local run's ready file ({@code java -jar local/target/local.jar --ready-file=FILE}), as the
  * CLI tasks read it with {@code --local FILE}: where the run's AWS endpoints are (one IAM gateway
  * for all of them, which verifies signatures and checks every call against the deployed policies)
- * and the operator identity's keys, which hold exactly the stack's operator policy. The local
- * module writes the file with these field names.
+ * and the operator identity's keys, which hold exactly the stack's operator policy; and, for
+ * {@code system verify}, what the page uses (the public GraphQL and real-time endpoints, the API key).
+ * The local module writes the file with these field names.
  *
  * @param awsEndpoint  the IAM gateway: S3, DynamoDB, SQS and Secrets Manager calls, signed
  * @param graphqlUrl   the GraphQL endpoint for IAM-signed requests (the gateway's {@code /graphql})
  * @param credentials  the operator identity's keys
  * @param failureBucket the consumer mapping's on-failure bucket
  * @param reviewsTable the Reviews table
+ * @param publicGraphqlUrl the GraphQL endpoint the page calls with the API key (the simulator's)
+ * @param realtimeUrl  the real-time endpoint the page subscribes on
+ * @param apiKey       the run's public API key
  */
 public record LocalRunFile(URI awsEndpoint, URI graphqlUrl, AwsCredentialsProvider credentials,
-                           String failureBucket, String reviewsTable) {
+                           String failureBucket, String reviewsTable, URI publicGraphqlUrl, URI realtimeUrl,
+                           String apiKey) {
 
     public static final String AWS_ENDPOINT = "awsEndpoint";
     public static final String IAM_GRAPHQL_URL = "iamGraphqlUrl";
@@ -31,6 +36,9 @@ public record LocalRunFile(URI awsEndpoint, URI graphqlUrl, AwsCredentialsProvid
     public static final String OPERATOR_SECRET_ACCESS_KEY = "operatorSecretAccessKey";
     public static final String FAILURE_BUCKET = "failureBucket";
     public static final String REVIEWS_TABLE = "table.reviews";
+    public static final String PUBLIC_GRAPHQL_URL = "graphqlUrl";
+    public static final String REALTIME_URL = "realtimeUrl";
+    public static final String API_KEY = "apiKey";
 
     /**
      * Reads the file.
@@ -47,7 +55,9 @@ public record LocalRunFile(URI awsEndpoint, URI graphqlUrl, AwsCredentialsProvid
         return new LocalRunFile(URI.create(field(file, ready, AWS_ENDPOINT)), URI.create(field(file, ready, IAM_GRAPHQL_URL)),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create(field(file, ready, OPERATOR_ACCESS_KEY_ID),
                         field(file, ready, OPERATOR_SECRET_ACCESS_KEY))),
-                field(file, ready, FAILURE_BUCKET), field(file, ready, REVIEWS_TABLE));
+                field(file, ready, FAILURE_BUCKET), field(file, ready, REVIEWS_TABLE),
+                URI.create(field(file, ready, PUBLIC_GRAPHQL_URL)), URI.create(field(file, ready, REALTIME_URL)),
+                field(file, ready, API_KEY));
     }
 
     private static String field(Path file, JsonNode ready, String name) {

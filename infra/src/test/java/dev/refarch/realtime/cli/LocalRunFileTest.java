@@ -16,7 +16,9 @@ class LocalRunFileTest {
     private static final String COMPLETE = """
             {"awsEndpoint": "http://127.0.0.1:4599", "iamGraphqlUrl": "http://127.0.0.1:4599/graphql",
              "operatorAccessKeyId": "AKIDLOCALOPERATOR", "operatorSecretAccessKey": "s3cret",
-             "failureBucket": "realtime-refarch-local-failed-batches", "table.reviews": "realtime-refarch-local-reviews"}
+             "failureBucket": "realtime-refarch-local-failed-batches", "table.reviews": "realtime-refarch-local-reviews",
+             "graphqlUrl": "http://127.0.0.1:20002/graphql", "realtimeUrl": "ws://127.0.0.1:20002/graphql/realtime",
+             "apiKey": "da2-local-api-key"}
             """;
 
     @TempDir
@@ -34,6 +36,9 @@ class LocalRunFileTest {
         assertEquals("s3cret", run.credentials().resolveCredentials().secretAccessKey());
         assertEquals("realtime-refarch-local-failed-batches", run.failureBucket());
         assertEquals("realtime-refarch-local-reviews", run.reviewsTable());
+        assertEquals(URI.create("http://127.0.0.1:20002/graphql"), run.publicGraphqlUrl());
+        assertEquals(URI.create("ws://127.0.0.1:20002/graphql/realtime"), run.realtimeUrl());
+        assertEquals("da2-local-api-key", run.apiKey());
     }
 
     @Test

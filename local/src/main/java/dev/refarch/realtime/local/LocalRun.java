@@ -123,9 +123,9 @@ public final class LocalRun {
         ready.put("pid", ProcessHandle.current().pid());
         ready.put("readyMillis", readyMs);
         ready.put("webUrl", system.web().url());
-        ready.put("graphqlUrl", system.simulator().graphqlUrl());
-        ready.put("realtimeUrl", system.simulator().realtimeUrl());
-        ready.put("apiKey", settings.apiKey());
+        ready.put(LocalRunFile.PUBLIC_GRAPHQL_URL, system.simulator().graphqlUrl());
+        ready.put(LocalRunFile.REALTIME_URL, system.simulator().realtimeUrl());
+        ready.put(LocalRunFile.API_KEY, settings.apiKey());
         ready.put(LocalRunFile.AWS_ENDPOINT, system.gateway().endpoint().toString());
         ready.put(LocalRunFile.IAM_GRAPHQL_URL, system.gateway().endpoint() + "/graphql");
         ready.put(LocalRunFile.OPERATOR_ACCESS_KEY_ID, system.operator().accessKeyId());

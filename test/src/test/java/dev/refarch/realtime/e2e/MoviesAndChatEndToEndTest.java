@@ -193,7 +193,10 @@ class MoviesAndChatEndToEndTest {
         Map<String, String> wrongKey = new java.util.HashMap<>(run.apiKeyClient().authHeaders());
         wrongKey.put("x-api-key", "da2-not-the-key");
         JsonNode refused = handshake(headerProtocol(wrongKey));
-        assertEquals("closed", refused.path("type").asText(), "a wrong key in the subprotocol is refused: " + refused);
+        // As AppSync refuses it: connection_error UnauthorizedException in answer to connection_init.
+        assertEquals("connection_error", refused.path("type").asText(), "a wrong key in the subprotocol is refused: "
+                + refused);
+        assertEquals("UnauthorizedException", refused.at("/payload/errors/0/errorType").asText(), refused.toString());
     }
 
     /**

@@ -54,6 +54,22 @@ class AppSyncSimulatorTest {
         assertEquals("UnauthorizedException", response.errorTypes().get(0));
     }
 
+    /**
+     * AppSync answers connection_init on a connection with a refused key with connection_error
+     * UnauthorizedException (errorCode 401); the simulator closed it with 1002, saying nothing.
+     */
+    @Test
+    void aWrongApiKeyOnTheRealtimeEndpointIsAnsweredConnectionErrorAsAppSyncDoes() {
+        Map<String, String> wrongKey = new java.util.LinkedHashMap<>(
+                GraphqlClient.withApiKey(api.simulator().graphqlUrl(), "da2-wrong").authHeaders());
+        AssertionError refused = assertThrows(AssertionError.class,
+                () -> RealtimeSubscriber.connect(api.simulator().realtimeUrl(), wrongKey));
+        assertTrue(refused.getMessage().contains("\"type\":\"connection_error\"")
+                && refused.getMessage().contains("\"errorType\":\"UnauthorizedException\"")
+                && refused.getMessage().contains("\"errorCode\":401"), refused.getMessage());
+        assertTrue(api.simulator().isAlive());
+    }
+
     @Test
     void malformedRealtimeMessagesAreAnsweredWithErrorsAndTheSimulatorKeepsServing() {
         try (RealtimeSubscriber subscriber = api.apiKeySubscriber()) {

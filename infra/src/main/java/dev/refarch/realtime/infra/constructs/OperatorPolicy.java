@@ -18,10 +18,11 @@ import software.constructs.Construct;
 /**
  * What the CLI tasks need, and nothing else, as one customer managed policy an operator, a CI
  * role or an on-call role attaches: {@code reviews seed} (read its stack's outputs, create and
- * reset the Reviews rows) and, when streaming is on, {@code ticks replay} (read the streaming and API
- * stacks' outputs; list, read, copy under {@code replayed/} and delete the on-failure bucket's
- * objects; {@code publishTick}; its replay metrics in the project's CloudWatch namespace). The local
- * run signs the CLI's calls with an identity holding exactly this policy.
+ * reset the Reviews rows), {@code system verify} (read the API stack's outputs; {@code publishTick}
+ * for its canary ticks, streaming on or off) and, when streaming is on, {@code ticks replay} (read the
+ * streaming and API stacks' outputs; list, read, copy under {@code replayed/} and delete the on-failure
+ * bucket's objects; {@code publishTick}; its replay metrics in the project's CloudWatch namespace). The
+ * local run signs the CLI's calls with an identity holding exactly this policy.
  */
 public final class OperatorPolicy extends Construct {
 
@@ -29,10 +30,12 @@ public final class OperatorPolicy extends Construct {
 
     /**
      * @param reviewsTable the Reviews table {@code reviews seed} writes
-     * @param apiStackName the API stack, whose outputs both tasks read
+     * @param api          the API whose {@code publishTick} {@code ticks replay} and {@code system verify} call
+     * @param apiStackName the API stack, whose outputs every task reads
      * @param replay       the replay's resources, or null when streaming is off
      */
-    public OperatorPolicy(Construct scope, String id, ITable reviewsTable, String apiStackName, Replay replay) {
+    public OperatorPolicy(Construct scope, String id, ITable reviewsTable, IGraphqlApi api, String apiStackName,
+            Replay replay) {
         super(scope, id);
         Stack stack = Stack.of(this);
         List<String> stacks = new ArrayList<>(List.of(stackArn(stack, apiStackName)));
@@ -43,8 +46,10 @@ public final class OperatorPolicy extends Construct {
             statements.add(statement(List.of("s3:ListBucket"), List.of(replay.bucketArn())));
             statements.add(statement(List.of("s3:DeleteObject", "s3:GetObject", "s3:PutObject"),
                     List.of(replay.bucketArn() + "/*")));
-            statements.add(statement(List.of("appsync:GraphQL"),
-                    List.of(replay.api().getArn() + "/types/Mutation/fields/publishTick")));
+        }
+        // The replayed ticks, and system verify's canary ticks (its reserved symbol), streaming or not.
+        statements.add(statement(List.of("appsync:GraphQL"), List.of(api.getArn() + "/types/Mutation/fields/publishTick")));
+        if (replay != null) {
             // PutMetricData accepts no resource but "*"; the namespace condition keeps it to ours.
             statements.add(PolicyStatement.Builder.create()
                     .actions(List.of("cloudwatch:PutMetricData"))
@@ -54,7 +59,7 @@ public final class OperatorPolicy extends Construct {
         }
         statements.add(statement(List.of("cloudformation:DescribeStacks"), stacks));
         policy = ManagedPolicy.Builder.create(this, "Resource")
-                .description("Realtime Refarch: what the reviews seed and ticks replay CLI tasks need")
+                .description("Realtime Refarch: what the reviews seed, ticks replay and system verify CLI tasks need")
                 .statements(statements)
                 .build();
         List<String> wildcards = new ArrayList<>(List.of("Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:"
@@ -81,7 +86,7 @@ public final class OperatorPolicy extends Construct {
      * @param bucketArn       the on-failure bucket's ARN, imported from the streaming stack
      * @param bucketArnExport the name of the export it is imported by (the wildcard's acknowledgement names it)
      */
-    public record Replay(String bucketArn, String bucketArnExport, IGraphqlApi api, String streamingStackName) {
+    public record Replay(String bucketArn, String bucketArnExport, String streamingStackName) {
     }
 
     public ManagedPolicy policy() {

@@ -127,11 +127,12 @@ public final class ObservabilityStack extends Stack {
             String export = streaming.getStackName() + ":ExportsOutputFnGetAtt"
                     + streaming.resolve(streaming.getLogicalId((CfnElement) bucket.getNode().getDefaultChild())) + "Arn";
             replay = new OperatorPolicy.Replay(streaming.exportValue(bucket.getBucketArn(),
-                    ExportValueOptions.builder().name(export).build()), export, api.api().api(), streaming.getStackName());
+                    ExportValueOptions.builder().name(export).build()), export, streaming.getStackName());
         }
-        OperatorPolicy operator = new OperatorPolicy(this, "OperatorPolicy", api.reviewsTable(), api.getStackName(), replay);
+        OperatorPolicy operator = new OperatorPolicy(this, "OperatorPolicy", api.reviewsTable(), api.api().api(),
+                api.getStackName(), replay);
         CfnOutput.Builder.create(this, OPERATOR_POLICY_OUTPUT).value(operator.policy().getManagedPolicyArn())
-                .description("Attach to the role that runs the CLI tasks (reviews seed, ticks replay)").build();
+                .description("Attach to the role that runs the CLI tasks (reviews seed, ticks replay, system verify)").build();
         CfnOutput.Builder.create(this, ALARM_TOPIC_OUTPUT).value(topic.getTopicArn())
                 .description("Every alarm notifies this topic: subscribe your pager or e-mail (-c alarmEmail=...)").build();
     }

@@ -363,11 +363,14 @@ class ObservabilityStackTest {
     }
 
     @Test
-    void withoutStreamingTheOperatorPolicyCoversTheSeedAlone() {
+    void withoutStreamingTheOperatorPolicyCoversTheSeedAndTheVerifiersCanaryTicks() {
         List<String> statements = operatorStatements(observability(Map.of("streaming", "off")));
-        assertEquals(2, statements.size(), statements.toString());
+        assertEquals(3, statements.size(), statements.toString());
         assertTrue(statements.get(0).startsWith("[\"dynamodb:PutItem\",\"dynamodb:UpdateItem\"]"), statements.toString());
-        assertTrue(statements.get(1).startsWith("\"cloudformation:DescribeStacks\" on {")
-                && !statements.get(1).contains("streaming"), statements.toString());
+        // system verify publishes its canary ticks whether or not the market ticker is deployed.
+        assertTrue(statements.get(1).startsWith("\"appsync:GraphQL\" on ") && statements.get(1).endsWith(
+                "\"/types/Mutation/fields/publishTick\"]]}"), statements.toString());
+        assertTrue(statements.get(2).startsWith("\"cloudformation:DescribeStacks\" on {")
+                && !statements.get(2).contains("streaming"), statements.toString());
     }
 }

@@ -1,0 +1,111 @@
+package dev.refarch.realtime.checks;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Runs the end-to-end checks of a running system, in order, and reports each: the same code for
+ * {@code system verify} (a terminal, a deployed stage or the local run) and for a scheduled canary
+ * (a subset: {@link #run(Set)}). The real-time handshake runs first and opens the viewer the other
+ * checks watch; when it fails, they are skipped.
+ */
+public final class SystemVerifier {
+
+    /** The checks, in the order they run. */
+    public enum Check {
+        /** Connect and subscribe with the API key, as the page does. */
+        REALTIME_HANDSHAKE(HandshakeCheck.NAME),
+        /** Canary ticks, one mutation per request, reach the subscriber in order. */
+        TICKS_ONE_PER_REQUEST(TickBroadcastCheck.ONE_PER_REQUEST),
+        /** Canary ticks, aliased in one request, reach the subscriber in order. */
+        TICKS_ALIASED(TickBroadcastCheck.ALIASED),
+        /** A repeated tick is refused as StaleTick and reaches no one. */
+        STALE_TICK(TickBroadcastCheck.STALE),
+        /** A vote is counted and broadcast by the review broadcaster in time. */
+        VOTE_AND_REVIEW(VoteAndReviewCheck.NAME),
+        /** A chat message reaches two connections; an invalid one reaches none. */
+        CHAT(ChatCheck.NAME),
+        /** A new movie arrives within two rotations. */
+        MOVIE_ROTATION(MovieRotationCheck.NAME);
+
+        private final String id;
+
+        Check(String id) {
+            this.id = id;
+        }
+
+        /** The name printed on the check's line and in the JSON report. */
+        public String id() {
+            return id;
+        }
+    }
+
+    private final SystemEndpoints endpoints;
+    private final CheckSettings settings;
+    private final Clock clock;
+
+    public SystemVerifier(SystemEndpoints endpoints, CheckSettings settings, Clock clock) {
+        this.endpoints = endpoints;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Every check. */
+    public VerifyReport run() {
+        return run(EnumSet.allOf(Check.class), result -> { });
+    }
+
+    /**
+     * The given checks (the handshake always runs: the others watch its viewer).
+     *
+     * @param onEach told each result as soon as its check ends, for a terminal to print as it goes
+     */
+    public VerifyReport run(Set<Check> checks, Consumer<CheckResult> onEach) {
+        long start = System.nanoTime();
+        List<CheckResult> results = new ArrayList<>();
+        Consumer<CheckResult> report = result -> {
+            results.add(result);
+            onEach.accept(result);
+        };
+        HandshakeCheck.Outcome handshake = HandshakeCheck.run(endpoints, settings);
+        report.accept(handshake.result());
+        if (handshake.viewer() == null) {
+            for (Check check : checks) {
+                if (check != Check.REALTIME_HANDSHAKE) {
+                    report.accept(CheckResult.skip(check.id(), "needs the real-time handshake, which failed"));
+                }
+            }
+            return new VerifyReport(results, Timing.since(start));
+        }
+        try (Viewer viewer = handshake.viewer()) {
+            ApiKeyGraphqlClient api = new ApiKeyGraphqlClient(endpoints.graphqlUrl(), endpoints.apiKey());
+            TickBroadcastCheck ticks = new TickBroadcastCheck(endpoints, settings, viewer, clock);
+            boolean oneByOneArrived = false;
+            if (checks.contains(Check.TICKS_ONE_PER_REQUEST)) {
+                CheckResult result = ticks.oneMutationPerRequest();
+                oneByOneArrived = !result.failed();
+                report.accept(result);
+            }
+            if (checks.contains(Check.TICKS_ALIASED)) {
+                report.accept(ticks.aliasedBatch(oneByOneArrived));
+            }
+            if (checks.contains(Check.STALE_TICK)) {
+                report.accept(ticks.staleRepeat());
+            }
+            if (checks.contains(Check.VOTE_AND_REVIEW)) {
+                report.accept(new VoteAndReviewCheck(api, settings, viewer).run());
+            }
+            if (checks.contains(Check.CHAT)) {
+                report.accept(new ChatCheck(endpoints, api, settings, viewer).run());
+            }
+            if (checks.contains(Check.MOVIE_ROTATION)) {
+                report.accept(new MovieRotationCheck(settings, viewer).run());
+            }
+        }
+        return new VerifyReport(results, Timing.since(start));
+    }
+}

@@ -1,0 +1,188 @@
+package dev.refarch.realtime.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.refarch.realtime.cli.AwsClients;
+import dev.refarch.realtime.cli.LocalRunFile;
+import dev.refarch.realtime.cli.SystemCli;
+import dev.refarch.realtime.graphql.testing.Operations;
+import dev.refarch.realtime.graphql.testing.RealtimeSubscriber;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * {@code system verify --local} against the local run, in-process through picocli as a user runs it:
+ * every check passes on the whole system, and each fails for its reason where that can be provoked
+ * cheaply. Two runs of the system: one whole (the passing run, a wrong API key, a rotation interval the
+ * system does not keep), one without two grants of the deployed policies (the operator's
+ * {@code publishTick}, the review broadcaster's {@code publishReview}).
+ */
+class SystemVerifyEndToEndTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> CHECKS = List.of("realtime-handshake", "ticks-one-per-request", "ticks-aliased",
+            "stale-tick", "vote-and-review", "chat", "movie-rotation");
+
+    /** The operator policy's publishTick statement (local/iam-policies.json ids: the statement's index). */
+    private static final String OPERATOR_PUBLISH_TICK = "observability/OperatorPolicy/Resource/Resource#3";
+    /** The review broadcaster's publishReview statement. */
+    private static final String BROADCASTER_PUBLISH_REVIEW = "api/ReviewBroadcaster/Function/Role/DefaultPolicy/Resource#1";
+
+    /** What one CLI run printed and returned. */
+    record Cli(int exit, String output) {
+
+        /** The line of a check: {@code STATUS  name ...}. */
+        String line(String check) {
+            return Arrays.stream(output.split("\\R"))
+                    .filter(l -> l.matches("(PASS|FAIL|SKIP)\\s+" + Pattern.quote(check) + "\\s.*"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no line for " + check + " in:\n" + output));
+        }
+
+        void assertStatus(String status, String check) {
+            assertTrue(line(check).startsWith(status + " "), output);
+        }
+    }
+
+    private static Cli verify(String... args) {
+        StringWriter output = new StringWriter();
+        PrintWriter writer = new PrintWriter(output, true);
+        List<String> all = new ArrayList<>(List.of("verify"));
+        all.addAll(List.of(args));
+        int exit = new picocli.CommandLine(new SystemCli(AwsClients.defaults())).setOut(writer).setErr(writer)
+                .execute(all.toArray(String[]::new));
+        return new Cli(exit, output.toString());
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class OnTheWholeSystem {
+
+        private LocalRunner run;
+
+        @BeforeAll
+        void start() throws Exception {
+            run = LocalRunner.start("system-verify");
+        }
+
+        @AfterAll
+        void stop() throws Exception {
+            if (run != null) {
+                run.close();
+            }
+        }
+
+        @Test
+        void everyCheckPassesAndTheExitCodeIsZero() {
+            Cli cli = verify("--local", run.readyFile().toString());
+
+            assertEquals(SystemCli.OK, cli.exit(), cli.output());
+            CHECKS.forEach(check -> cli.assertStatus("PASS", check));
+            cli.assertStatus("SKIP", "page");
+            cli.assertStatus("SKIP", "streaming-path");
+            assertTrue(cli.output().contains("7 passed, 0 failed, 2 skipped in "), cli.output());
+            assertTrue(cli.line("ticks-aliased").contains("5 ticks in 1 request of 5 aliased publishTick fields reached"
+                    + " onTick(ZZVERIFY) in order"), cli.output());
+            System.out.println(cli.output());
+        }
+
+        @Test
+        void aWrongApiKeyFailsTheHandshakeNamingTheKeyAndSkipsTheRest() throws Exception {
+            ObjectNode ready = (ObjectNode) JSON.readTree(run.readyFile().toFile());
+            ready.put(LocalRunFile.API_KEY, "da2-not-this-apis-key");
+            Path wrongKey = Files.writeString(run.readyFile().resolveSibling("ready-wrong-key.json"), ready.toString());
+
+            Cli cli = verify("--local", wrongKey.toString(), "--json");
+
+            assertEquals(SystemCli.CHECK_FAILED, cli.exit(), cli.output());
+            JsonNode report = JSON.readTree(cli.output());
+            assertTrue(!report.path("passed").asBoolean(), cli.output());
+            JsonNode handshake = report.path("checks").get(0);
+            assertEquals("realtime-handshake", handshake.path("name").asText());
+            assertEquals("FAIL", handshake.path("status").asText());
+            assertTrue(handshake.path("actual").asText().contains("UnauthorizedException"), handshake.toString());
+            assertTrue(handshake.path("likelyCause").asText().startsWith("the API key was refused"), handshake.toString());
+            for (JsonNode check : report.path("checks")) {
+                if (!check.path("name").asText().equals("realtime-handshake")) {
+                    assertEquals("SKIP", check.path("status").asText(), check.toString());
+                }
+            }
+        }
+
+        @Test
+        void aRotationIntervalTheSystemDoesNotKeepFailsTheRotationCheckAlone() {
+            // Right after a rotation, verify with rotationSeconds=1: it expects a new movie within 2.5 s of
+            // subscribing, and the run's next one is 10 s (cdk.json) after the last.
+            try (RealtimeSubscriber viewer = run.subscriber()) {
+                viewer.subscribe(Operations.ON_CURRENT_MOVIE);
+                viewer.awaitNext(Duration.ofSeconds(30));
+            }
+            Cli cli = verify("--local", run.readyFile().toString(), "--rotation-seconds", "1");
+
+            assertEquals(SystemCli.CHECK_FAILED, cli.exit(), cli.output());
+            String rotation = cli.line("movie-rotation");
+            assertTrue(rotation.startsWith("FAIL "), cli.output());
+            assertTrue(rotation.contains("expected a new movie on onCurrentMovie within 2.50 s of subscribing (two rotations"
+                    + " of 1.00 s plus 0.50 s); got no movie; likely cause: the rotation schedule does not run"), rotation);
+            CHECKS.stream().filter(c -> !c.equals("movie-rotation")).forEach(check -> cli.assertStatus("PASS", check));
+        }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class WithoutThePublishersGrants {
+
+        private LocalRunner run;
+
+        @BeforeAll
+        void start() throws Exception {
+            run = LocalRunner.start("system-verify-denied",
+                    List.of("--iam-drop=" + OPERATOR_PUBLISH_TICK + "," + BROADCASTER_PUBLISH_REVIEW));
+            run.expectRefusals();
+        }
+
+        @AfterAll
+        void stop() throws Exception {
+            if (run != null) {
+                run.close();
+            }
+        }
+
+        @Test
+        void theBroadcastChecksFailAsAccessDeniedAndTheReviewCheckAsNotBroadcast() throws Exception {
+            Cli cli = verify("--local", run.readyFile().toString());
+
+            assertEquals(SystemCli.CHECK_FAILED, cli.exit(), cli.output());
+            for (String check : List.of("ticks-one-per-request", "ticks-aliased", "stale-tick")) {
+                String line = cli.line(check);
+                assertTrue(line.startsWith("FAIL ") && line.contains("Unauthorized")
+                        && line.contains("likely cause: access denied: the caller's IAM identity may not call publishTick"),
+                        line);
+            }
+            String review = cli.line("vote-and-review");
+            assertTrue(review.startsWith("FAIL ") && review.contains("no onReview of MEH")
+                    && review.contains("likely cause: the vote was counted but not broadcast"), review);
+            for (String check : List.of("realtime-handshake", "chat", "movie-rotation")) {
+                cli.assertStatus("PASS", check);
+            }
+            String refusals = run.refusals();
+            assertTrue(refusals.contains("publishTick") && refusals.contains("publishReview"), refusals);
+            System.out.println(cli.output());
+        }
+    }
+}
