@@ -160,10 +160,14 @@ class MoviesAndChatEndToEndTest {
                 }
             }
             voted.assertSucceeded();
+            // The MEH row's next broadcast: the vote's, or (when the vote raced a rotation and was counted
+            // for the movie before) the rotation's; both come from publishReview, which is what is checked.
             JsonNode review = null;
+            long until = System.nanoTime() + ROTATION_WAIT.toNanos();
             while (review == null) {
+                assertTrue(System.nanoTime() < until, "no onReview of the MEH row within " + ROTATION_WAIT);
                 JsonNode event = reviews.awaitNext(ROTATION_WAIT).at("/payload/data/onReview");
-                if ("MEH".equals(event.path("reaction").asText()) && event.path("count").asInt() >= 1) {
+                if ("MEH".equals(event.path("reaction").asText())) {
                     review = event;
                 }
             }
