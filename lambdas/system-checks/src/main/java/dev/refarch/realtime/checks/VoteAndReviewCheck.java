@@ -39,14 +39,28 @@ final class VoteAndReviewCheck {
         }
     }
 
+    /** How often a vote refused as MovieNotCurrent is tried, and the pause between tries. */
+    static final int VOTE_ATTEMPTS = 10;
+    static final Duration VOTE_PAUSE = Duration.ofMillis(300);
+
     private CheckResult vote(long start) {
         String expected = "vote on the current movie answered with its count, then onReview of " + REACTION
                 + " within " + Timing.seconds(settings.reviewDeadline()) + " (reviewBroadcastMillis "
                 + settings.reviewBroadcast().toMillis() + " ms plus " + Timing.seconds(settings.reviewMargin()) + ")";
         GraphqlResponse answer = null;
         String movieId = null;
-        // Twice at most: a rotation between reading the current movie and voting makes it MovieNotCurrent.
-        for (int attempt = 0; attempt < 2; attempt++) {
+        // A rotation makes a vote MovieNotCurrent from the moment the movie changes until the rotator has
+        // moved the Reviews rows to it (and between reading the movie and voting): tried again for up to
+        // VOTE_ATTEMPTS x VOTE_PAUSE.
+        for (int attempt = 0; attempt < VOTE_ATTEMPTS; attempt++) {
+            if (attempt > 0) {
+                try {
+                    Thread.sleep(VOTE_PAUSE.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             GraphqlResponse current = api.execute(VerifierOperations.CURRENT_MOVIE, Map.of());
             if (!current.succeeded()) {
                 return CheckResult.fail(NAME, Timing.since(start), expected, "currentMovie: " + current.describe(),
@@ -110,7 +124,8 @@ final class VoteAndReviewCheck {
             return "the API key was refused for a public field: is it this API's key and not expired?";
         }
         if (response.hasErrorType("MovieNotCurrent")) {
-            return "the movie rotated between reading it and voting, twice: try again (or the rotator's rows and"
+            return "the movie rotated between reading it and voting, " + VOTE_ATTEMPTS + " times in "
+                    + Timing.seconds(VOTE_PAUSE.multipliedBy(VOTE_ATTEMPTS)) + ": try again (or the rotator's rows and"
                     + " the current movie disagree)";
         }
         return "the public API answered an error: does the deployed schema and resolvers match this version's?";
