@@ -39,6 +39,12 @@ public record LocalRunFile(URI awsEndpoint, URI graphqlUrl, AwsCredentialsProvid
     public static final String PUBLIC_GRAPHQL_URL = "graphqlUrl";
     public static final String REALTIME_URL = "realtimeUrl";
     public static final String API_KEY = "apiKey";
+    /**
+     * Where the local run writes its ready file unless told otherwise ({@code --ready-file}), from the
+     * project folder, and so where {@code --local} without a file looks: the README's first command needs
+     * no option for the CLI tasks to find it. The run deletes it when it stops.
+     */
+    public static final String DEFAULT_LOCATION = "local/target/local-run.json";
 
     /**
      * Reads the file.
@@ -46,6 +52,11 @@ public record LocalRunFile(URI awsEndpoint, URI graphqlUrl, AwsCredentialsProvid
      * @throws IllegalArgumentException naming the file and what is wrong with it
      */
     public static LocalRunFile read(Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no local run's ready file at " + file + ": start the local run (java -jar"
+                    + " local/target/local.jar, from the project folder) or pass the file it was told to write"
+                    + " (--ready-file)");
+        }
         JsonNode ready;
         try {
             ready = new ObjectMapper().readTree(file.toFile());

@@ -117,8 +117,10 @@ final class ReplayCommand implements Callable<Integer> {
         @Option(names = "--graphql-url", paramLabel = "URL", description = "The AppSync GraphQL endpoint.")
         URI graphqlUrl;
 
-        @Option(names = "--local", paramLabel = "READY_FILE",
-                description = "The local run's ready file: its bucket and API, through its IAM gateway, signed as"
+        @Option(names = "--local", paramLabel = "READY_FILE", arity = "0..1",
+                fallbackValue = LocalRunFile.DEFAULT_LOCATION,
+                description = "The local run's ready file (alone: " + LocalRunFile.DEFAULT_LOCATION + ", where the run"
+                        + " writes it unless told otherwise): its bucket and API, through its IAM gateway, signed as"
                         + " its operator identity (the stack's operator policy).")
         Path local;
     }

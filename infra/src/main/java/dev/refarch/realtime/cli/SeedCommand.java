@@ -71,8 +71,10 @@ final class SeedCommand implements Callable<Integer> {
         @Option(names = "--table", paramLabel = "NAME", required = true, description = "The Reviews table.")
         String table;
 
-        @Option(names = "--local", paramLabel = "READY_FILE", required = true,
-                description = "The local run's ready file: its Reviews table, through its IAM gateway, signed as its"
+        @Option(names = "--local", paramLabel = "READY_FILE", arity = "0..1",
+                fallbackValue = LocalRunFile.DEFAULT_LOCATION, required = true,
+                description = "The local run's ready file (alone: " + LocalRunFile.DEFAULT_LOCATION + ", where the run"
+                        + " writes it unless told otherwise): its Reviews table, through its IAM gateway, signed as its"
                         + " operator identity (the stack's operator policy).")
         Path local;
     }

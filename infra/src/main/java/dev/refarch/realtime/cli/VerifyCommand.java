@@ -108,8 +108,10 @@ final class VerifyCommand implements Callable<Integer> {
                         + " ticks are signed with the default AWS credentials (the operator policy allows them).")
         String stack;
 
-        @Option(names = "--local", paramLabel = "READY_FILE", required = true,
-                description = "The local run's ready file: its API and API key; the canary ticks go through its IAM"
+        @Option(names = "--local", paramLabel = "READY_FILE", arity = "0..1",
+                fallbackValue = LocalRunFile.DEFAULT_LOCATION, required = true,
+                description = "The local run's ready file (alone: " + LocalRunFile.DEFAULT_LOCATION + ", where the run"
+                        + " writes it unless told otherwise): its API and API key; the canary ticks go through its IAM"
                         + " gateway, signed as its operator identity (the stack's operator policy).")
         Path local;
     }

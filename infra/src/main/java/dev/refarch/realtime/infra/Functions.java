@@ -49,9 +49,16 @@ public final class Functions {
     public static final Definition API_KEY_RENEWER = new Definition("api-key-renewer",
             "dev.refarch.realtime.renewer.ApiKeyRenewerHandler::handleRequest", 30);
 
+    /**
+     * Runs the system checks that need no browser, producer or vote on a schedule; 120 s bounds a run whose
+     * every wait times out (the handshake's, the tick batch's, the chat's), while a passing run takes seconds.
+     */
+    public static final Definition SYSTEM_CANARY = new Definition("system-canary",
+            "dev.refarch.realtime.canary.SystemCanaryHandler::handleRequest", 120);
+
     /** Every function, for what applies to all of them (the jar checks in the system tests). */
     public static final List<Definition> ALL = List.of(MOVIE_ROTATOR, TICK_PRODUCER, TOPIC_PROVISIONER,
-            TICK_CONSUMER, REVIEW_BROADCASTER, API_KEY_RENEWER);
+            TICK_CONSUMER, REVIEW_BROADCASTER, API_KEY_RENEWER, SYSTEM_CANARY);
 
     /** How long each minute's producer run emits. */
     public static final int PRODUCER_RUN_SECONDS = 50;
@@ -143,6 +150,19 @@ public final class Functions {
                 // all: lossless; latest: the newest tick per symbol of a batch that is behind.
                 "TICK_DELIVERY", config.tickDelivery().id(),
                 "TICK_CONFLATE_AFTER_SECONDS", Integer.toString(config.tickConflateAfterSeconds()));
+    }
+
+    /**
+     * The canary's environment: the endpoints and public API key the page uses (the key is not a secret: it
+     * ships in the page's config.json), and the batch form the backend publishers send.
+     */
+    public static Map<String, String> canaryEnvironment(String graphqlUrl, String realtimeUrl, String apiKey,
+            int mutationsPerRequest) {
+        return Map.of(
+                "GRAPHQL_URL", graphqlUrl,
+                "REALTIME_URL", realtimeUrl,
+                "API_KEY", apiKey,
+                "MUTATIONS_PER_REQUEST", Integer.toString(mutationsPerRequest));
     }
 
     /** The review broadcaster's environment; {@code mutationsPerRequest} is {@code AppConfig.mutationsPerRequest()}. */

@@ -103,6 +103,12 @@ class SystemVerifyCommandTest {
         assertEquals(SystemCli.USAGE, noFile.exitCode(), noFile.out() + noFile.err());
         assertTrue(noFile.err().contains(missing.toString()), noFile.err());
 
+        // Alone, --local reads where the local run writes its ready file by default; none runs here.
+        Run noRun = run("verify", "--local");
+        assertEquals(SystemCli.USAGE, noRun.exitCode(), noRun.out() + noRun.err());
+        assertTrue(noRun.err().contains("no local run's ready file at " + LocalRunFile.DEFAULT_LOCATION
+                + ": start the local run"), noRun.err());
+
         assertEquals(SystemCli.USAGE, run("verify", "--local", missing.toString(), "--stack", API_STACK).exitCode());
         assertEquals(SystemCli.USAGE, run("verify").exitCode());
         assertEquals(SystemCli.USAGE, run().exitCode());

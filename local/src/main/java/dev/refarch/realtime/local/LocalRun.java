@@ -6,6 +6,7 @@ import dev.refarch.realtime.cli.LocalRunFile;
 import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.config.CdkJson;
+import dev.refarch.realtime.infra.config.OperationsConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -24,11 +25,13 @@ import java.util.Optional;
  * project root (after {@code npm ci} and {@code mvn -q -pl local -am package -DskipTests}).
  * Runs until Ctrl-C. Options: {@code --<name>-port=N} for graphql, dynamodb, sqs, s3, s3-extra,
  * secretsmanager, tmdb, web, iam; {@code --ports=auto}; {@code --logs=DIR}; {@code --ready-file=FILE}
- * (a JSON file of the endpoints, written once everything is ready); {@code --tick-interval-ms=N}
+ * (the JSON file of the endpoints written once everything is ready, {@link LocalRunFile#DEFAULT_LOCATION}
+ * by default, deleted at the end); {@code --tick-interval-ms=N}
  * (benchmarks: the producer's tick interval, 1000 as deployed); {@code --consumer-timeout-seconds=N}
  * (tests: the consumer's function timeout, 300 as deployed); {@code --batching-window-seconds=N}
- * (benchmarks: the consumer mapping's batching window, 0 as deployed). Defaults (symbols, topic,
- * partitions, rotation cadence) come from {@code cdk.json} context, as for the deploy.
+ * (benchmarks: the consumer mapping's batching window, 0 as deployed); {@code --canary-interval-seconds=N}
+ * (tests: the system canary's interval, {@code canaryMinutes} as deployed). Defaults (symbols, topic,
+ * partitions, rotation cadence, the canary) come from {@code cdk.json} context, as for the deploy.
  */
 public final class LocalRun {
 
@@ -90,8 +93,30 @@ public final class LocalRun {
             List<String> dropped = options.containsKey("iam-drop")
                     ? List.of(options.get("iam-drop").split(",")) : List.of();
             dropped.forEach(grant -> out.println("IAM    without " + grant + " (--iam-drop)"));
-            LocalSystem system = new LocalSystem(settings, enforceIam, dropped);
-            Runtime.getRuntime().addShutdownHook(new Thread(supervisor::stopAll, "local-run-shutdown"));
+            OperationsConfig ops = OperationsConfig.from(context::get);
+            Duration canaryInterval = null;
+            if (ops.canary()) {
+                canaryInterval = Duration.ofSeconds(intOption(options, "canary-interval-seconds",
+                        ops.canaryMinutes() * 60));
+                if (canaryInterval.toSeconds() < 5 || canaryInterval.toSeconds() > 3600) {
+                    throw new LocalRunException("--canary-interval-seconds=" + canaryInterval.toSeconds()
+                            + " must be between 5 and 3600");
+                }
+            } else if (options.containsKey("canary-interval-seconds")) {
+                throw new LocalRunException("--canary-interval-seconds: the canary is off in cdk.json (canary=off)");
+            }
+            LocalSystem system = new LocalSystem(settings, enforceIam, dropped, canaryInterval);
+            Path readyFile = options.containsKey("ready-file") ? Path.of(options.get("ready-file"))
+                    : root.resolve(LocalRunFile.DEFAULT_LOCATION);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                supervisor.stopAll();
+                try {
+                    // Its endpoints are gone: a CLI task given it would only fail to connect.
+                    Files.deleteIfExists(readyFile);
+                } catch (IOException e) {
+                    out.println("cannot delete the ready file " + readyFile + ": " + e.getMessage());
+                }
+            }, "local-run-shutdown"));
             supervisor.startStages(system.stages());
             long readyMs = Duration.ofNanos(System.nanoTime() - begin).toMillis();
             out.println();
@@ -102,10 +127,8 @@ public final class LocalRun {
             out.println("AWS (IAM)  " + system.gateway().endpoint() + (enforceIam
                     ? " checks every call against the deployed roles' policies" : " NOT enforcing IAM"));
             out.println("ready in " + readyMs + " ms; Ctrl-C stops everything");
-            options.computeIfPresent("ready-file", (k, file) -> {
-                writeReadyFile(Path.of(file), system, settings, readyMs);
-                return file;
-            });
+            writeReadyFile(readyFile, system, settings, readyMs);
+            out.println("ready file " + readyFile + " (the CLI tasks' --local)");
         } catch (LocalRunException | dev.refarch.realtime.infra.config.InvalidConfigException e) {
             out.println("local run failed: " + e.getMessage());
             supervisor.stopAll();
@@ -162,7 +185,8 @@ public final class LocalRun {
             "                      also -Dlocal.<name>.port=N",
             "  --ports=auto        free ports for everything",
             "  --logs=DIR          the log folder (default local/target/logs/run-<time>)",
-            "  --ready-file=FILE   write the endpoints as JSON once everything is ready",
+            "  --ready-file=FILE   where to write the endpoints as JSON once everything is ready (default",
+            "                      " + LocalRunFile.DEFAULT_LOCATION + "; deleted when the run stops)",
             "  --api-key=KEY       the simulator's API key (default da2-local-api-key)",
             "  --tick-interval-ms=N  the producer's tick interval (default 1000, as deployed)",
             "  --consumer-timeout-seconds=N  the consumer's function timeout (default 300, as deployed;",
@@ -175,7 +199,10 @@ public final class LocalRun {
             "                      only; the run says so at start)",
             "  --iam-drop=ID[:ACTION],...  tests: run without these statements of the exported policies",
             "                      (ids as in local/iam-policies.json), or without one action of each",
-            "Symbols, topic, partitions and the rotation cadence come from cdk.json context.");
+            "  --canary-interval-seconds=N  the system canary's interval (default canaryMinutes, 5 min, as",
+            "                      deployed; its first run is one interval after the start), 5 to 3600",
+            "Symbols, topic, partitions, the rotation cadence and the canary (canary, canaryMinutes) come",
+            "from cdk.json context.");
 
     /** The producer's TICK_INTERVAL_MS in the Streaming stack. */
     static final int STACK_TICK_INTERVAL_MS = Functions.PRODUCER_TICK_INTERVAL_MS;
@@ -199,7 +226,8 @@ public final class LocalRun {
             int eq = arg.indexOf('=');
             String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
             boolean known = List.of("help", "ports", "logs", "ready-file", "api-key", "tick-interval-ms",
-                    "consumer-timeout-seconds", "batching-window-seconds", "iam", "iam-drop").contains(name)
+                    "consumer-timeout-seconds", "batching-window-seconds", "iam", "iam-drop",
+                    "canary-interval-seconds").contains(name)
                     || (name.endsWith("-port") && Ports.DEFAULTS.containsKey(name.substring(0, name.length() - 5)));
             if (!known) {
                 throw new LocalRunException("unknown option --" + name + " (see --help)");

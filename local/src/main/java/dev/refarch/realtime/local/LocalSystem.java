@@ -8,6 +8,7 @@ import dev.refarch.realtime.local.iam.LocalIdentity;
 import dev.refarch.realtime.local.iam.PolicyModel;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,17 +46,14 @@ final class LocalSystem {
     private final LocalIdentities identities;
     private final List<List<Component>> stages;
 
-    /** Enforcing IAM, as the deployed system does. */
-    LocalSystem(LocalSettings settings) {
-        this(settings, true, List.of());
-    }
-
     /**
-     * @param enforceIam false routes every call through the gateway unchecked (debugging only)
-     * @param dropped    grants taken out of the exported policies ({@link PolicyModel#withoutGrant}): a test
-     *                   runs the system without one statement or action to see what fails
+     * @param enforceIam     false routes every call through the gateway unchecked (debugging only)
+     * @param dropped        grants taken out of the exported policies ({@link PolicyModel#withoutGrant}): a test
+     *                       runs the system without one statement or action to see what fails
+     * @param canaryInterval time between two runs of the system canary, first one interval after the start;
+     *                       null when it is off ({@code canary=off}), as the observability stack then deploys none
      */
-    LocalSystem(LocalSettings settings, boolean enforceIam, List<String> dropped) {
+    LocalSystem(LocalSettings settings, boolean enforceIam, List<String> dropped, Duration canaryInterval) {
         AppConfig config = settings.config();
         secrets = new SecretsManagerComponent(settings);
         tmdb = new TmdbComponent(settings, TMDB_KEY);
@@ -133,21 +131,35 @@ final class LocalSystem {
                                 config.mutationsPerRequest()),
                         identityOf(Functions.REVIEW_BROADCASTER), Map.of())));
 
+        List<Component> functions = new ArrayList<>(List.of(rotator, consumer, producer, broadcaster));
+        List<Component> schedules = new ArrayList<>(List.of(
+                new ScheduleComponent(settings, "rotation-schedule", rotator, Duration.ofSeconds(config.rotationSeconds())),
+                new ScheduleComponent(settings, "producer-schedule", producer, Duration.ofMinutes(1))));
+        if (canaryInterval != null) {
+            // The page's endpoints and key for what it does with the key; its ticks, signed, through the gateway.
+            FunctionComponent canary = new FunctionComponent(settings, "system-canary", Functions.SYSTEM_CANARY,
+                    new LazyEnv(() -> deployedPlus(
+                            Functions.canaryEnvironment(simulator.graphqlUrl(), simulator.realtimeUrl(),
+                                    settings.apiKey(), config.mutationsPerRequest()),
+                            identityOf(Functions.SYSTEM_CANARY),
+                            Map.of("IAM_GRAPHQL_URL", iamGraphqlUrl))));
+            functions.add(canary);
+            schedules.add(ScheduleComponent.afterOnePeriod(settings, "canary-schedule", canary, canaryInterval));
+        }
+
         // Stages: each one's components need only the stages before it, and start in parallel.
         // Lambda's mappings act with their function's execution role.
         stages = List.of(
                 List.of(secrets, tmdb, kafka, dynamo, sqs, s3, gateway),
                 List.of(simulator, web, new TopicComponent(settings, provisioner)),
-                List.of(rotator, consumer, producer, broadcaster),
+                List.copyOf(functions),
                 List.of(new EventSourceMappingComponent(settings, kafka, consumer, s3,
                                 AwsAccess.as(identities.forPrincipal(function(Functions.TICK_CONSUMER)), gateway.endpoint()),
                                 scramArn),
                         new StreamMappingComponent(settings, dynamo, "reviews",
                                 AwsAccess.as(identities.forPrincipal(function(Functions.REVIEW_BROADCASTER)),
                                         gateway.endpoint()), broadcaster)),
-                List.of(new ScheduleComponent(settings, "rotation-schedule", rotator,
-                                Duration.ofSeconds(config.rotationSeconds())),
-                        new ScheduleComponent(settings, "producer-schedule", producer, Duration.ofMinutes(1))));
+                List.copyOf(schedules));
     }
 
     /**

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Invokes a function on a fixed cadence anchored to the run's start (the deploy's schedule: the
- * rotator every {@code rotationSeconds}, the producer every minute), with an EventBridge
- * scheduled event. A slot that finds the previous invocation still running is skipped: each
+ * rotator every {@code rotationSeconds}, the producer every minute, the canary every
+ * {@code canaryMinutes}), with an EventBridge scheduled event. The first slot is at the start, or one
+ * period after it ({@link #afterOnePeriod}) as an EventBridge rate rule first fires. A slot that finds the previous invocation still running is skipped: each
  * function has one execution environment here, where Lambda would start a second (the producer's
  * runs end within their slot, and the rotator's are fenced, so that changes only when work runs);
  * a failed invocation is logged and the next slot still runs.
@@ -33,17 +34,31 @@ final class ScheduleComponent implements Component {
     private final String name;
     private final FunctionComponent function;
     private final Duration period;
+    private final Duration firstDelay;
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private ScheduledExecutorService timer;
     private java.util.concurrent.ExecutorService invoker;
 
+    /** Invokes at once, then every {@code period}: the rotator's first movie and the producer's first ticks at start. */
     ScheduleComponent(LocalSettings settings, String name, FunctionComponent function, Duration period) {
+        this(settings, name, function, period, Duration.ZERO);
+    }
+
+    private ScheduleComponent(LocalSettings settings, String name, FunctionComponent function, Duration period,
+                              Duration firstDelay) {
         this.settings = settings;
         this.name = name;
         this.function = function;
         this.period = period;
+        this.firstDelay = firstDelay;
+    }
+
+    /** First invokes one {@code period} after the start, then every {@code period}. */
+    static ScheduleComponent afterOnePeriod(LocalSettings settings, String name, FunctionComponent function,
+                                            Duration period) {
+        return new ScheduleComponent(settings, name, function, period, period);
     }
 
     @Override
@@ -55,7 +70,7 @@ final class ScheduleComponent implements Component {
     public void start() {
         timer = Executors.newSingleThreadScheduledExecutor(InProcessHttpComponent.daemon(name));
         invoker = Executors.newSingleThreadExecutor(InProcessHttpComponent.daemon(name + "-invoke"));
-        timer.scheduleAtFixedRate(this::fire, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(this::fire, firstDelay.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void fire() {
@@ -104,7 +119,8 @@ final class ScheduleComponent implements Component {
 
     @Override
     public String readyDetail() {
-        return "invokes " + function.name() + " every " + period.toSeconds() + " s";
+        return "invokes " + function.name() + " every " + period.toSeconds() + " s"
+                + (firstDelay.isZero() ? "" : ", first in " + firstDelay.toSeconds() + " s");
     }
 
     @Override

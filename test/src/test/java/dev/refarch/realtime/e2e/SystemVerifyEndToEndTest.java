@@ -43,6 +43,12 @@ class SystemVerifyEndToEndTest {
     private static final String OPERATOR_PUBLISH_TICK = "observability/OperatorPolicy/Resource/Resource#3";
     /** The review broadcaster's publishReview statement. */
     private static final String BROADCASTER_PUBLISH_REVIEW = "api/ReviewBroadcaster/Function/Role/DefaultPolicy/Resource#1";
+    /** The system canary's publishTick statement. */
+    private static final String CANARY_PUBLISH_TICK = "observability/SystemCanary/Function/Role/DefaultPolicy/Resource#2";
+    /** The canary's interval in these runs (deployed: canaryMinutes, 5 min): its first run is 15 s after the start. */
+    private static final List<String> CANARY_EVERY_15_SECONDS = List.of("--canary-interval-seconds=15");
+    /** How long the first canary run may take to be logged: its 15 s, a cold start and its checks. */
+    private static final Duration CANARY_DEADLINE = Duration.ofSeconds(120);
 
     /** What one CLI run printed and returned. */
     record Cli(int exit, String output) {
@@ -57,6 +63,40 @@ class SystemVerifyEndToEndTest {
         void assertStatus(String status, String check) {
             assertTrue(line(check).startsWith(status + " "), output);
         }
+    }
+
+    /**
+     * The first metrics line (Powertools EMF) the system canary's function logged in the run, waiting for
+     * it: the canary runs under the runtime interface client as deployed, scheduled by the run.
+     */
+    private static JsonNode firstCanaryMetrics(LocalRunner run) throws Exception {
+        Path log = run.readyFile().resolveSibling("logs").resolve("system-canary.log");
+        long deadline = System.nanoTime() + CANARY_DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.isRegularFile(log)) {
+                for (String line : Files.readAllLines(log)) {
+                    if (line.startsWith("{") && line.contains("\"_aws\"") && line.contains("\"CanaryPassed\"")) {
+                        return JSON.readTree(line);
+                    }
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no canary metrics in " + log + " within " + CANARY_DEADLINE + ":\n"
+                + (Files.isRegularFile(log) ? Files.readString(log) : "(no log)"));
+    }
+
+    /** The canary log's lines at level ERROR (Powertools JSON), one per failed check. */
+    private static List<String> canaryErrors(LocalRunner run) throws Exception {
+        Path log = run.readyFile().resolveSibling("logs").resolve("system-canary.log");
+        return Files.readAllLines(log).stream().filter(l -> l.startsWith("{") && l.contains("\"level\":\"ERROR\""))
+                .map(l -> {
+                    try {
+                        return JSON.readTree(l).path("message").asText();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).toList();
     }
 
     private static Cli verify(String... args) {
@@ -77,7 +117,7 @@ class SystemVerifyEndToEndTest {
 
         @BeforeAll
         void start() throws Exception {
-            run = LocalRunner.start("system-verify");
+            run = LocalRunner.start("system-verify", CANARY_EVERY_15_SECONDS);
         }
 
         @AfterAll
@@ -99,6 +139,24 @@ class SystemVerifyEndToEndTest {
             assertTrue(cli.line("ticks-aliased").contains("5 ticks in 1 request of 5 aliased publishTick fields reached"
                     + " onTick(ZZVERIFY) in order"), cli.output());
             System.out.println(cli.output());
+        }
+
+        /**
+         * The scheduled canary, its jar under the runtime interface client with the environment the
+         * observability stack gives it and its own role's identity: its checks pass, and it publishes
+         * CanaryPassed 1 and the tick latency, as EMF, in the deployment's namespace and service.
+         */
+        @Test
+        void theScheduledCanaryPassesAndPublishesCanaryPassedAndTheTickLatency() throws Exception {
+            JsonNode metrics = firstCanaryMetrics(run);
+
+            assertEquals(1, metrics.path("CanaryPassed").asInt(), metrics.toString());
+            assertEquals(0, metrics.path("CanaryChecksFailed").asInt(), metrics.toString());
+            assertTrue(metrics.path("CanaryTickLatencyMillis").asDouble(-1) >= 0, metrics.toString());
+            JsonNode directive = metrics.at("/_aws/CloudWatchMetrics/0");
+            assertEquals("RealtimeRefarch", directive.path("Namespace").asText(), metrics.toString());
+            assertTrue(metrics.path("Service").asText().endsWith("-system-canary"), metrics.toString());
+            assertEquals(List.of(), canaryErrors(run));
         }
 
         @Test
@@ -151,8 +209,8 @@ class SystemVerifyEndToEndTest {
 
         @BeforeAll
         void start() throws Exception {
-            run = LocalRunner.start("system-verify-denied",
-                    List.of("--iam-drop=" + OPERATOR_PUBLISH_TICK + "," + BROADCASTER_PUBLISH_REVIEW));
+            run = LocalRunner.start("system-verify-denied", List.of("--iam-drop=" + OPERATOR_PUBLISH_TICK + ","
+                    + BROADCASTER_PUBLISH_REVIEW + "," + CANARY_PUBLISH_TICK, CANARY_EVERY_15_SECONDS.get(0)));
             run.expectRefusals();
         }
 
@@ -183,6 +241,23 @@ class SystemVerifyEndToEndTest {
             String refusals = run.refusals();
             assertTrue(refusals.contains("publishTick") && refusals.contains("publishReview"), refusals);
             System.out.println(cli.output());
+        }
+
+        /** The canary without its role's publishTick: a failed run (CanaryPassed 0), not a failed invocation. */
+        @Test
+        void theCanaryWithoutItsGrantPublishesCanaryPassedZeroAndLogsTheCause() throws Exception {
+            JsonNode metrics = firstCanaryMetrics(run);
+
+            assertEquals(0, metrics.path("CanaryPassed").asInt(), metrics.toString());
+            assertEquals(1, metrics.path("CanaryChecksFailed").asInt(), metrics.toString());
+            assertTrue(metrics.path("CanaryTickLatencyMillis").isMissingNode(), metrics.toString());
+            List<String> errors = canaryErrors(run);
+            assertEquals(1, errors.size(), errors.toString());
+            assertTrue(errors.get(0).startsWith("FAIL  ticks-aliased") && errors.get(0).contains("likely cause: access"
+                    + " denied: the caller's IAM identity may not call publishTick"), errors.get(0));
+            assertTrue(errors.get(0).contains("the canary: its role's grant"), errors.get(0));
+            String runner = run.output() + Files.readString(run.readyFile().resolveSibling("logs").resolve("runner.log"));
+            assertTrue(!runner.contains("canary-schedule: system-canary failed"), "the invocation itself succeeded");
         }
     }
 }

@@ -170,7 +170,8 @@ class FunctionJarsTest {
             Functions.TOPIC_PROVISIONER, List.of(),
             Functions.TICK_CONSUMER, List.of("Priming"),
             Functions.REVIEW_BROADCASTER, List.of("Priming"),
-            Functions.API_KEY_RENEWER, List.of());
+            Functions.API_KEY_RENEWER, List.of(),
+            Functions.SYSTEM_CANARY, List.of());
 
     /** The environment the stacks give each function ({@link Functions}), wired to nothing that answers. */
     private static Map<String, String> deployedEnvironment(Functions.Definition function) {
@@ -187,6 +188,9 @@ class FunctionJarsTest {
             return Functions.consumerEnvironment(GRAPHQL_URL, "http://127.0.0.1:9/000000000000/failures", config);
         } else if (function == Functions.REVIEW_BROADCASTER) {
             return Functions.broadcasterEnvironment(GRAPHQL_URL, 500, config.mutationsPerRequest());
+        } else if (function == Functions.SYSTEM_CANARY) {
+            return Functions.canaryEnvironment(GRAPHQL_URL, "ws://127.0.0.1:9/graphql/realtime", "da2-check",
+                    config.mutationsPerRequest());
         }
         return Map.of("API_ID", "check", "API_KEY_ID", "da2-check", "VALID_DAYS", "365");
     }
@@ -196,7 +200,8 @@ class FunctionJarsTest {
             "msk-producer", List.of("secretsmanager"),
             "msk-consumer", List.of("sqs"),
             "review-broadcaster", List.of(),
-            "api-key-renewer", List.of());
+            "api-key-renewer", List.of(),
+            "system-canary", List.of());
 
     /** The AWS settings the checks set themselves, and no profile file or instance metadata to fall back to. */
     private static void awsOnlyFrom(Map<String, String> env) {

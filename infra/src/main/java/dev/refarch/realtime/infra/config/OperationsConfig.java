@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  * @param rotationsMissed     rotation periods ({@code rotationSeconds}) without a completed
  *                            rotation that raise an alarm
  * @param appSync5xxPercent   share of AppSync requests failing with 5xx over 5 minutes that raises an alarm
+ * @param canary              whether the system canary runs (and its alarm exists)
+ * @param canaryMinutes       minutes between two canary runs (EventBridge's rate: whole minutes, at least 1);
+ *                            the alarm fires on two failed or missing runs in a row
  */
 public record OperationsConfig(
         Optional<String> alarmEmail,
@@ -27,7 +30,9 @@ public record OperationsConfig(
         int consumerLagRecords,
         int ticksStoppedMinutes,
         int rotationsMissed,
-        int appSync5xxPercent) {
+        int appSync5xxPercent,
+        boolean canary,
+        int canaryMinutes) {
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
@@ -43,7 +48,9 @@ public record OperationsConfig(
                 r.intIn("consumerLagRecords", 1000, 1, 1_000_000_000),
                 r.intIn("ticksStoppedMinutes", 5, 2, 60),
                 r.intIn("rotationsMissed", 6, 2, 1000),
-                r.intIn("appSync5xxPercent", 1, 1, 100));
+                r.intIn("appSync5xxPercent", 1, 1, 100),
+                r.onOff("canary", true),
+                r.intIn("canaryMinutes", 5, 1, 60));
         r.throwIfInvalid();
         return config;
     }

@@ -15,6 +15,7 @@ import dev.refarch.realtime.infra.constructs.OperatorPolicy;
 import dev.refarch.realtime.infra.constructs.RealtimeApi;
 import dev.refarch.realtime.infra.constructs.RunbookAlarms;
 import dev.refarch.realtime.infra.constructs.RunbookAlarms.Spec;
+import dev.refarch.realtime.infra.constructs.SystemCanary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +62,10 @@ public final class ObservabilityStack extends Stack {
     private static final Duration FIVE_MINUTES = Duration.minutes(5);
     /** The rotator's {@code RotatorMetrics.CURRENT_MOVIE_AGE}: seconds the movie on screen has been current. */
     static final String CURRENT_MOVIE_AGE = "CurrentMovieAgeSeconds";
+    /** The canary's {@code CanaryMetrics.PASSED}: 1 when every check of a run passed. */
+    static final String CANARY_PASSED = "CanaryPassed";
+    /** The canary's {@code CanaryMetrics.TICK_LATENCY}. */
+    static final String CANARY_TICK_LATENCY = "CanaryTickLatencyMillis";
 
     private final RunbookAlarms alarms;
     private final ITopic topic;
@@ -82,8 +87,12 @@ public final class ObservabilityStack extends Stack {
         }
         ApiKeyRenewal renewal = new ApiKeyRenewal(this, "ApiKeyRenewal", api.api().api(), api.api().apiKey(),
                 config.apiKeyExpiryDays(), config.stage(), config.prefix());
+        SystemCanary canary = ops.canary() ? canaryRow(config, ops, api) : null;
         Map<String, JavaFunction> functions = new LinkedHashMap<>();
         functions.put("ApiKeyRenewer", renewal.function());
+        if (canary != null) {
+            functions.put("SystemCanary", canary.function());
+        }
         functions.put("Rotator", movies.rotator());
         functions.put("ReviewBroadcaster", api.reviewBroadcaster().function());
         if (streaming != null) {
@@ -98,6 +107,9 @@ public final class ObservabilityStack extends Stack {
         queues.put("ApiKeyRenewalScheduleFailures", renewal.scheduleFailures());
         queues.put("RotationScheduleFailures", movies.schedule().failures());
         queues.put("ReviewBroadcastFailures", api.reviewBroadcaster().failures());
+        if (canary != null) {
+            queues.put("SystemCanaryFailures", canary.failures());
+        }
         if (streaming != null) {
             queues.put("ProducerScheduleFailures", streaming.producerScheduleFailures());
             queues.put("ProducerFailures", streaming.producerFailures());
@@ -181,6 +193,31 @@ public final class ObservabilityStack extends Stack {
                     List.of(metric("AWS/WAFV2", "BlockedRequests", byRule, "Sum", FIVE_MINUTES))));
         }
         rows.add(row);
+    }
+
+    /**
+     * The system canary ({@link SystemCanary}), its alarm (two failed or missing runs in a row) and its row:
+     * whether each run passed, and how long a canary tick took from publishing to its subscriber.
+     */
+    private SystemCanary canaryRow(AppConfig config, OperationsConfig ops, ApiStack api) {
+        SystemCanary canary = new SystemCanary(this, "SystemCanary", api.api().api(), api.api().realtimeUrl(),
+                api.api().apiKey().getAttrApiKey(), config.mutationsPerRequest(), ops.canaryMinutes(), config.stage(),
+                config.prefix());
+        String service = canary.function().serviceName();
+        Duration interval = Duration.minutes(ops.canaryMinutes());
+        Metric passed = metric(Functions.METRICS_NAMESPACE, CANARY_PASSED, Map.of(Functions.SERVICE_DIMENSION, service),
+                "Minimum", interval).with(MetricOptions.builder().label("passed (1) or failed (0)").build());
+        alarms.add(Spec.of("CanaryFailed", passed,
+                "The system canary failed, or did not run, twice in a row (every " + ops.canaryMinutes() + " min): "
+                        + "viewers may see an empty page or no live updates. Read the SystemCanary log group's ERROR "
+                        + "lines (one per failed check: expected, got, likely cause), then run `system verify` for "
+                        + "the whole table.").below(1).forPeriods(2).missingDataBreaches());
+        rows.add(List.of(
+                graph("System canary: passed (1) or failed (0), every " + ops.canaryMinutes() + " min", List.of(passed)),
+                graph("System canary: canary tick, publish to subscriber (ms)", List.of(
+                        metric(Functions.METRICS_NAMESPACE, CANARY_TICK_LATENCY,
+                                Map.of(Functions.SERVICE_DIMENSION, service), "Maximum", interval)))));
+        return canary;
     }
 
     private void moviesRow(AppConfig config, OperationsConfig ops, MoviesStack movies, ApiStack api) {
@@ -368,6 +405,9 @@ public final class ObservabilityStack extends Stack {
                     + "retries (the message names the shard and sequence numbers): viewers' counts caught up at the "
                     + "next vote or rotation; read the ReviewBroadcaster log group for the cause (AppSync errors, "
                     + "IAM), fix it, then purge.";
+            case "SystemCanaryFailures" -> "A system canary invocation failed, was dropped or could not be started (the"
+                    + " message holds the error): a failed check does not fail an invocation, so this is the canary"
+                    + " itself (its environment, its timeout); read the SystemCanary log group, fix it, then purge.";
             case "ProducerFailures" -> "A producer run failed or was dropped (the message holds the error): read the "
                     + "producer's log group for that run; the next minute's run starts on its own.";
             default -> "EventBridge could not start a scheduled run (the message carries the error code and "

@@ -144,11 +144,13 @@ class ObservabilityStackTest {
     @Test
     void everyFailureModeHasAnAlarmThatNotifiesTheTopicAndSaysWhatToDo() {
         assertEquals(new TreeSet<>(List.of("ApiKeyRenewalFailures", "ApiKeyRenewalScheduleFailures",
-                "ApiKeyRenewerErrors", "ApiKeyRenewerThrottles", "AppSync5xxRate", "ConsumerErrors", "ConsumerLagGrowing", "ConsumerLagHigh",
+                "ApiKeyRenewerErrors", "ApiKeyRenewerThrottles", "AppSync5xxRate", "CanaryFailed", "ConsumerErrors",
+                "ConsumerLagGrowing", "ConsumerLagHigh",
                 "ConsumerThrottles", "PoisonTicks", "ProducerErrors", "ProducerFailures", "ProducerScheduleFailures",
                 "ProducerThrottles", "ReviewBroadcastFailures", "ReviewBroadcasterErrors", "ReviewBroadcasterThrottles",
                 "RotationScheduleFailures", "RotationsStopped", "RotatorErrors",
-                "RotatorThrottles", "SkippedBatchNoticeFailures", "TicksStopped", "TopicProvisionerErrors",
+                "RotatorThrottles", "SkippedBatchNoticeFailures", "SystemCanaryErrors", "SystemCanaryFailures",
+                "SystemCanaryThrottles", "TicksStopped", "TopicProvisionerErrors",
                 "TopicProvisionerThrottles")), alarmNames(json));
         String topic = json.path("Resources").fieldNames().next();
         List<String> problems = new ArrayList<>();
@@ -292,7 +294,8 @@ class ObservabilityStackTest {
 
     @Test
     void withStreamingOffOnlyTheMovieAndApiSignalsRemain() {
-        JsonNode off = new ObjectMapper().valueToTree(observability(Map.of("streaming", "off")).toJSON());
+        JsonNode off = new ObjectMapper().valueToTree(observability(Map.of("streaming", "off", "canary", "off"))
+                .toJSON());
         assertEquals(new TreeSet<>(List.of("ApiKeyRenewalFailures", "ApiKeyRenewalScheduleFailures",
                 "ApiKeyRenewerErrors", "ApiKeyRenewerThrottles", "AppSync5xxRate", "ReviewBroadcastFailures",
                 "ReviewBroadcasterErrors", "ReviewBroadcasterThrottles", "RotationScheduleFailures",
@@ -323,6 +326,89 @@ class ObservabilityStackTest {
         // A shorter configured validity is what each renewal sets, so a redeploy and a renewal agree.
         observability(Map.of("apiKeyExpiryDays", 30)).hasResourceProperties("AWS::Lambda::Function",
                 Match.objectLike(Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of("VALID_DAYS", "30"))))));
+    }
+
+    // https://docs.aws.amazon.com/appsync/latest/devguide/security-authz.html (appsync:GraphQL on
+    // apis/<id>/types/<type>/fields/<field>); CloudWatch alarms: EvaluationPeriods and DatapointsToAlarm, and
+    // TreatMissingData "breaching" so a canary that does not run alarms as one that fails
+    @Test
+    void theSystemCanaryRunsEveryFiveMinutesMayPublishTicksAloneAndAlarmsOnTwoFailedRunsInARow() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", Functions.SYSTEM_CANARY.handler(),
+                "Timeout", Functions.SYSTEM_CANARY.timeoutSeconds(),
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "GRAPHQL_URL", Match.anyValue(), "REALTIME_URL", Match.anyValue(),
+                        "API_KEY", Match.anyValue(), "MUTATIONS_PER_REQUEST", "25"))))));
+        template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "ScheduleExpression", "rate(5 minutes)",
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", Map.of("Ref", Match.stringLikeRegexp("SystemCanaryFunctionLive.*")),
+                        "DeadLetterConfig", Match.anyValue()))))));
+        // A failed check is not an error: an invocation is never retried, nor kept past the next run.
+        template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Match.objectLike(Map.of(
+                "FunctionName", Match.anyValue(), "MaximumRetryAttempts", 0, "MaximumEventAgeInSeconds", 300,
+                "DestinationConfig", Match.objectLike(Map.of("OnFailure", Match.objectLike(Map.of(
+                        "Destination", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("SystemCanaryFailures.*"),
+                                "Arn")))))))));
+
+        JsonNode policies = new ObjectMapper().valueToTree(template.findResources("AWS::IAM::Policy"));
+        List<String> canaryActions = new ArrayList<>();
+        policies.fields().forEachRemaining(p -> {
+            if (p.getKey().startsWith("SystemCanaryFunctionRole")) {
+                p.getValue().at("/Properties/PolicyDocument/Statement").forEach(st -> canaryActions.add(
+                        st.path("Action") + " on " + st.path("Resource")));
+            }
+        });
+        // Besides JavaFunction's tracing and the failure destination, which Lambda sends to with the role:
+        // publishTick alone, and no table.
+        List<String> graphql = canaryActions.stream().filter(a -> a.contains("appsync:")).toList();
+        assertEquals(1, graphql.size(), canaryActions.toString());
+        assertTrue(graphql.get(0).startsWith("\"appsync:GraphQL\" on ")
+                && graphql.get(0).contains("/types/Mutation/fields/publishTick"), canaryActions.toString());
+        assertEquals(3, canaryActions.size(), canaryActions.toString());
+        assertTrue(canaryActions.stream().noneMatch(a -> a.contains("dynamodb:")), canaryActions.toString());
+        assertTrue(canaryActions.stream().anyMatch(a -> a.contains("sqs:SendMessage")
+                && a.contains("SystemCanaryFailures")), canaryActions.toString());
+
+        JsonNode alarm = null;
+        for (JsonNode r : json.path("Resources")) {
+            if (r.path("Properties").path("AlarmDescription").asText().contains("\"CanaryFailed\"")) {
+                alarm = r.path("Properties");
+            }
+        }
+        assertTrue(alarm != null, "a CanaryFailed alarm");
+        JsonNode stat = alarm.at("/Metrics/0/MetricStat");
+        assertEquals("CanaryPassed", stat.at("/Metric/MetricName").asText(), alarm.toString());
+        assertEquals("realtime-refarch-dev-system-canary", stat.at("/Metric/Dimensions/0/Value").asText());
+        assertEquals("Minimum", stat.path("Stat").asText());
+        assertEquals(300, stat.path("Period").asInt());
+        assertEquals(2, alarm.path("EvaluationPeriods").asInt());
+        assertEquals(2, alarm.path("DatapointsToAlarm").asInt());
+        assertEquals("LessThanThreshold", alarm.path("ComparisonOperator").asText());
+        assertEquals(1, alarm.path("Threshold").asInt());
+        assertEquals("breaching", alarm.path("TreatMissingData").asText());
+        assertTrue(dashboardBody(template).contains("CanaryTickLatencyMillis"));
+    }
+
+    @Test
+    void theCanaryIntervalComesFromContextAndTheCanaryCanBeSwitchedOff() {
+        Template every15 = observability(Map.of("canaryMinutes", 15));
+        every15.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "ScheduleExpression", "rate(15 minutes)")));
+        JsonNode custom = new ObjectMapper().valueToTree(every15.toJSON());
+        List<JsonNode> canaryAlarms = new ArrayList<>();
+        for (JsonNode r : custom.path("Resources")) {
+            JsonNode stat = r.path("Properties").at("/Metrics/0/MetricStat");
+            if (r.path("Type").asText().equals("AWS::CloudWatch::Alarm")
+                    && stat.at("/Metric/MetricName").asText().equals("CanaryPassed")) {
+                canaryAlarms.add(stat);
+            }
+        }
+        assertEquals(1, canaryAlarms.size(), canaryAlarms.toString());
+        assertEquals(900, canaryAlarms.get(0).path("Period").asInt(), canaryAlarms.toString());
+        Template off = observability(Map.of("canary", "off"));
+        off.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", Functions.SYSTEM_CANARY.handler())), 0);
     }
 
     @Test

@@ -32,7 +32,7 @@ final class ChatCheck {
     CheckResult run() {
         long start = System.nanoTime();
         String run = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 41), 36);
-        String text = "system verify " + run + ": chat round trip";
+        String text = settings.author() + " " + run + ": chat round trip";
         String expected = "the message '" + text + "' on both connections within "
                 + Timing.seconds(settings.eventTimeout()) + "; then an invalid one refused (InvalidMessage) and on"
                 + " neither for " + Timing.seconds(settings.quietPeriod());
@@ -67,7 +67,7 @@ final class ChatCheck {
             }
             int[] quietFrom = {viewer.messages().size(), other.size()};
             GraphqlResponse invalid = api.execute(VerifierOperations.SEND_MESSAGE,
-                    Map.of("author", settings.author(), "text", "system verify " + run + ": \u0007 must be refused"));
+                    Map.of("author", settings.author(), "text", settings.author() + " " + run + ": \u0007 must be refused"));
             if (!invalid.hasErrorType("InvalidMessage")) {
                 return CheckResult.fail(NAME, Timing.since(start), expected, "the invalid message: " + invalid.describe(),
                         invalid.succeeded() ? "the chat resolver accepts control characters: it is not this version's"

@@ -33,6 +33,8 @@ public record CheckSettings(String symbol, String author, Duration rotation, Dur
     public static final String CANARY_SYMBOL = "ZZCANARY";
     /** The author of {@code system verify}'s chat messages. */
     public static final String VERIFY_AUTHOR = "system-verify";
+    /** The author of the scheduled canary's chat messages. */
+    public static final String CANARY_AUTHOR = "system-canary";
 
     /** The tick resolver's symbol rule ({@code Mutation.publishTick.request.vtl}). */
     static final Pattern SYMBOL = Pattern.compile("[A-Z][A-Z0-9.-]{0,9}");
@@ -73,6 +75,15 @@ public record CheckSettings(String symbol, String author, Duration rotation, Dur
     public static CheckSettings of(Duration rotation, Duration reviewBroadcast) {
         return new CheckSettings(VERIFY_SYMBOL, VERIFY_AUTHOR, rotation, reviewBroadcast, Duration.ofSeconds(3),
                 rotationMarginFor(rotation), Duration.ofSeconds(10), Duration.ofSeconds(2), 5);
+    }
+
+    /**
+     * The scheduled canary's settings: symbol {@value #CANARY_SYMBOL}, author {@value #CANARY_AUTHOR}, the
+     * margins of {@link #of}. Its checks ({@link SystemVerifier#canaryChecks}) wait on no rotation and no
+     * review broadcast, so those two intervals are placeholders here (one minute, none).
+     */
+    public static CheckSettings canary() {
+        return of(Duration.ofMinutes(1), Duration.ZERO).withIdentity(CANARY_SYMBOL, CANARY_AUTHOR);
     }
 
     /**

@@ -61,17 +61,18 @@ final class TickBroadcastCheck {
 
     /** {@value #ONE_PER_REQUEST}: whether a batch sent one tick per request reached the viewer, in order. */
     CheckResult oneMutationPerRequest() {
-        return batch(ONE_PER_REQUEST, oneByOne, base + 1, null);
+        return batch(ONE_PER_REQUEST, oneByOne, base + 1, false, null);
     }
 
     /**
      * {@value #ALIASED}: whether a batch in one aliased request reached the viewer, in order.
      *
-     * @param oneByOneArrived whether {@link #oneMutationPerRequest} passed: tells "aliases do not trigger
-     *                        subscriptions here" from "nothing does"
+     * @param oneByOneArrived whether {@link #oneMutationPerRequest} passed, which tells "aliases do not
+     *                        trigger subscriptions here" from "nothing does"; null when it did not run (the
+     *                        canary sends one form only)
      */
-    CheckResult aliasedBatch(boolean oneByOneArrived) {
-        return batch(ALIASED, aliased, base + 1 + settings.ticksPerBatch(), oneByOneArrived);
+    CheckResult aliasedBatch(Boolean oneByOneArrived) {
+        return batch(ALIASED, aliased, base + 1 + settings.ticksPerBatch(), true, oneByOneArrived);
     }
 
     /** {@value #STALE}: the aliased batch's last tick again must be refused as {@code StaleTick} and reach no one. */
@@ -106,7 +107,8 @@ final class TickBroadcastCheck {
                 + Timing.seconds(settings.quietPeriod()));
     }
 
-    private CheckResult batch(String name, AppSyncClient client, long first, Boolean oneByOneArrived) {
+    private CheckResult batch(String name, AppSyncClient client, long first, boolean aliasedForm,
+            Boolean oneByOneArrived) {
         long start = System.nanoTime();
         List<CanaryTick> ticks = new ArrayList<>();
         List<Long> afters = new ArrayList<>();
@@ -116,13 +118,13 @@ final class TickBroadcastCheck {
             afters.add(i == 0 ? null : first + i - 1);
             expected.add(first + i);
         }
-        String how = oneByOneArrived == null ? ticks.size() + " requests of one unaliased publishTick"
-                : "1 request of " + ticks.size() + " aliased publishTick fields";
+        String how = aliasedForm ? "1 request of " + ticks.size() + " aliased publishTick fields"
+                : ticks.size() + " requests of one unaliased publishTick";
         int index = viewer.ticks().size();
         List<BatchItemResult<CanaryTick>> results = client.mutateAll(BackendMutations.PUBLISH_TICK_AFTER, ticks, afters,
                 budget());
         long answered = System.nanoTime();
-        if (oneByOneArrived != null) {
+        if (aliasedForm) {
             lastAliased = ticks.get(ticks.size() - 1);
         }
         List<BatchItemResult<CanaryTick>> failed = results.stream().filter(r -> !r.succeeded()).toList();
@@ -138,25 +140,32 @@ final class TickBroadcastCheck {
         if (arrival.verdict() == TickArrival.Verdict.IN_ORDER) {
             long last = events.stream().filter(e -> ours.contains(sequence(e.value())))
                     .mapToLong(RealtimeEvent::receivedNanos).max().orElse(answered);
+            Duration latency = Duration.ofNanos(Math.max(0, last - start));
             return CheckResult.pass(name, Timing.since(start), ticks.size() + " ticks in " + how + " reached "
-                    + viewer.ticks().name() + " in order, the last " + Math.max(0, (last - start) / 1_000_000)
-                    + " ms after publishing began");
+                    + viewer.ticks().name() + " in order, the last " + latency.toMillis()
+                    + " ms after publishing began").withLatency(latency);
         }
         return CheckResult.fail(name, Timing.since(start), arrival.describeExpected() + " within "
-                + Timing.seconds(settings.eventTimeout()), arrival.describeReceived(), arrivalCause(arrival, oneByOneArrived));
+                + Timing.seconds(settings.eventTimeout()), arrival.describeReceived(),
+                arrivalCause(arrival, aliasedForm, oneByOneArrived));
     }
 
-    private static String arrivalCause(TickArrival arrival, Boolean oneByOneArrived) {
+    private static String arrivalCause(TickArrival arrival, boolean aliasedForm, Boolean oneByOneArrived) {
         return switch (arrival.verdict()) {
-            case NONE -> oneByOneArrived == null
+            case NONE -> !aliasedForm
                     ? "AppSync accepted the ticks but the subscriber got none: the onTick subscription does not fire"
                             + " for publishTick on this API (its @aws_subscribe, or the symbol filter)"
-                    : oneByOneArrived
-                            ? "subscribed, but the aliased batch never arrived while one mutation per request did:"
-                                    + " deploy with -c mutationsPerRequest=1 (and ticks replay --mutations-per-request 1)"
-                            : "no tick reached the subscriber aliased or not: see " + ONE_PER_REQUEST;
+                    : oneByOneArrived == null
+                            ? "AppSync accepted the aliased ticks but the subscriber got none: onTick does not fire"
+                                    + " for publishTick here, or aliased mutations trigger no subscription on this"
+                                    + " account; `system verify` tells the two apart (" + ONE_PER_REQUEST + ")"
+                            : oneByOneArrived
+                                    ? "subscribed, but the aliased batch never arrived while one mutation per request"
+                                            + " did: deploy with -c mutationsPerRequest=1 (and ticks replay"
+                                            + " --mutations-per-request 1)"
+                                    : "no tick reached the subscriber aliased or not: see " + ONE_PER_REQUEST;
             case PARTIAL -> "some ticks were accepted but never broadcast (missing " + arrival.missing().size()
-                    + "): " + (oneByOneArrived != null && oneByOneArrived
+                    + "): " + (aliasedForm && !Boolean.FALSE.equals(oneByOneArrived)
                             ? "AppSync drops some aliased triggers: deploy with -c mutationsPerRequest=1"
                             : "AppSync dropped subscription events, or the connection is throttled");
             case DUPLICATED -> "a tick was broadcast twice: a retried request whose first attempt had been stored"
@@ -170,8 +179,9 @@ final class TickBroadcastCheck {
     /** Why the publish itself was refused: most often the caller's IAM permissions. */
     static String publishCause(BatchItemResult<?> failed) {
         if (denied(failed)) {
-            return "access denied: the caller's IAM identity may not call publishTick (attach the observability"
-                    + " stack's operator policy, output OperatorPolicyArn; locally the run's operator identity holds it)";
+            return "access denied: the caller's IAM identity may not call publishTick (system verify: attach the"
+                    + " observability stack's operator policy, output OperatorPolicyArn; locally the run's operator"
+                    + " identity holds it; the canary: its role's grant, SystemCanary in the observability stack)";
         }
         if (failed.failure() instanceof AppSyncRequestFailedException request) {
             return "AppSync gave no usable answer (" + request.reason() + "): check the GraphqlUrl, the region, and"

@@ -73,6 +73,7 @@ public record VerifyReport(List<CheckResult> checks, Duration took) {
             entry.put("expected", check.expected());
             entry.put("actual", check.actual());
             entry.put("likelyCause", check.likelyCause());
+            check.measuredLatency().ifPresent(latency -> entry.put("latencyMillis", latency.toMillis()));
         }
         return json;
     }
