@@ -37,7 +37,7 @@ async function open(hash, options = {}) {
   page.on('pageerror', (e) => problems.push(`${hash}: page error: ${e.message}`));
   if (options.beforeLoad) await options.beforeLoad(page);
   await page.goto(WEB + hash);
-  await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=connection][data-state=connected]').waitFor({ timeout: 30_000 });
   return { context, page };
 }
 
@@ -168,7 +168,7 @@ test('after the connection is cut and restored the page shows current state agai
     await waitForNextMovie(b.page);
     cut = true;
     routed.splice(0).forEach((ws) => ws.close({ code: 4000, reason: 'cut' }));
-    await a.page.getByTestId('connection').filter({ hasText: 'Reconnecting' }).waitFor({ timeout: 10_000 });
+    await a.page.locator('[data-testid=connection][data-state=reconnecting]').waitFor({ timeout: 10_000 });
     // While A is cut off: B votes; no event reaches A. A rotation can land between the clicks and
     // the batched vote (MovieNotCurrent, counted nowhere): then B votes again for the new movie.
     const like = b.page.locator('[data-reaction=LIKE]');
@@ -188,7 +188,7 @@ test('after the connection is cut and restored the page shows current state agai
     const titleOnB = await titleOf(b.page);
     assert(likeOnA < likeOnB || (await titleOf(a.page)) !== titleOnB, 'A did not get events while cut');
     cut = false;
-    await a.page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+    await a.page.locator('[data-testid=connection][data-state=connected]').waitFor({ timeout: 30_000 });
     // Re-queried after the reconnect: the same movie as B and at least the count B showed then.
     const titleNow = await titleOf(b.page);
     await a.page.locator('#movie-title', { hasText: titleNow }).waitFor({ timeout: 10_000 });

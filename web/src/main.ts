@@ -38,7 +38,7 @@ async function main(root: HTMLElement): Promise<void> {
   };
   window.addEventListener('hashchange', show);
   root.replaceChildren(
-    el('header', {}, el('p', { class: 'brand' }, 'Realtime Refarch'), nav, connectionBadge((l) => realtime.onState(l))),
+    el('header', {}, el('p', { class: 'brand' }, 'Realtime Refarch'), nav, connectionBadge(realtime)),
     el('main', {}, movie.root, ticker.root));
   show();
   movie.start();

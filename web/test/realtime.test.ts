@@ -20,6 +20,11 @@ function setup() {
   return { client, sockets, timers, states };
 }
 
+/** The start messages a socket sent, in order. */
+function starts(socket: FakeSocket): { id: string }[] {
+  return socket.sent.filter((m) => m['type'] === 'start') as unknown as { id: string }[];
+}
+
 function handshake(socket: FakeSocket, timeoutMs = 300000) {
   socket.open();
   socket.receive({ type: 'connection_ack', payload: { connectionTimeoutMs: timeoutMs } });
@@ -74,8 +79,8 @@ describe('RealtimeClient', () => {
     socket.receive({ id, type: 'complete' });
   });
 
-  it('reports a refused start to that subscription only', () => {
-    const { client, sockets, states } = setup();
+  it('reports a refused start to that subscription, says degraded, and starts it again with backoff', () => {
+    const { client, sockets, states, timers } = setup();
     const errors: string[] = [];
     client.subscribe('subscription { onNothing }', {}, { next: () => {}, error: (m) => errors.push(m) });
     const socket = sockets[0]!;
@@ -83,8 +88,160 @@ describe('RealtimeClient', () => {
     const id = (socket.sent[1] as { id: string }).id;
     socket.receive({ id, type: 'error', payload: { errors: [{ errorType: 'UnknownOperationError', message: 'bad' }] } });
     expect(errors).toEqual(['UnknownOperationError: bad']);
-    expect(states.at(-1)).toBe('connected');
+    expect(states.at(-1)).toBe('degraded');
     expect(socket.closed).toBe(false);
+    // random() = 0.5: half of the 500 ms base.
+    timers.advance(249);
+    expect(starts(socket)).toHaveLength(1);
+    timers.advance(1);
+    const again = starts(socket);
+    expect(again).toHaveLength(2);
+    expect(again[1]!.id).not.toBe(id);
+    socket.receive({ id: again[1]!.id, type: 'start_ack' });
+    expect(states.at(-1)).toBe('connected');
+  });
+
+  it('keeps the connection on an error without an id after the handshake, and shows it a while', () => {
+    const { client, sockets, timers } = setup();
+    const details: (string | null)[] = [];
+    client.onState((_, detail) => details.push(detail));
+    client.subscribe('subscription { onMessage { id } }', {}, { next: () => {}, error: () => {} });
+    const socket = sockets[0]!;
+    handshake(socket);
+    socket.receive({ id: starts(socket)[0]!.id, type: 'start_ack' });
+    socket.receive({ type: 'error', payload: { errors: [{ errorType: 'LimitExceededError', message: 'Rate limit exceeded' }] } });
+    expect(socket.closed).toBe(false);
+    expect(client.connectionState).toBe('degraded');
+    expect(details.at(-1)).toBe('LimitExceededError: Rate limit exceeded');
+    timers.advance(60_000);
+    expect(sockets).toHaveLength(1);
+    expect(starts(socket)).toHaveLength(1);
+    expect(client.connectionState).toBe('connected');
+  });
+
+  it('stops retrying quickly when the key is refused, says so, and tries again rarely or when asked', () => {
+    const { client, sockets, timers, states } = setup();
+    const details: (string | null)[] = [];
+    client.onState((_, detail) => details.push(detail));
+    client.subscribe('subscription { onMessage { id } }', {}, { next: () => {}, error: () => {} });
+    sockets[0]!.open();
+    sockets[0]!.receive({ type: 'connection_error', payload: { errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.', errorCode: 401 }] } });
+    expect(sockets[0]!.closed).toBe(true);
+    expect(states.at(-1)).toBe('unauthorized');
+    expect(details.at(-1)).toBe('UnauthorizedException: You are not authorized to make this call.');
+    timers.advance(299_999);
+    expect(sockets).toHaveLength(1);
+    client.reconnectNow();
+    expect(sockets).toHaveLength(2);
+    handshake(sockets[1]!);
+    sockets[1]!.receive({ id: starts(sockets[1]!)[0]!.id, type: 'start_ack' });
+    expect(states.at(-1)).toBe('connected');
+  });
+
+  it('retries a refused key by itself after five minutes, and an errorCode 403 counts as refused', () => {
+    const { client, sockets, timers } = setup();
+    client.subscribe('subscription { onMessage { id } }', {}, { next: () => {}, error: () => {} });
+    sockets[0]!.open();
+    sockets[0]!.receive({ type: 'connection_error', payload: { errors: [{ errorCode: 403, message: 'Forbidden' }] } });
+    expect(client.connectionState).toBe('unauthorized');
+    timers.advance(300_000 + 7_500);
+    expect(sockets).toHaveLength(2);
+    expect(client.connectionState).toBe('unauthorized');
+  });
+
+  it('reconnects with backoff after a connection_error that is not about the key', () => {
+    const { client, sockets, timers } = setup();
+    client.subscribe('subscription { onMessage { id } }', {}, { next: () => {}, error: () => {} });
+    sockets[0]!.open();
+    sockets[0]!.receive({ type: 'connection_error', payload: { errors: [{ errorType: 'InternalFailure', errorCode: 500 }] } });
+    expect(client.connectionState).toBe('reconnecting');
+    timers.advance(250);
+    expect(sockets).toHaveLength(2);
+  });
+
+  it('does not reset the backoff on a connection_ack alone, only after the connection stayed live', () => {
+    const { client, sockets, timers } = setup();
+    client.subscribe('subscription { onMessage { id } }', {}, { next: () => {}, error: () => {} });
+    // A server that acknowledges every connection and drops it before the subscription is acknowledged.
+    for (let i = 0; i < 5; i++) {
+      handshake(sockets.at(-1)!);
+      sockets.at(-1)!.drop();
+      timers.advance(60_000);
+    }
+    const reconnects = timers.delays.filter((d) => d < 10_000);
+    expect(reconnects).toEqual([250, 500, 1000, 2000, 4000]);
+    // Live for 30 s: the next drop starts again from the base.
+    const live = sockets.at(-1)!;
+    handshake(live);
+    live.receive({ id: starts(live)[0]!.id, type: 'start_ack' });
+    timers.advance(30_000);
+    live.drop();
+    expect(timers.delays.filter((d) => d < 10_000).at(-1)).toBe(250);
+  });
+
+  it('stops a subscription cancelled before its start_ack once the ack comes, and delivers nothing to it', () => {
+    const { client, sockets } = setup();
+    const events: unknown[] = [];
+    const stop = client.subscribe('subscription { onMessage { id } }', {}, { next: (d) => events.push(d), error: () => {} });
+    const socket = sockets[0]!;
+    handshake(socket);
+    const id = starts(socket)[0]!.id;
+    stop();
+    expect(socket.sent.some((m) => m['type'] === 'stop')).toBe(false);
+    socket.receive({ id, type: 'data', payload: { data: { onMessage: { id: 'm1' } } } });
+    socket.receive({ id, type: 'start_ack' });
+    expect(socket.sent.at(-1)).toEqual({ type: 'stop', id });
+    expect(events).toEqual([]);
+  });
+
+  it('stops and forgets a cancelled start whose ack never comes', () => {
+    const { client, sockets, timers } = setup();
+    const stop = client.subscribe('subscription { onMessage { id } }', {}, { next: () => {}, error: () => {} });
+    const socket = sockets[0]!;
+    handshake(socket);
+    const id = starts(socket)[0]!.id;
+    stop();
+    timers.advance(15_000);
+    expect(socket.sent.at(-1)).toEqual({ type: 'stop', id });
+    expect(starts(socket)).toHaveLength(1);
+  });
+
+  it('starts a subscription again under a new id when its start_ack does not come within 15 s', () => {
+    const { client, sockets, timers, states } = setup();
+    const errors: string[] = [];
+    client.subscribe('subscription { onMessage { id } }', {}, { next: () => {}, error: (m) => errors.push(m) });
+    const socket = sockets[0]!;
+    handshake(socket);
+    const first = starts(socket)[0]!.id;
+    timers.advance(14_999);
+    expect(states.at(-1)).toBe('connecting');
+    timers.advance(1);
+    expect(socket.sent.at(-1)).toEqual({ type: 'stop', id: first });
+    expect(errors).toEqual(['no start_ack within 15 s']);
+    expect(states.at(-1)).toBe('degraded');
+    timers.advance(250);
+    const second = starts(socket)[1]!.id;
+    expect(second).not.toBe(first);
+    // A late ack of the first start is not taken for the second.
+    socket.receive({ id: first, type: 'start_ack' });
+    expect(states.at(-1)).toBe('degraded');
+    socket.receive({ id: second, type: 'start_ack' });
+    expect(states.at(-1)).toBe('connected');
+  });
+
+  it('reports the errors a data message carries and still delivers its data', () => {
+    const { client, sockets } = setup();
+    const events: unknown[] = [];
+    const errors: string[] = [];
+    client.subscribe('subscription { onReview { count } }', {}, { next: (d) => events.push(d), error: (m) => errors.push(m) });
+    const socket = sockets[0]!;
+    handshake(socket);
+    const id = starts(socket)[0]!.id;
+    socket.receive({ id, type: 'start_ack' });
+    socket.receive({ id, type: 'data', payload: { data: { onReview: null }, errors: [{ errorType: 'DynamoDB:ThrottlingException', message: 'slow down' }] } });
+    socket.receive({ id, type: 'data', payload: { data: null, errors: [{ message: 'no data' }] } });
+    expect(errors).toEqual(['DynamoDB:ThrottlingException: slow down', 'no data']);
+    expect(events).toEqual([{ onReview: null }]);
   });
 
   it('treats a missing ka within connectionTimeoutMs as a dead connection and reconnects with backoff', () => {

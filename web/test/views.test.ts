@@ -2,7 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../src/api/graphql';
 import { M_SEND_MESSAGE, M_VOTE, Q_LATEST_TICKS, Q_MOVIE_STATE } from '../src/api/operations';
 import { MovieView } from '../src/views/movie';
+import { connectionBadge } from '../src/views/status';
 import { TickerView } from '../src/views/ticker';
+import type { ConnectionState } from '../src/api/realtime';
 import { FakeApi, flush } from './fakes';
 
 const movie = { id: 'm1', title: 'Paper Satellites', overview: 'Two teams.', posterUrl: 'http://127.0.0.1/p.svg', releaseDate: '2021-07-02', startedAt: '2026-12-01T09:00:00Z', rotation: 3 };
@@ -75,6 +77,19 @@ describe('MovieView', () => {
     expect(api.requests.filter((r) => r.query === Q_MOVIE_STATE).length).toBe(before + 1);
   });
 
+  it('shows why a live feed is unavailable and clears it once every feed is live again', async () => {
+    const counts = [...api.subs.values()].find((sub) => sub.query.includes('onReview'))!;
+    counts.error('no start_ack within 15 s');
+    const line = view.root.querySelector('[data-testid=vote-error]')!;
+    expect(line.textContent).toBe('Live counts unavailable: no start_ack within 15 s');
+    api.setState('degraded');
+    await flush();
+    expect(line.textContent).toBe('Live counts unavailable: no start_ack within 15 s');
+    api.setState('connected');
+    await flush();
+    expect(line.textContent).toBe('');
+  });
+
   it('ignores a movie from an older rotation', () => {
     api.emit('onCurrentMovie', { ...movie, id: 'old', title: 'Old', rotation: 2 });
     expect(view.root.querySelector('#movie-title')!.textContent).toBe('Paper Satellites');
@@ -110,5 +125,30 @@ describe('TickerView', () => {
     await flush();
     expect(api.requests.length).toBe(fills + 1);
     expect(api.requests.at(-1)!.variables).toEqual({ symbols: ['AMZN'] });
+  });
+});
+
+describe('connectionBadge', () => {
+  it('says what is wrong and what to do, and offers to try again while the key is refused', () => {
+    let listener: (s: ConnectionState, d: string | null) => void = () => {};
+    let retries = 0;
+    const badge = connectionBadge({ onState: (l) => { listener = l; return () => {}; }, reconnectNow: () => { retries++; } });
+    document.body.replaceChildren(badge);
+    const q = (id: string) => badge.querySelector<HTMLElement>(`[data-testid=${id}]`)!;
+    listener('connected', null);
+    expect(q('connection').textContent).toBe('Live');
+    expect(q('connection-detail').hidden).toBe(true);
+    expect(q('connection-retry').hidden).toBe(true);
+    listener('unauthorized', 'UnauthorizedException: You are not authorized to make this call.');
+    expect(q('connection').textContent).toBe('Not authorized');
+    expect(q('connection-detail').textContent).toContain('UnauthorizedException');
+    expect(q('connection-detail').textContent).toContain('the API key must be renewed');
+    expect(q('connection-retry').hidden).toBe(false);
+    q('connection-retry').click();
+    expect(retries).toBe(1);
+    listener('degraded', 'LimitExceededError: Rate limit exceeded');
+    expect(q('connection').textContent).toBe('Live, with problems');
+    expect(q('connection-detail').textContent).toContain('Rate limit exceeded');
+    expect(q('connection-retry').hidden).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import {
 } from '../api/operations';
 import { el, text } from './dom';
 import { describe } from './errors';
+import { clearLiveErrors, liveError, onLiveAgain } from './status';
 import { ReviewBoard, VoteBatcher } from './reviews';
 
 // Plain text glyphs every system font has (colour emoji fonts are not everywhere, and the page
@@ -95,21 +96,23 @@ export class MovieView {
 
   /** Subscribes and loads the current state (again after every reconnect: there is no replay). */
   start(): void {
-    const skip = () => undefined;
     this.stops.push(
       this.api.subscribe(S_CURRENT_MOVIE, {}, {
         next: (d) => { const m = asMovie(d['onCurrentMovie']); if (m) this.showMovie(m); },
-        error: (m) => text(this.voteError, `Live movie updates unavailable: ${m}`),
+        error: (m) => liveError(this.voteError, `Live movie updates unavailable: ${m}`),
       }),
       this.api.subscribe(S_REVIEW, {}, {
         next: (d) => { const r = asReview(d['onReview']); if (r && this.board.apply(r)) this.renderCounts(); },
-        error: (m) => text(this.voteError, `Live counts unavailable: ${m}`),
+        error: (m) => liveError(this.voteError, `Live counts unavailable: ${m}`),
       }),
       this.api.subscribe(S_MESSAGE, {}, {
         next: (d) => { const m = asMessage(d['onMessage']); if (m) this.showMessage(m); },
-        error: (m) => text(this.chatError, `Live chat unavailable: ${m}`),
+        error: (m) => liveError(this.chatError, `Live chat unavailable: ${m}`),
       }),
-      this.api.onState((state) => { if (state === 'connected') void this.refresh(); else skip(); }),
+      onLiveAgain(this.api, (whole) => {
+        if (whole) clearLiveErrors(this.root);
+        void this.refresh();
+      }),
     );
     this.flushTimer = setInterval(() => void this.flush(), this.flushMs);
     void this.refresh();

@@ -2,6 +2,7 @@ import { asTick, Q_LATEST_TICKS, S_TICK, type Api, type Tick } from '../api/oper
 import { priceChart } from './chart';
 import { el, text } from './dom';
 import { describe } from './errors';
+import { clearLiveErrors, liveError, onLiveAgain } from './status';
 import { TickBook } from './ticks';
 
 /**
@@ -40,8 +41,9 @@ export class TickerView {
 
   start(): void {
     for (const [symbol, box] of this.boxes) if (box.checked) this.choose(symbol);
-    this.stopState = this.api.onState((state) => {
-      if (state === 'connected' && this.subscriptions.size > 0) void this.fill([...this.subscriptions.keys()]);
+    this.stopState = onLiveAgain(this.api, (whole) => {
+      if (whole) clearLiveErrors(this.root);
+      if (this.subscriptions.size > 0) void this.fill([...this.subscriptions.keys()]);
     });
   }
 
@@ -59,7 +61,7 @@ export class TickerView {
     if (this.subscriptions.has(symbol)) return;
     this.subscriptions.set(symbol, this.api.subscribe(S_TICK, { symbol }, {
       next: (d) => { const t = asTick(d['onTick']); if (t && t.symbol === symbol) this.show(t); },
-      error: (m) => text(this.error, `Live ticks of ${symbol} unavailable: ${m}`),
+      error: (m) => liveError(this.error, `Live ticks of ${symbol} unavailable: ${m}`),
     }));
     this.row(symbol);
     void this.fill([symbol]);
