@@ -29,6 +29,12 @@
  *                                                            verifies signatures and policies, may
  *                                                            reach IAM fields (environment only, so
  *                                                            no secret shows in a process list)
+ *   --realtime-fault MODE     APPSYNC_SIM_REALTIME_FAULT      tests of clients: the real-time endpoint
+ *                                                            starts with fault MODE (none, limit-exceeded,
+ *                                                            unauthorized, drop-start-ack, delay-start-ack,
+ *                                                            start-error; see faults.js) and takes
+ *                                                            POST /__local/realtime-fault {"mode":...}
+ *                                                            to switch; the ready line adds faultUrl
  *
  * There is no separate WebSocket port: the simulator attaches the real-time endpoint
  * (ws://127.0.0.1:<port>/graphql/realtime, AppSync real-time protocol, subprotocol graphql-ws,
@@ -54,6 +60,7 @@
 const fs = require('fs');
 const path = require('path');
 const patches = require('./patches');
+const faults = require('./faults');
 
 // Keep stdout for the ready line alone: the simulator logs with console.log / console.warn.
 const log = (...args) => console.error('[appsync-simulator]', ...args);
@@ -77,6 +84,7 @@ function parseArgs(argv, env) {
     credentials: {},
     gatewayToken: env.APPSYNC_SIM_IAM_GATEWAY_TOKEN || undefined,
     exitOnStdinClose: false,
+    realtimeFault: env.APPSYNC_SIM_REALTIME_FAULT || undefined,
   };
   for (const [name, value] of Object.entries(env)) {
     const match = /^APPSYNC_SIM_TABLE_(.+)$/.exec(name);
@@ -101,6 +109,7 @@ function parseArgs(argv, env) {
       case '--port': options.port = value(); break;
       case '--api-key': options.apiKey = value(); break;
       case '--exit-on-stdin-close': options.exitOnStdinClose = true; break;
+      case '--realtime-fault': options.realtimeFault = value(); break;
       case '--table': {
         const pair = value();
         const eq = pair.indexOf('=');
@@ -115,6 +124,9 @@ function parseArgs(argv, env) {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`port must be 0..65535, got "${options.port}"`);
   options.port = port;
   if (!options.apiKey) fail('the API key must not be empty');
+  if (options.realtimeFault !== undefined && !faults.MODES.includes(options.realtimeFault)) {
+    fail(`--realtime-fault must be one of ${faults.MODES.join(', ')}, got "${options.realtimeFault}"`);
+  }
   return options;
 }
 
@@ -213,6 +225,9 @@ async function main() {
 
   const httpServer = simulator._server._httpServer;
   const port = httpServer.address().port;
+  const faultPath = options.realtimeFault === undefined ? null
+    : faults.realtimeFaults(simulator, simulator._server._realTimeSubscriptionServer.realtimeServer, log,
+      options.realtimeFault);
   let stopping = false;
   const stop = async (why) => {
     if (stopping) return;
@@ -243,6 +258,7 @@ async function main() {
     wsPort: port,
     graphqlUrl: `http://${patches.LOOPBACK}:${port}/graphql`,
     realtimeUrl: `ws://${patches.LOOPBACK}:${port}${patches.REALTIME_PATH}`,
+    ...(faultPath ? { faultUrl: `http://${patches.LOOPBACK}:${port}${faultPath}` } : {}),
   }) + '\n');
 }
 

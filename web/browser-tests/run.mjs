@@ -37,8 +37,19 @@ async function open(hash, options = {}) {
   page.on('pageerror', (e) => problems.push(`${hash}: page error: ${e.message}`));
   if (options.beforeLoad) await options.beforeLoad(page);
   await page.goto(WEB + hash);
-  await page.locator('[data-testid=connection][data-state=connected]').waitFor({ timeout: 30_000 });
+  await badge(page, options.until ?? 'connected', 30_000);
   return { context, page };
+}
+
+/** Waits for the connection badge to show a state (its data-state). */
+const badge = (page, state, timeout) =>
+  page.locator(`[data-testid=connection][data-state=${state}]`).waitFor({ timeout });
+const detail = (page) => page.getByTestId('connection-detail').textContent();
+
+/** Switches the local run's real-time fault (graphql/simulator/faults.js); needs --realtime-fault. */
+async function fault(mode, delayMs) {
+  const response = await fetch(ready.realtimeFaultUrl, { method: 'POST', body: JSON.stringify({ mode, delayMs }) });
+  assert(response.ok, `switching the fault to ${mode} answered ${response.status}`);
 }
 
 const titleOf = (page) => page.locator('#movie-title').textContent();
@@ -199,6 +210,92 @@ test('after the connection is cut and restored the page shows current state agai
     await a.context.close(); await b.context.close();
   }
 });
+
+// AppSync's error behaviour, injected by the local run (started with --realtime-fault=none): what the
+// viewer sees while each fault lasts, and the page recovering without a reload once it clears.
+if (ready.realtimeFaultUrl) {
+  const faultTest = (name, fn) => test(name, async () => {
+    try {
+      await fn();
+    } finally {
+      await fault('none');
+    }
+  });
+
+  faultTest('an id-less LimitExceededError keeps the connection, is shown, and clears by itself', async () => {
+    const a = await open('#movie');
+    try {
+      await fault('limit-exceeded');
+      await badge(a.page, 'degraded', 10_000);
+      assert((await detail(a.page)).includes('LimitExceededError: Rate limit exceeded'), await detail(a.page));
+      await a.page.screenshot({ path: join(artifacts, 'fault-limit-exceeded.png') });
+      await fault('none');
+      await badge(a.page, 'connected', 30_000);
+    } finally {
+      await a.context.close();
+    }
+  });
+
+  faultTest('a refused API key stops the retries, says what to do, and Try again recovers once it is accepted', async () => {
+    const a = await open('#movie');
+    try {
+      await fault('unauthorized');
+      await badge(a.page, 'unauthorized', 10_000);
+      const said = await detail(a.page);
+      assert(said.includes('UnauthorizedException') && said.includes('API key'), said);
+      await a.page.getByTestId('connection-retry').waitFor({ state: 'visible', timeout: 5_000 });
+      await a.page.screenshot({ path: join(artifacts, 'fault-unauthorized.png') });
+      // Still refused: no quick retries (the next is 5 minutes away) and still says so.
+      await a.page.waitForTimeout(3_000);
+      await badge(a.page, 'unauthorized', 1_000);
+      await fault('none');
+      await a.page.getByTestId('connection-retry').click();
+      await badge(a.page, 'connected', 30_000);
+    } finally {
+      await a.context.close();
+    }
+  });
+
+  faultTest('a start refused with an error is shown and retried until it is accepted', async () => {
+    await fault('start-error');
+    const a = await open('#movie', { until: 'degraded' });
+    try {
+      await a.page.locator('[data-testid=vote-error]', { hasText: 'MaxSubscriptionsReachedError' })
+        .or(a.page.locator('[data-testid=chat-error]', { hasText: 'MaxSubscriptionsReachedError' }))
+        .first().waitFor({ timeout: 10_000 });
+      await a.page.screenshot({ path: join(artifacts, 'fault-start-error.png') });
+      await fault('none');
+      await badge(a.page, 'connected', 40_000);
+      assert((await a.page.getByTestId('vote-error').textContent()) === '', 'the feed error is cleared once live');
+    } finally {
+      await a.context.close();
+    }
+  });
+
+  faultTest('a start_ack that never comes is given up after 15 s and the start sent again', async () => {
+    await fault('drop-start-ack');
+    const a = await open('#movie', { until: 'connecting' });
+    try {
+      await badge(a.page, 'degraded', 30_000);
+      assert((await detail(a.page)).includes('no start_ack within 15 s'), await detail(a.page));
+      await a.page.screenshot({ path: join(artifacts, 'fault-drop-start-ack.png') });
+      await fault('none');
+      await badge(a.page, 'connected', 40_000);
+    } finally {
+      await a.context.close();
+    }
+  });
+
+  faultTest('a late start_ack within its wait only delays Live', async () => {
+    await fault('delay-start-ack', 3_000);
+    const a = await open('#movie', { until: 'connecting' });
+    try {
+      await badge(a.page, 'connected', 20_000);
+    } finally {
+      await a.context.close();
+    }
+  });
+}
 
 let failed = 0;
 for (const t of tests) {

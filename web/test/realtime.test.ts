@@ -90,6 +90,7 @@ describe('RealtimeClient', () => {
     expect(errors).toEqual(['UnknownOperationError: bad']);
     expect(states.at(-1)).toBe('degraded');
     expect(socket.closed).toBe(false);
+    socket.receive({ id, type: 'complete' });
     // random() = 0.5: half of the 500 ms base.
     timers.advance(249);
     expect(starts(socket)).toHaveLength(1);
@@ -219,6 +220,8 @@ describe('RealtimeClient', () => {
     expect(socket.sent.at(-1)).toEqual({ type: 'stop', id: first });
     expect(errors).toEqual(['no start_ack within 15 s']);
     expect(states.at(-1)).toBe('degraded');
+    // AppSync answers the stop with complete: the subscription is still retried.
+    socket.receive({ id: first, type: 'complete' });
     timers.advance(250);
     const second = starts(socket)[1]!.id;
     expect(second).not.toBe(first);

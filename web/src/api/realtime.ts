@@ -308,7 +308,6 @@ export class RealtimeClient {
         this.armKeepAlive(this.kaTimeoutMs);
         return;
       case 'start_ack':
-        // A late ack of a start already given up on (and stopped) is not this subscription's any more.
         if (sub && sub.phase !== 'failed') this.acknowledged(sub);
         return;
       case 'data':
@@ -391,6 +390,11 @@ export class RealtimeClient {
       return;
     }
     if (sub.phase === 'pending' && this.socket && this.acked) this.send({ type: 'stop', id: sub.id });
+    // A new id at once: what still comes for the old one (the `complete` answering that stop, a late
+    // start_ack, data) is no longer this subscription's.
+    this.subs.delete(sub.id);
+    sub.id = this.newId();
+    this.subs.set(sub.id, sub);
     sub.phase = 'failed';
     sub.lastError = message;
     sub.handlers.error(message);
@@ -398,9 +402,6 @@ export class RealtimeClient {
     sub.retryTimer = this.timers.setTimeout(() => {
       sub.retryTimer = null;
       if (this.subs.get(sub.id) !== sub) return;
-      this.subs.delete(sub.id);
-      sub.id = this.newId();
-      this.subs.set(sub.id, sub);
       if (this.socket && this.acked) this.start(sub);
       else sub.phase = 'pending';
     }, delay);

@@ -106,6 +106,11 @@ public final class LocalRun {
                 throw new LocalRunException("--canary-interval-seconds: the canary is off in cdk.json (canary=off)");
             }
             LocalSystem system = new LocalSystem(settings, enforceIam, dropped, canaryInterval);
+            if (options.containsKey("realtime-fault")) {
+                system.simulator().realtimeFault(options.get("realtime-fault"));
+                out.println("FAULT  the real-time endpoint starts with fault " + options.get("realtime-fault")
+                        + " (--realtime-fault); POST {\"mode\": ...} to " + system.simulator().realtimeFaultUrl());
+            }
             Path readyFile = options.containsKey("ready-file") ? Path.of(options.get("ready-file"))
                     : root.resolve(LocalRunFile.DEFAULT_LOCATION);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -149,6 +154,9 @@ public final class LocalRun {
         ready.put(LocalRunFile.PUBLIC_GRAPHQL_URL, system.simulator().graphqlUrl());
         ready.put(LocalRunFile.REALTIME_URL, system.simulator().realtimeUrl());
         ready.put(LocalRunFile.API_KEY, settings.apiKey());
+        if (system.simulator().realtimeFaultUrl() != null) {
+            ready.put("realtimeFaultUrl", system.simulator().realtimeFaultUrl());
+        }
         ready.put(LocalRunFile.AWS_ENDPOINT, system.gateway().endpoint().toString());
         ready.put(LocalRunFile.IAM_GRAPHQL_URL, system.gateway().endpoint() + "/graphql");
         ready.put(LocalRunFile.OPERATOR_ACCESS_KEY_ID, system.operator().accessKeyId());
@@ -199,6 +207,10 @@ public final class LocalRun {
             "                      only; the run says so at start)",
             "  --iam-drop=ID[:ACTION],...  tests: run without these statements of the exported policies",
             "                      (ids as in local/iam-policies.json), or without one action of each",
+            "  --realtime-fault=MODE  tests of clients: the real-time endpoint misbehaves as AppSync can (none,",
+            "                      limit-exceeded, unauthorized, drop-start-ack, delay-start-ack, start-error;",
+            "                      graphql/simulator/faults.js), switched with POST {\"mode\": ...} to the ready",
+            "                      file's realtimeFaultUrl",
             "  --canary-interval-seconds=N  the system canary's interval (default canaryMinutes, 5 min, as",
             "                      deployed; its first run is one interval after the start), 5 to 3600",
             "Symbols, topic, partitions, the rotation cadence and the canary (canary, canaryMinutes) come",
@@ -227,7 +239,7 @@ public final class LocalRun {
             String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
             boolean known = List.of("help", "ports", "logs", "ready-file", "api-key", "tick-interval-ms",
                     "consumer-timeout-seconds", "batching-window-seconds", "iam", "iam-drop",
-                    "canary-interval-seconds").contains(name)
+                    "canary-interval-seconds", "realtime-fault").contains(name)
                     || (name.endsWith("-port") && Ports.DEFAULTS.containsKey(name.substring(0, name.length() - 5)));
             if (!known) {
                 throw new LocalRunException("unknown option --" + name + " (see --help)");

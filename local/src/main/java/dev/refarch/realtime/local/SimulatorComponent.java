@@ -30,7 +30,12 @@ final class SimulatorComponent implements Component {
     private final URI dataSourceEndpoint;
     private final Map<String, LocalIdentity> dataSourceIdentities;
     private final String gatewayToken;
+    private String realtimeFault;
     private ChildProcess process;
+
+    /** The modes of {@code graphql/simulator/faults.js}. */
+    static final List<String> REALTIME_FAULTS = List.of("none", "limit-exceeded", "unauthorized", "drop-start-ack",
+            "delay-start-ack", "start-error");
 
     /**
      * @param dataSourceEndpoint   where the DynamoDB data sources send their calls (the IAM gateway)
@@ -66,6 +71,22 @@ final class SimulatorComponent implements Component {
         return "ws://127.0.0.1:" + port + "/graphql/realtime";
     }
 
+    /**
+     * Tests of clients: the real-time endpoint starts with this fault ({@link #REALTIME_FAULTS}) and takes
+     * {@code POST} {@link #realtimeFaultUrl()} to switch it. Before {@link #start}.
+     */
+    void realtimeFault(String mode) {
+        if (!REALTIME_FAULTS.contains(mode)) {
+            throw new LocalRunException("--realtime-fault=" + mode + " must be one of " + String.join(", ", REALTIME_FAULTS));
+        }
+        realtimeFault = mode;
+    }
+
+    /** Where the fault is switched ({@code POST {"mode": ...}}), or null when the run has no fault control. */
+    String realtimeFaultUrl() {
+        return realtimeFault == null ? null : "http://127.0.0.1:" + port + "/__local/realtime-fault";
+    }
+
     @Override
     public void start() throws Exception {
         if (!Files.isDirectory(settings.root().resolve("node_modules/@aws-amplify/amplify-appsync-simulator"))) {
@@ -84,6 +105,9 @@ final class SimulatorComponent implements Component {
                 "NODE_NO_WARNINGS", "1"));
         if (gatewayToken != null) {
             environment.put("APPSYNC_SIM_IAM_GATEWAY_TOKEN", gatewayToken);
+        }
+        if (realtimeFault != null) {
+            environment.put("APPSYNC_SIM_REALTIME_FAULT", realtimeFault);
         }
         dataSourceIdentities.forEach((source, identity) -> environment.put(
                 "APPSYNC_SIM_CREDENTIALS_" + source.toUpperCase(Locale.ROOT),
