@@ -4,6 +4,7 @@
 // Exit code 0 when every test passes; one line per test; screenshots of both views in DIR.
 import { chromium } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, ...v]) => [k, v.join('=')]));
@@ -18,6 +19,19 @@ const WEB = ready.webUrl;
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 const assert = (ok, message) => { if (!ok) throw new Error(message); };
+
+// axe-core (Deque's WCAG rules engine, the one browser accessibility checkers run) is evaluated through
+// the DevTools protocol, which the page's content security policy does not govern: nothing is added to
+// the page itself.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** The page's accessibility violations under WCAG 2.1 A and AA, one line each. */
+async function accessibilityViolations(page) {
+  await page.evaluate(`${AXE};0`);
+  const result = await page.evaluate(() => globalThis.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 // Flags measured on these machines: without them Chromium's background connections are refused
 // by the closed network and slow everything down. playwright-core gives every launch a fresh
@@ -143,7 +157,10 @@ test('a tick appears for a chosen symbol and not for an unchosen one', async () 
   const [first, second] = ready.symbols ?? ['AMZN', 'AAPL'];
   const c = await open('#ticker');
   try {
-    // The first symbol starts chosen: unchoose it, choose the second.
+    // Every symbol starts chosen: unchoose the first (the second stays chosen).
+    for (const symbol of ready.symbols ?? [first, second]) {
+      assert(await c.page.getByLabel(symbol, { exact: true }).isChecked(), `${symbol} is chosen at first`);
+    }
     await c.page.getByLabel(first, { exact: true }).uncheck();
     await c.page.getByLabel(second, { exact: true }).check();
     const row = c.page.locator(`tr[data-symbol="${second}"]`);
@@ -158,6 +175,13 @@ test('a tick appears for a chosen symbol and not for an unchosen one', async () 
     await c.page.waitForTimeout(3000);
     await c.page.screenshot({ path: join(artifacts, 'ticker-view.png'), fullPage: true });
     assert(await c.page.locator(`tr[data-symbol="${first}"]`).count() === 0, `still no row for ${first}`);
+    const age = await c.page.locator(`tr[data-symbol="${second}"] td`).nth(4).textContent();
+    assert(/^\d+ s ago$|^stale: no tick for \d+ s$/.test(age ?? ''), `the age of ${second}'s last tick: ${age}`);
+    // The choice is remembered: after a reload the first symbol is still left out.
+    await c.page.reload();
+    await badge(c.page, 'connected', 30_000);
+    assert(!(await c.page.getByLabel(first, { exact: true }).isChecked()), `${first} stays unchosen after a reload`);
+    assert(await c.page.getByLabel(second, { exact: true }).isChecked(), `${second} stays chosen after a reload`);
   } finally {
     await c.context.close();
   }
@@ -208,6 +232,21 @@ test('after the connection is cut and restored the page shows current state agai
     }
   } finally {
     await a.context.close(); await b.context.close();
+  }
+});
+
+test('both views pass the automated accessibility check (axe-core, WCAG 2.1 A and AA)', async () => {
+  const a = await open('#movie');
+  try {
+    await waitForMovie(a.page);
+    const movie = await accessibilityViolations(a.page);
+    await a.page.goto(WEB + '#ticker');
+    await a.page.locator('tr[data-symbol] td svg').first().waitFor({ timeout: 70_000 });
+    const ticker = await accessibilityViolations(a.page);
+    assert(movie.length === 0 && ticker.length === 0,
+      `accessibility violations:\nmovie: ${movie.join('\n')}\nticker: ${ticker.join('\n')}`);
+  } finally {
+    await a.context.close();
   }
 });
 

@@ -18,7 +18,7 @@ async function main(root: HTMLElement): Promise<void> {
     onState: (l) => realtime.onState(l),
   };
   const movie = new MovieView(api);
-  const ticker = new TickerView(api, config.symbols, config.symbols.slice(0, 1));
+  const ticker = new TickerView(api, config.symbols);
 
   const tabs = new Map([['movie', movie.root], ['ticker', ticker.root]] as const);
   const nav = el('nav', { 'aria-label': 'Experiences' });

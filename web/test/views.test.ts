@@ -128,6 +128,56 @@ describe('TickerView', () => {
   });
 });
 
+describe('TickerView, what a viewer sees first and over time', () => {
+  const tick = (symbol: string, sequence: number) => ({ symbol, sequence, price: 100 + sequence, open: 100, high: 110, low: 90, volume: 1000, timestamp: '2026-12-01T09:00:00Z' });
+  const api = () => new FakeApi((q, v) => (q === Q_LATEST_TICKS ? { latestTicks: (v['symbols'] as string[]).map((s) => tick(s, 1)) } : new Error('unexpected')));
+
+  it('shows every configured symbol at first and remembers the viewer\'s choice', async () => {
+    const storage = memory();
+    const first = new TickerView(api(), ['AMZN', 'MSFT', 'NVDA'], undefined, { storage });
+    document.body.replaceChildren(first.root);
+    first.start();
+    await flush();
+    expect(first.chosen()).toEqual(['AMZN', 'MSFT', 'NVDA']);
+    const msft = first.root.querySelector<HTMLInputElement>('#symbol-MSFT')!;
+    msft.checked = false; msft.dispatchEvent(new Event('change'));
+    first.stop();
+
+    const again = new TickerView(api(), ['AMZN', 'MSFT', 'NVDA'], undefined, { storage });
+    again.start();
+    expect(again.chosen()).toEqual(['AMZN', 'NVDA']);
+    again.stop();
+    // A remembered symbol no longer configured is left out.
+    storage.setItem('ticker-symbols', JSON.stringify(['GONE', 'NVDA']));
+    const pruned = new TickerView(api(), ['AMZN', 'MSFT', 'NVDA'], undefined, { storage });
+    pruned.start();
+    expect(pruned.chosen()).toEqual(['NVDA']);
+    pruned.stop();
+  });
+
+  it('shows how old each symbol\'s last tick is and says stale when it stops moving', async () => {
+    let now = 1_000_000;
+    const fake = api();
+    const view = new TickerView(fake, ['AMZN'], undefined, { storage: memory(), now: () => now, staleAfterMs: 15_000 });
+    document.body.replaceChildren(view.root);
+    view.start();
+    await flush();
+    const row = () => view.root.querySelector<HTMLTableRowElement>('tr[data-symbol=AMZN]')!;
+    const age = () => row().querySelectorAll('td')[4]!.textContent;
+    expect(age()).toBe('0 s ago');
+    now += 4_000; view.showAges();
+    expect(age()).toBe('4 s ago');
+    expect(row().getAttribute('data-stale')).toBe('false');
+    now += 11_000; view.showAges();
+    expect(age()).toBe('stale: no tick for 15 s');
+    expect(row().classList.contains('stale')).toBe(true);
+    fake.emit('onTick', tick('AMZN', 2));
+    expect(age()).toBe('0 s ago');
+    expect(row().getAttribute('data-stale')).toBe('false');
+    view.stop();
+  });
+});
+
 describe('connectionBadge', () => {
   it('says what is wrong and what to do, and offers to try again while the key is refused', () => {
     let listener: (s: ConnectionState, d: string | null) => void = () => {};

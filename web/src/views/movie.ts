@@ -64,8 +64,10 @@ export class MovieView {
       const { label, icon } = LABELS[reaction];
       const count = el('span', { class: 'count', 'data-testid': `count-${reaction}` }, '0');
       const pending = el('span', { class: 'pending', 'aria-hidden': 'true' });
+      // The accessible name is the visible text and a hidden word: "Love 3 votes" (WCAG 2.5.3, label in name).
       const button = el('button', { type: 'button', class: 'reaction', 'data-reaction': reaction, disabled: true },
-        el('span', { class: 'icon', 'aria-hidden': 'true' }, icon), el('span', { class: 'label' }, label), count, pending);
+        el('span', { class: 'icon', 'aria-hidden': 'true' }, icon), el('span', { class: 'label' }, label), ' ', count,
+        el('span', { class: 'visually-hidden' }, ' votes'), pending);
       button.addEventListener('click', () => this.click(reaction));
       this.buttons.set(reaction, { button, count, pending });
       reactions.append(button);
@@ -229,7 +231,6 @@ export class MovieView {
       const p = this.batcher.pendingFor(reaction);
       text(pending, p > 0 ? `+${p}` : '');
       button.disabled = !this.movie;
-      button.setAttribute('aria-label', `${LABELS[reaction].label}: ${n} vote${n === 1 ? '' : 's'}`);
     }
     this.leaders.replaceChildren(...this.board.leaderboard().map((row) => el('tr', {},
       el('th', { scope: 'row' }, `${LABELS[row.reaction].icon} ${LABELS[row.reaction].label}`),

@@ -5,10 +5,27 @@ import { describe } from './errors';
 import { clearLiveErrors, liveError, onLiveAgain } from './status';
 import { TickBook } from './ticks';
 
+/** Where the viewer's choice of symbols is remembered. */
+const CHOSEN_KEY = 'ticker-symbols';
+
+export interface TickerOptions {
+  /** Remembers the chosen symbols (localStorage in the page). */
+  storage?: Pick<Storage, 'getItem' | 'setItem'>;
+  /** The clock the tick ages are read from. */
+  now?: () => number;
+  /**
+   * A symbol with no tick for this long is shown stale. 15 s by default: the producer publishes for 50 s
+   * of every minute, so a 10 s pause each minute is normal.
+   */
+  staleAfterMs?: number;
+}
+
 /**
- * The market ticker: the viewer picks symbols; only those symbols' onTick subscriptions are
- * open. latestTicks fills the table when a symbol is picked and after every reconnect; a tick
- * not newer (by sequence) than the last shown for its symbol is dropped.
+ * The market ticker: every configured symbol at first, then the viewer's choice, remembered in the
+ * browser; only the chosen symbols' onTick subscriptions are open. latestTicks fills the table when a
+ * symbol is chosen and after every reconnect; a tick not newer (by sequence) than the last shown for
+ * its symbol is dropped. Each row shows how old its last tick is, and says "stale" when a symbol has
+ * stopped moving.
  */
 export class TickerView {
   readonly root: HTMLElement;
@@ -16,17 +33,34 @@ export class TickerView {
   private readonly subscriptions = new Map<string, () => void>();
   private readonly rows = new Map<string, HTMLTableRowElement>();
   private readonly boxes = new Map<string, HTMLInputElement>();
+  private readonly received = new Map<string, number>();
   private readonly body = el('tbody');
   private readonly error = el('p', { class: 'error', role: 'alert', 'data-testid': 'ticker-error' });
   private readonly empty = el('p', { class: 'empty' }, 'Choose one or more symbols.');
   private stopState: (() => void) | null = null;
+  private ageTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null;
+  private readonly now: () => number;
+  private readonly staleAfterMs: number;
 
-  constructor(private readonly api: Api, private readonly symbols: readonly string[], initial: readonly string[] = []) {
+  /**
+   * @param initial the symbols chosen at first; by default the remembered choice, else every symbol
+   */
+  constructor(private readonly api: Api, private readonly symbols: readonly string[], initial?: readonly string[],
+    options: TickerOptions = {}) {
+    this.storage = options.storage ?? (typeof localStorage !== 'undefined' ? localStorage : null);
+    this.now = options.now ?? Date.now;
+    this.staleAfterMs = options.staleAfterMs ?? 15_000;
+    const chosen = initial ?? this.remembered() ?? symbols;
     const picker = el('fieldset', { class: 'symbols' }, el('legend', {}, 'Symbols'));
     for (const symbol of symbols) {
       const id = `symbol-${symbol}`;
-      const box = el('input', { type: 'checkbox', id, value: symbol, checked: initial.includes(symbol) });
-      box.addEventListener('change', () => (box.checked ? this.choose(symbol) : this.drop(symbol)));
+      const box = el('input', { type: 'checkbox', id, value: symbol, checked: chosen.includes(symbol) });
+      box.addEventListener('change', () => {
+        if (box.checked) this.choose(symbol);
+        else this.drop(symbol);
+        this.remember();
+      });
       this.boxes.set(symbol, box);
       picker.append(el('label', { for: id, class: 'symbol' }, box, symbol));
     }
@@ -35,7 +69,7 @@ export class TickerView {
       picker, this.error, this.empty,
       el('div', { class: 'table-wrap' }, el('table', { class: 'ticks' },
         el('caption', { class: 'visually-hidden' }, 'Latest ticks of the chosen symbols'),
-        el('thead', {}, el('tr', {}, ...['Symbol', 'Last', 'Change', 'Volume', 'Time', 'Recent'].map((h) => el('th', { scope: 'col' }, h)))),
+        el('thead', {}, el('tr', {}, ...['Symbol', 'Last', 'Change', 'Volume', 'Time', 'Age', 'Recent'].map((h) => el('th', { scope: 'col' }, h)))),
         this.body)));
   }
 
@@ -45,16 +79,50 @@ export class TickerView {
       if (whole) clearLiveErrors(this.root);
       if (this.subscriptions.size > 0) void this.fill([...this.subscriptions.keys()]);
     });
+    this.ageTimer = setInterval(() => this.showAges(), 1000);
   }
 
   stop(): void {
     this.stopState?.();
+    if (this.ageTimer) clearInterval(this.ageTimer);
     for (const symbol of [...this.subscriptions.keys()]) this.drop(symbol);
   }
 
   /** The symbols whose subscriptions are open. */
   chosen(): string[] {
     return [...this.subscriptions.keys()];
+  }
+
+  /** The remembered choice, if any and still among the configured symbols. */
+  private remembered(): string[] | null {
+    try {
+      const saved = JSON.parse(this.storage?.getItem(CHOSEN_KEY) ?? 'null');
+      return Array.isArray(saved) ? saved.filter((s) => typeof s === 'string' && this.symbols.includes(s)) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private remember(): void {
+    this.storage?.setItem(CHOSEN_KEY, JSON.stringify([...this.boxes].filter(([, b]) => b.checked).map(([s]) => s)));
+  }
+
+  /**
+   * Each row's age of its last tick, and the stale state once a symbol has had none for staleAfterMs
+   * (said in words, not only by colour).
+   */
+  showAges(): void {
+    for (const [symbol, row] of this.rows) {
+      const last = this.book.last(symbol);
+      const cell = row.querySelectorAll('td')[4];
+      if (!last || !cell) continue;
+      const received = this.received.get(symbol) ?? this.now();
+      const age = Math.max(0, Math.round((this.now() - received) / 1000));
+      const stale = this.now() - received >= this.staleAfterMs;
+      text(cell, stale ? `stale: no tick for ${age} s` : `${age} s ago`);
+      row.classList.toggle('stale', stale);
+      row.setAttribute('data-stale', String(stale));
+    }
   }
 
   private choose(symbol: string): void {
@@ -95,7 +163,7 @@ export class TickerView {
     let row = this.rows.get(symbol);
     if (!row) {
       row = el('tr', { 'data-symbol': symbol }, el('th', { scope: 'row' }, symbol),
-        ...[0, 1, 2, 3, 4].map(() => el('td', {}, '\u2014')));
+        ...[0, 1, 2, 3, 4, 5].map(() => el('td', {}, '\u2014')));
       // Rows in the picker's order.
       const order = this.symbols.indexOf(symbol);
       const after = [...this.rows.entries()].filter(([s]) => this.symbols.indexOf(s) > order)
@@ -119,7 +187,10 @@ export class TickerView {
     cells[1]!.className = change >= 0 ? 'up' : 'down';
     text(cells[2]!, Math.round(tick.volume).toLocaleString('en-US'));
     text(cells[3]!, Number.isNaN(time.getTime()) ? tick.timestamp : time.toLocaleTimeString());
-    cells[4]!.replaceChildren(priceChart(this.book.prices(tick.symbol), `${tick.symbol} recent prices`));
+    cells[5]!.replaceChildren(priceChart(this.book.prices(tick.symbol), `${tick.symbol}: last ${this.book.prices(tick.symbol).length} prices`));
     row.setAttribute('data-sequence', String(tick.sequence));
+    // The age counts from when the page got it: the tick's own timestamp is the producer's clock.
+    this.received.set(tick.symbol, this.now());
+    this.showAges();
   }
 }
