@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * The web page on 127.0.0.1, as the Web stack's CloudFront distribution serves it: the built
- * page ({@code web/dist}, built by this module's Maven build), a generated {@code /config.json}
- * pointing at the AppSync simulator, the shipped catalog's posters under {@code /posters/}, and
+ * page ({@code web/dist}, built by infra's {@code web-build} step: {@code npm run build} in {@code web/}), a
+ * generated {@code /config.json} pointing at the AppSync simulator, the shipped catalog's posters under {@code /posters/}, and
  * the same security headers (the content security policy of {@link WebContentPolicy}).
  */
 final class WebComponent extends InProcessHttpComponent {

@@ -7,9 +7,7 @@ import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.appsync.CfnApiKey;
 import software.amazon.awscdk.services.appsync.IGraphqlApi;
-import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
-import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.amazon.awscdk.services.sqs.Queue;
@@ -52,15 +50,8 @@ public final class ApiKeyRenewal extends Construct {
                 .actions(List.of("appsync:UpdateApiKey"))
                 .resources(List.of(api.getArn(), key.getRef()))
                 .build());
-        Rule.Builder.create(this, "Schedule")
-                .description("Renews the public API key every day")
-                .schedule(Schedule.rate(Duration.days(1)))
-                .targets(List.of(LambdaFunction.Builder.create(function.alias())
-                        .retryAttempts(10)
-                        .maxEventAge(Duration.hours(6))
-                        .deadLetterQueue(scheduleFailures)
-                        .build()))
-                .build();
+        function.invokeOnSchedule(this, "Schedule", "Renews the public API key every day", Schedule.rate(Duration.days(1)),
+                10, Duration.hours(6), scheduleFailures);
     }
 
     public JavaFunction function() {

@@ -21,6 +21,9 @@ import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -34,6 +37,7 @@ import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
@@ -360,5 +364,24 @@ public final class JavaFunction extends Construct {
     /** The {@code Service} dimension of the function's Powertools metrics ({@code POWERTOOLS_SERVICE_NAME}). */
     public String serviceName() {
         return serviceName;
+    }
+
+    /**
+     * An EventBridge rule in {@code scope} that invokes the {@link #alias()} on {@code schedule}.
+     * EventBridge retries an event only when it cannot hand it to Lambda (a throttled API, a missing
+     * permission), up to {@code retries} times within {@code maxEventAge}; then the event goes to
+     * {@code deadLetters}.
+     */
+    public Rule invokeOnSchedule(Construct scope, String id, String description, Schedule schedule, int retries,
+                                 Duration maxEventAge, IQueue deadLetters) {
+        return Rule.Builder.create(scope, id)
+                .description(description)
+                .schedule(schedule)
+                .targets(List.of(LambdaFunction.Builder.create(alias)
+                        .retryAttempts(retries)
+                        .maxEventAge(maxEventAge)
+                        .deadLetterQueue(deadLetters)
+                        .build()))
+                .build();
     }
 }

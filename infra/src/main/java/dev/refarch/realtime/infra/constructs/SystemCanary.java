@@ -2,12 +2,9 @@ package dev.refarch.realtime.infra.constructs;
 
 import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.Stage;
-import java.util.List;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.appsync.GraphqlApi;
-import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
-import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.constructs.Construct;
@@ -53,22 +50,15 @@ public final class SystemCanary extends Construct {
                 .environment(Functions.canaryEnvironment(api.getGraphqlUrl(), realtimeUrl, apiKey, mutationsPerRequest))
                 .stage(stage)
                 .deployment(deployment)
-                // No reserved concurrency: reserving even 1 fails the deploy in an account at Lambda's
-                // default of 10 (the unreserved pool may not drop below 10). Runs overlap only when one
+                // No reserved concurrency: Lambda keeps at least 100 of an account's concurrency unreserved
+                // (a new account's quota may be 10), so a reservation can fail the deploy. Runs overlap only when one
                 // hangs past the next (timeout 120 s): the later run's ticks then make the earlier run's
                 // stale, a failure in a run that was failing anyway.
                 .asyncInvocation(new JavaFunction.AsyncInvocation(0, interval, new SqsDestination(failures)))
                 .build());
         api.grantMutation(function.role(), "publishTick");
-        Rule.Builder.create(this, "Schedule")
-                .description("Runs the system canary every " + minutes + " min")
-                .schedule(Schedule.rate(interval))
-                .targets(List.of(LambdaFunction.Builder.create(function.alias())
-                        .retryAttempts(2)
-                        .maxEventAge(interval)
-                        .deadLetterQueue(failures)
-                        .build()))
-                .build();
+        function.invokeOnSchedule(this, "Schedule", "Runs the system canary every " + minutes + " min",
+                Schedule.rate(interval), 2, interval, failures);
     }
 
     public JavaFunction function() {

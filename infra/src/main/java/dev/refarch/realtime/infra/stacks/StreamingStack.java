@@ -7,7 +7,6 @@ import dev.refarch.realtime.infra.constructs.JavaFunction;
 import dev.refarch.realtime.infra.constructs.KafkaTopic;
 import dev.refarch.realtime.infra.constructs.MskCluster;
 import dev.refarch.realtime.infra.constructs.MskTriggeredFunction;
-import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.CfnOutput;
@@ -18,7 +17,6 @@ import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
-import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
@@ -115,18 +113,10 @@ public final class StreamingStack extends Stack {
         }
         producer = new JavaFunction(this, "TickProducer", producerProps.build());
         msk.scramSecret().grantRead(producer.role());
-        return Rule.Builder.create(this, "ProducerSchedule")
-                .description("Runs the tick producer every minute (it emits for " + Functions.PRODUCER_RUN_SECONDS + " s)")
-                .schedule(Schedule.rate(Duration.minutes(1)))
-                // EventBridge retries only when it cannot hand the event to Lambda (throttled API,
-                // missing permission); a minute-old event would overlap the next run, so it goes to
-                // the schedule's dead-letter queue instead.
-                .targets(List.of(LambdaFunction.Builder.create(producer.alias())
-                        .retryAttempts(0)
-                        .maxEventAge(Duration.seconds(60))
-                        .deadLetterQueue(producerScheduleFailures)
-                        .build()))
-                .build();
+        // A minute-old event would overlap the next run: no retries, straight to the dead-letter queue.
+        return producer.invokeOnSchedule(this, "ProducerSchedule", "Runs the tick producer every minute (it emits for "
+                + Functions.PRODUCER_RUN_SECONDS + " s)", Schedule.rate(Duration.minutes(1)), 0, Duration.seconds(60),
+                producerScheduleFailures);
     }
 
     private Queue poisonQueue(AppConfig config) {
