@@ -108,7 +108,8 @@ final class LocalSystem {
         FunctionComponent rotator = new FunctionComponent(settings, "movie-rotator", Functions.MOVIE_ROTATOR,
                 new LazyEnv(() -> deployedPlus(
                         Functions.rotatorEnvironment(dynamo.table("reviews"), dynamo.table("movies"),
-                                iamGraphqlUrl, tmdbArn, web.url() + "posters", config.mutationsPerRequest()),
+                                iamGraphqlUrl, tmdbArn, web.url() + "posters", config.mutationsPerRequest(),
+                                config.voteShards()),
                         identityOf(Functions.MOVIE_ROTATOR),
                         Map.of("TMDB_BASE_URL", tmdb.baseUrl(),
                                 "TMDB_IMAGE_BASE_URL", tmdb.imageBaseUrl(),
@@ -130,8 +131,8 @@ final class LocalSystem {
         FunctionComponent broadcaster = new FunctionComponent(settings, "review-broadcaster",
                 Functions.REVIEW_BROADCASTER, new LazyEnv(() -> deployedPlus(
                         Functions.broadcasterEnvironment(iamGraphqlUrl, config.reviewBroadcastMillis(),
-                                config.mutationsPerRequest()),
-                        identityOf(Functions.REVIEW_BROADCASTER), Map.of())));
+                                config.mutationsPerRequest(), dynamo.table("reviews"), config.voteShards()),
+                        identityOf(Functions.REVIEW_BROADCASTER), Map.of("AWS_ENDPOINT_URL_DYNAMODB", aws))));
 
         // Stages: each one's components need only the stages before it, and start in parallel.
         // Lambda's mappings act with their function's execution role.

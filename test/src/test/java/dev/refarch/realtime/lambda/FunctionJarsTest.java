@@ -178,7 +178,7 @@ class FunctionJarsTest {
         if (function == Functions.MOVIE_ROTATOR) {
             return Functions.rotatorEnvironment("reviews", "movies", GRAPHQL_URL,
                     "arn:aws:secretsmanager:eu-west-1:000000000000:secret:tmdb", "https://posters.invalid",
-                    config.mutationsPerRequest());
+                    config.mutationsPerRequest(), config.voteShards());
         } else if (function == Functions.TICK_PRODUCER) {
             return Functions.producerEnvironment("127.0.0.1:9", SCRAM_SECRET_ARN, config, 1000);
         } else if (function == Functions.TOPIC_PROVISIONER) {
@@ -186,7 +186,8 @@ class FunctionJarsTest {
         } else if (function == Functions.TICK_CONSUMER) {
             return Functions.consumerEnvironment(GRAPHQL_URL, "http://127.0.0.1:9/000000000000/failures", config);
         } else if (function == Functions.REVIEW_BROADCASTER) {
-            return Functions.broadcasterEnvironment(GRAPHQL_URL, 500, config.mutationsPerRequest());
+            return Functions.broadcasterEnvironment(GRAPHQL_URL, 500, config.mutationsPerRequest(), "reviews",
+                    config.voteShards());
         }
         return Map.of("API_ID", "check", "API_KEY_ID", "da2-check", "VALID_DAYS", "365");
     }
