@@ -70,7 +70,9 @@ public final class LocalRun {
         Supervisor supervisor = new Supervisor(out);
         try {
             Map<String, Object> context = CdkJson.context(root.resolve("cdk.json"));
-            AppConfig config = AppConfig.from(context::get);
+            // --vote-shards overrides cdk.json's voteShards for this run (the shards of each reaction's count).
+            AppConfig config = AppConfig.from(key -> key.equals("voteShards") && options.containsKey("vote-shards")
+                    ? options.get("vote-shards") : context.get(key));
             LocalSettings settings = new LocalSettings(root, config, Ports.resolve(options), logs,
                     options.getOrDefault("api-key", "da2-local-api-key"),
                     intOption(options, "tick-interval-ms", STACK_TICK_INTERVAL_MS),
@@ -90,7 +92,12 @@ public final class LocalRun {
             List<String> dropped = options.containsKey("iam-drop")
                     ? List.of(options.get("iam-drop").split(",")) : List.of();
             dropped.forEach(grant -> out.println("IAM    without " + grant + " (--iam-drop)"));
-            LocalSystem system = new LocalSystem(settings, enforceIam, dropped);
+            int ceiling = writeCeiling(options.getOrDefault("item-write-ceiling", "off"));
+            if (ceiling > 0) {
+                out.println("DynamoDB  at most " + ceiling + " writes per item per second (--item-write-ceiling);"
+                        + " writes above it are throttled as DynamoDB throttles them");
+            }
+            LocalSystem system = new LocalSystem(settings, enforceIam, dropped, ceiling);
             Runtime.getRuntime().addShutdownHook(new Thread(supervisor::stopAll, "local-run-shutdown"));
             supervisor.startStages(system.stages());
             long readyMs = Duration.ofNanos(System.nanoTime() - begin).toMillis();
@@ -173,12 +180,36 @@ public final class LocalRun {
             "  --iam=enforce|off   enforce (default): every call to a local AWS endpoint is checked against",
             "                      the deployed roles' policies, as AWS does; off: routed unchecked (debugging",
             "                      only; the run says so at start)",
+            "  --item-write-ceiling=off|aws|N  DynamoDB's per-item write ceiling, emulated: writes to one item above",
+            "                      N per second (aws: 1000, as DynamoDB documents) are throttled with",
+            "                      ProvisionedThroughputExceededException, as DynamoDB does (default off)",
+            "  --vote-shards=N     shards per reaction's vote count (default: cdk.json voteShards)",
             "  --iam-drop=ID[:ACTION],...  tests: run without these statements of the exported policies",
             "                      (ids as in local/iam-policies.json), or without one action of each",
             "Symbols, topic, partitions and the rotation cadence come from cdk.json context.");
 
     /** The producer's TICK_INTERVAL_MS in the Streaming stack. */
     static final int STACK_TICK_INTERVAL_MS = Functions.PRODUCER_TICK_INTERVAL_MS;
+
+    /** {@code off} (0), {@code aws} (DynamoDB's 1,000) or a number of writes per item per second. */
+    static int writeCeiling(String value) {
+        if (value.equals("off")) {
+            return 0;
+        }
+        if (value.equals("aws")) {
+            return ItemWriteCeiling.DYNAMODB_WRITES_PER_ITEM_PER_SECOND;
+        }
+        try {
+            int rate = Integer.parseInt(value);
+            if (rate > 0) {
+                return rate;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new LocalRunException("--item-write-ceiling=" + value + " must be off, aws (1000) or a positive number"
+                + " of writes per item per second");
+    }
 
     private static int intOption(Map<String, String> options, String name, int fallback) {
         String raw = options.get(name);
@@ -199,7 +230,8 @@ public final class LocalRun {
             int eq = arg.indexOf('=');
             String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
             boolean known = List.of("help", "ports", "logs", "ready-file", "api-key", "tick-interval-ms",
-                    "consumer-timeout-seconds", "batching-window-seconds", "iam", "iam-drop").contains(name)
+                    "consumer-timeout-seconds", "batching-window-seconds", "iam", "iam-drop", "item-write-ceiling",
+                    "vote-shards").contains(name)
                     || (name.endsWith("-port") && Ports.DEFAULTS.containsKey(name.substring(0, name.length() - 5)));
             if (!known) {
                 throw new LocalRunException("unknown option --" + name + " (see --help)");

@@ -47,15 +47,17 @@ final class LocalSystem {
 
     /** Enforcing IAM, as the deployed system does. */
     LocalSystem(LocalSettings settings) {
-        this(settings, true, List.of());
+        this(settings, true, List.of(), 0);
     }
 
     /**
      * @param enforceIam false routes every call through the gateway unchecked (debugging only)
      * @param dropped    grants taken out of the exported policies ({@link PolicyModel#withoutGrant}): a test
      *                   runs the system without one statement or action to see what fails
+     * @param writesPerItemPerSecond DynamoDB's per-item write ceiling, emulated ({@link ItemWriteCeiling});
+     *                   0: off
      */
-    LocalSystem(LocalSettings settings, boolean enforceIam, List<String> dropped) {
+    LocalSystem(LocalSettings settings, boolean enforceIam, List<String> dropped, int writesPerItemPerSecond) {
         AppConfig config = settings.config();
         secrets = new SecretsManagerComponent(settings);
         tmdb = new TmdbComponent(settings, TMDB_KEY);
@@ -85,6 +87,10 @@ final class LocalSystem {
                 "dynamodb", dynamo.endpoint(), "sqs", sqs.endpoint(), "s3", s3.endpoint(),
                 "secretsmanager", secrets.endpoint(), "appsync", simulatorUrl));
         gateway.enforce(enforceIam);
+        Map<String, String> partitionKeys = new HashMap<>();
+        dynamo.tables().forEach((logical, name) -> partitionKeys.put(name, DynamoDbComponent.partitionKey(logical)));
+        gateway.useWriteCeiling(new ItemWriteCeiling(writesPerItemPerSecond, partitionKeys,
+                "arn:aws:dynamodb:" + LocalSettings.REGION + ":" + LocalSettings.ACCOUNT + ":table/", System::nanoTime));
         String aws = gateway.endpoint().toString();
         String iamGraphqlUrl = aws + "/graphql";
 
