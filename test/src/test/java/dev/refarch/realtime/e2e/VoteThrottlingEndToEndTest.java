@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The local run with DynamoDB's per-item write ceiling emulated and scaled down
- * ({@code --item-write-ceiling=2}) and four shards per reaction ({@code --vote-shards=4}): a burst of
+ * ({@code --item-write-ceiling=1}) and four shards per reaction ({@code --vote-shards=4}): a burst of
  * votes on one reaction goes over the shards' ceilings, and the votes DynamoDB throttles reach the voting
  * client as a GraphQL error it can act on ({@code Throttled}), counted nowhere; the accepted ones are
  * counted exactly, and the review broadcaster (reading the shards through the IAM gateway) publishes
@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
  */
 class VoteThrottlingEndToEndTest {
 
-    private static final int CEILING = 2;
+    private static final int CEILING = 1;
     private static final int SHARDS = 4;
+    private static final int VOTES = 80;
     private static LocalRunner run;
 
     @BeforeAll
@@ -64,9 +65,9 @@ class VoteThrottlingEndToEndTest {
         String movieId = currentMovie(client);
         RealtimeSubscriber viewer = run.subscriber();
         viewer.subscribe(Operations.ON_REVIEW);
-        ExecutorService pool = Executors.newFixedThreadPool(6);
+        ExecutorService pool = Executors.newFixedThreadPool(12);
         List<Future<GraphqlClient.Response>> votes = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < VOTES; i++) {
             votes.add(pool.submit(() -> run.apiKeyClient().execute(Operations.VOTE,
                     Map.of("movieId", movieId, "reaction", "UNKNOWN", "count", 1))));
         }
@@ -85,7 +86,7 @@ class VoteThrottlingEndToEndTest {
             }
         }
         pool.shutdown();
-        assertTrue(throttled > 0, "a burst of 30 votes on " + SHARDS + " items over a ceiling of " + CEILING + "/s: "
+        assertTrue(throttled > 0, "a burst of " + VOTES + " votes on " + SHARDS + " items over a ceiling of " + CEILING + "/s: "
                 + accepted + " accepted, none throttled");
         assertTrue(message.contains("too many votes for UNKNOWN") && message.contains("nothing was counted"), message);
         System.out.println("vote burst over the write ceiling: " + accepted + " accepted, " + throttled + " throttled");

@@ -196,7 +196,8 @@ class FunctionJarsTest {
             "movie-rotator", List.of("dynamodb", "secretsmanager"),
             "msk-producer", List.of("secretsmanager"),
             "msk-consumer", List.of("sqs"),
-            "review-broadcaster", List.of(),
+            // DynamoDB: the shards of a changed reaction (voteShards > 1).
+            "review-broadcaster", List.of("dynamodb"),
             "api-key-renewer", List.of());
 
     /** The AWS settings the checks set themselves, and no profile file or instance metadata to fall back to. */
