@@ -15,6 +15,9 @@
  *   --table LOGICAL=NAME      APPSYNC_SIM_TABLE_<LOGICAL>     real table name of each logical table of
  *                             (e.g. APPSYNC_SIM_TABLE_REVIEWS) resolvers.json ("reviews", "movies");
  *                                                            every logical table needs one
+ *   --env NAME=VALUE          APPSYNC_SIM_ENV_<NAME>          an API environment variable of resolvers.json's
+ *                             (e.g. APPSYNC_SIM_ENV_VOTE_SHARDS) "variables" (e.g. VOTE_SHARDS, cdk.json voteShards);
+ *                                                            every one needs a value
  *   --port N                  APPSYNC_SIM_PORT                HTTP port, default 0 (a free port)
  *   --api-key KEY             APPSYNC_SIM_API_KEY             the API key, default "da2-local-api-key"
  *   --exit-on-stdin-close                                     exit when stdin closes, so a parent
@@ -82,6 +85,7 @@ function parseArgs(argv, env) {
     apiKey: env.APPSYNC_SIM_API_KEY || 'da2-local-api-key',
     tables: {},
     credentials: {},
+    variables: {},
     gatewayToken: env.APPSYNC_SIM_IAM_GATEWAY_TOKEN || undefined,
     exitOnStdinClose: false,
     realtimeFault: env.APPSYNC_SIM_REALTIME_FAULT || undefined,
@@ -90,6 +94,10 @@ function parseArgs(argv, env) {
     const match = /^APPSYNC_SIM_TABLE_(.+)$/.exec(name);
     if (match && value) {
       options.tables[match[1].toLowerCase()] = value;
+    }
+    const variable = /^APPSYNC_SIM_ENV_(.+)$/.exec(name);
+    if (variable && value) {
+      options.variables[variable[1]] = value;
     }
     const keys = /^APPSYNC_SIM_CREDENTIALS_(.+)$/.exec(name);
     if (keys && value) {
@@ -110,6 +118,13 @@ function parseArgs(argv, env) {
       case '--api-key': options.apiKey = value(); break;
       case '--exit-on-stdin-close': options.exitOnStdinClose = true; break;
       case '--realtime-fault': options.realtimeFault = value(); break;
+      case '--env': {
+        const pair = value();
+        const eq = pair.indexOf('=');
+        if (eq <= 0 || eq === pair.length - 1) fail(`--env wants NAME=VALUE, got "${pair}"`);
+        options.variables[pair.slice(0, eq)] = pair.slice(eq + 1);
+        break;
+      }
       case '--table': {
         const pair = value();
         const eq = pair.indexOf('=');
@@ -138,6 +153,11 @@ function loadConfig(options) {
   const missing = logicalTables.filter((t) => !options.tables[t]);
   if (missing.length) fail(`no table name for logical table(s) ${missing.join(', ')} (--table LOGICAL=NAME)`);
   if (logicalTables.length && !options.dynamodbEndpoint) fail('--dynamodb-endpoint is required');
+  const declared = manifest.variables || [];
+  const strangeVariables = Object.keys(options.variables).filter((v) => !declared.includes(v));
+  if (strangeVariables.length) fail(`unknown API variable(s) ${strangeVariables.join(', ')}; resolvers.json has ${declared.join(', ')}`);
+  const unset = declared.filter((v) => !options.variables[v]);
+  if (unset.length) fail(`no value for API variable(s) ${unset.join(', ')} (--env NAME=VALUE)`);
   const sourceNames = manifest.dataSources.map((d) => d.name.toUpperCase());
   const strangers = Object.keys(options.credentials).filter((n) => !sourceNames.includes(n));
   if (strangers.length) fail(`credentials for unknown data source(s) ${strangers.join(', ')}; resolvers.json has ${sourceNames.join(', ')}`);
@@ -173,7 +193,7 @@ function loadConfig(options) {
   const schemaPath = path.join(GRAPHQL_DIR, 'schema.graphql');
   // AppSync environment variables: TABLE_<LOGICAL> holds each logical table's real name (the
   // CDK stack sets the same ones; ApiDefinition.tableVariable in Java).
-  const environment = {};
+  const environment = { ...options.variables };
   for (const table of logicalTables) {
     environment[`TABLE_${table.toUpperCase()}`] = options.tables[table];
   }

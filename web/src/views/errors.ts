@@ -11,6 +11,7 @@ export function describe(e: unknown): string {
 
 const HINTS: Record<string, string> = {
   MovieNotCurrent: 'the movie changed before the vote arrived',
+  Throttled: 'too many votes at this moment; they were not counted, try again',
   VoteCountOutOfRange: 'a vote carries 1 to 100 clicks',
   InvalidMessage: 'the handle (1-32) or message (1-500 characters) is not allowed',
   Network: 'the API cannot be reached',

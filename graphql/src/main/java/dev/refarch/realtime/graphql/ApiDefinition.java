@@ -28,11 +28,14 @@ public final class ApiDefinition {
     private final String schema;
     private final List<DataSource> dataSources;
     private final List<Resolver> resolvers;
+    private final List<String> variables;
 
-    private ApiDefinition(String schema, List<DataSource> dataSources, List<Resolver> resolvers) {
+    private ApiDefinition(String schema, List<DataSource> dataSources, List<Resolver> resolvers,
+                          List<String> variables) {
         this.schema = schema;
         this.dataSources = List.copyOf(dataSources);
         this.resolvers = List.copyOf(resolvers);
+        this.variables = List.copyOf(variables);
     }
 
     /** Loads the definition from the classpath and checks that every reference resolves. */
@@ -54,13 +57,15 @@ public final class ApiDefinition {
             return new Resolver(r.type(), r.field(), r.dataSource(),
                     text("resolvers/" + r.request()), text("resolvers/" + r.response()));
         }).toList();
-        ApiDefinition definition = new ApiDefinition(text("schema.graphql"), manifest.dataSources(), resolvers);
+        List<String> settings = manifest.variables() == null ? List.of() : manifest.variables();
+        ApiDefinition definition = new ApiDefinition(text("schema.graphql"), manifest.dataSources(), resolvers,
+                settings);
         for (Resolver r : resolvers) {
             for (String variable : definition.environmentVariablesOf(r)) {
-                if (!definition.tableVariables().containsKey(variable)) {
+                if (!definition.tableVariables().containsKey(variable) && !settings.contains(variable)) {
                     throw new IllegalStateException("resolver " + r.type() + "." + r.field()
                             + " reads unknown environment variable " + variable + "; known: "
-                            + definition.tableVariables().keySet());
+                            + definition.tableVariables().keySet() + " and " + settings);
                 }
             }
         }
@@ -84,6 +89,15 @@ public final class ApiDefinition {
                 variables.put(tableVariable(source.table()), source.table());
             }
         }
+        return variables;
+    }
+
+    /**
+     * The API environment variables that carry configuration rather than a table name
+     * ({@code "variables"} of resolvers.json, e.g. {@code VOTE_SHARDS}): every runtime (the CDK stack,
+     * the simulator) must set each one, from the app's configuration.
+     */
+    public List<String> settingVariables() {
         return variables;
     }
 
@@ -155,7 +169,7 @@ public final class ApiDefinition {
                            String requestTemplate, String responseTemplate) {
     }
 
-    private record Manifest(List<DataSource> dataSources, List<ResolverEntry> resolvers) {
+    private record Manifest(List<DataSource> dataSources, List<String> variables, List<ResolverEntry> resolvers) {
     }
 
     private record ResolverEntry(String type, String field, String dataSource,

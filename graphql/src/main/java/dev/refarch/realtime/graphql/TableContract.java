@@ -11,10 +11,19 @@ public final class TableContract {
     private TableContract() {
     }
 
-    /** One row per reaction: the live count for the current movie and the leaderboard entry. */
+    /**
+     * Each reaction's count spread over {@code voteShards} items ({@link #shardKey}); shard 0 is keyed by
+     * the reaction alone and also holds the leaderboard entry, so one shard is the layout of one row per
+     * reaction. A vote adds to one shard; the rotator moves every shard; a reaction's total is the sum
+     * of its shards that the newest rotation moved ({@code Query.reviews}, the review broadcaster).
+     */
     public static final class Reviews {
-        /** Partition key (String): the reaction name. */
+        /** Partition key (String): the reaction name for shard 0, {@code <reaction>#<shard>} for the others. */
         public static final String REACTION = "reaction";
+        /** Between a reaction and its shard number in a shard's key. */
+        public static final String SHARD_SEPARATOR = "#";
+        /** The AppSync environment variable holding {@code voteShards}, read by the vote resolver. */
+        public static final String VOTE_SHARDS_VARIABLE = "VOTE_SHARDS";
         /** The movie the count belongs to; the vote resolver only counts votes for it. */
         public static final String MOVIE_ID = "movieId";
         public static final String COUNT = "count";
@@ -31,10 +40,48 @@ public final class TableContract {
          * broadcaster forwards it so clients keep the newest state.
          */
         public static final String VERSION = "version";
+        /**
+         * On every shard, written by the move that took its final count: the movie that count belongs to
+         * and the count (Number), so a resumed rotation knows the final counts of shards it moved before.
+         */
+        public static final String PREVIOUS_MOVIE_ID = "previousMovieId";
+        public static final String PREVIOUS_COUNT = "previousCount";
+        /**
+         * On shard 0: the rotation that last wrote the leaderboard entry (Number). A leaderboard write of
+         * a lower rotation changes nothing.
+         */
+        public static final String TOP_ROTATION = "topRotation";
         /** The {@code Reaction} enum of the schema, in its order. */
         public static final List<String> REACTIONS = List.of("LOVE", "LIKE", "MEH", "UNKNOWN", "HATE");
 
         private Reviews() {
+        }
+
+        /** The key of a reaction's shard: the reaction itself for shard 0, {@code LOVE#3} for shard 3. */
+        public static String shardKey(String reaction, int shard) {
+            if (shard < 0) {
+                throw new IllegalArgumentException("shard " + shard + " is negative");
+            }
+            return shard == 0 ? reaction : reaction + SHARD_SEPARATOR + shard;
+        }
+
+        /** The reaction of a shard key ({@code LOVE#3} gives {@code LOVE}). */
+        public static String reactionOf(String key) {
+            int separator = key.indexOf(SHARD_SEPARATOR);
+            return separator < 0 ? key : key.substring(0, separator);
+        }
+
+        /** The shard number of a shard key ({@code LOVE#3} gives 3, {@code LOVE} 0), or -1 if not a number. */
+        public static int shardOf(String key) {
+            int separator = key.indexOf(SHARD_SEPARATOR);
+            if (separator < 0) {
+                return 0;
+            }
+            try {
+                return Integer.parseInt(key.substring(separator + 1));
+            } catch (NumberFormatException e) {
+                return -1;
+            }
         }
     }
 

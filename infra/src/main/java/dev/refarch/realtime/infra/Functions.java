@@ -109,10 +109,14 @@ public final class Functions {
                 "POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
     }
 
-    /** The rotator's environment; {@code mutationsPerRequest} is {@code AppConfig.mutationsPerRequest()}. */
+    /**
+     * The rotator's environment; {@code mutationsPerRequest} and {@code voteShards} are {@code AppConfig}'s:
+     * the rotator moves as many shards per reaction as the vote resolver spreads votes over.
+     */
     public static Map<String, String> rotatorEnvironment(String reviewsTable, String moviesTable, String graphqlUrl,
-            String tmdbSecretArn, String catalogPosterBaseUrl, int mutationsPerRequest) {
+            String tmdbSecretArn, String catalogPosterBaseUrl, int mutationsPerRequest, int voteShards) {
         return Map.of(
+                "VOTE_SHARDS", Integer.toString(voteShards),
                 "REVIEWS_TABLE", reviewsTable,
                 "MOVIES_TABLE", moviesTable,
                 "GRAPHQL_URL", graphqlUrl,
@@ -165,11 +169,16 @@ public final class Functions {
                 "MUTATIONS_PER_REQUEST", Integer.toString(mutationsPerRequest));
     }
 
-    /** The review broadcaster's environment; {@code mutationsPerRequest} is {@code AppConfig.mutationsPerRequest()}. */
+    /**
+     * The review broadcaster's environment; {@code mutationsPerRequest} and {@code voteShards} are
+     * {@code AppConfig}'s: with more than one shard it reads a changed reaction's shards to sum them.
+     */
     public static Map<String, String> broadcasterEnvironment(String graphqlUrl, int broadcastMillis,
-            int mutationsPerRequest) {
+            int mutationsPerRequest, String reviewsTable, int voteShards) {
         return Map.of(
                 "GRAPHQL_URL", graphqlUrl,
+                "REVIEWS_TABLE", reviewsTable,
+                "VOTE_SHARDS", Integer.toString(voteShards),
                 "REVIEW_BROADCAST_MILLIS", Integer.toString(broadcastMillis),
                 "MUTATIONS_PER_REQUEST", Integer.toString(mutationsPerRequest));
     }

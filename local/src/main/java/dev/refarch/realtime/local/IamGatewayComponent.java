@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -90,6 +91,7 @@ public final class IamGatewayComponent extends InProcessHttpComponent {
     private final Deque<Refusal> refusals = new ArrayDeque<>();
     private volatile Rules rules;
     private volatile boolean enforce = true;
+    private volatile ItemWriteCeiling ceiling = new ItemWriteCeiling(0, Map.of(), "", System::nanoTime);
 
     /** The policies and their evaluator, swapped together. */
     private record Rules(PolicyModel model, PolicyEvaluator evaluator) {
@@ -142,6 +144,23 @@ public final class IamGatewayComponent extends InProcessHttpComponent {
 
     public boolean enforcing() {
         return enforce;
+    }
+
+    /**
+     * Emulates DynamoDB's per-item write ceiling on every DynamoDB call that passes (after IAM, as AWS
+     * checks authorization first): this is the one place every local caller's DynamoDB call goes through
+     * (functions, the CLI, the simulator's data sources), whether IAM is enforced or not.
+     */
+    public void useWriteCeiling(ItemWriteCeiling ceiling) {
+        this.ceiling = Objects.requireNonNull(ceiling, "ceiling");
+        if (ceiling.enabled()) {
+            LOG.info("IAM gateway: DynamoDB writes limited to {} per item per second", ceiling.writesPerSecond());
+        }
+    }
+
+    /** The write ceiling in use (disabled unless {@link #useWriteCeiling} set one). */
+    public ItemWriteCeiling writeCeiling() {
+        return ceiling;
     }
 
     /** Decides from now on with {@code model} (a test takes a statement away with {@link PolicyModel#withoutStatement}). */
@@ -330,6 +349,16 @@ public final class IamGatewayComponent extends InProcessHttpComponent {
         URI backend = backends.get(service);
         if (backend == null) {
             return plain(502, "the local IAM gateway has no endpoint for service " + service);
+        }
+        if (service.equals("dynamodb") && ceiling.enabled()) {
+            Optional<ItemWriteCeiling.Throttled> throttled = ceiling.admit(request.header("x-amz-target").orElse(null),
+                    request.body());
+            if (throttled.isPresent()) {
+                Map<String, List<String>> headers = new LinkedHashMap<>();
+                headers.put("Content-Type", List.of(ItemWriteCeiling.Throttled.CONTENT_TYPE));
+                headers.put("x-amzn-RequestId", List.of(UUID.randomUUID().toString()));
+                return new Answer(ItemWriteCeiling.Throttled.STATUS, headers, throttled.get().body());
+            }
         }
         String base = backend.toString().endsWith("/") ? backend.toString().substring(0, backend.toString().length() - 1)
                 : backend.toString();

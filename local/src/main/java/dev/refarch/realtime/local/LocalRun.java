@@ -73,7 +73,9 @@ public final class LocalRun {
         Supervisor supervisor = new Supervisor(out);
         try {
             Map<String, Object> context = CdkJson.context(root.resolve("cdk.json"));
-            AppConfig config = AppConfig.from(context::get);
+            // --vote-shards overrides cdk.json's voteShards for this run (the shards of each reaction's count).
+            AppConfig config = AppConfig.from(key -> key.equals("voteShards") && options.containsKey("vote-shards")
+                    ? options.get("vote-shards") : context.get(key));
             LocalSettings settings = new LocalSettings(root, config, Ports.resolve(options), logs,
                     options.getOrDefault("api-key", "da2-local-api-key"),
                     intOption(options, "tick-interval-ms", STACK_TICK_INTERVAL_MS),
@@ -105,7 +107,12 @@ public final class LocalRun {
             } else if (options.containsKey("canary-interval-seconds")) {
                 throw new LocalRunException("--canary-interval-seconds: the canary is off in cdk.json (canary=off)");
             }
-            LocalSystem system = new LocalSystem(settings, enforceIam, dropped, canaryInterval);
+            int ceiling = writeCeiling(options.getOrDefault("item-write-ceiling", "off"));
+            if (ceiling > 0) {
+                out.println("DynamoDB  at most " + ceiling + " writes per item per second (--item-write-ceiling);"
+                        + " writes above it are throttled as DynamoDB throttles them");
+            }
+            LocalSystem system = new LocalSystem(settings, enforceIam, dropped, canaryInterval, ceiling);
             if (options.containsKey("realtime-fault")) {
                 system.simulator().realtimeFault(options.get("realtime-fault"));
                 out.println("FAULT  the real-time endpoint starts with fault " + options.get("realtime-fault")
@@ -205,6 +212,10 @@ public final class LocalRun {
             "  --iam=enforce|off   enforce (default): every call to a local AWS endpoint is checked against",
             "                      the deployed roles' policies, as AWS does; off: routed unchecked (debugging",
             "                      only; the run says so at start)",
+            "  --item-write-ceiling=off|aws|N  DynamoDB's per-item write ceiling, emulated: writes to one item above",
+            "                      N per second (aws: 1000, as DynamoDB documents) are throttled with",
+            "                      ProvisionedThroughputExceededException, as DynamoDB does (default off)",
+            "  --vote-shards=N     shards per reaction's vote count (default: cdk.json voteShards)",
             "  --iam-drop=ID[:ACTION],...  tests: run without these statements of the exported policies",
             "                      (ids as in local/iam-policies.json), or without one action of each",
             "  --realtime-fault=MODE  tests of clients: the real-time endpoint misbehaves as AppSync can (none,",
@@ -218,6 +229,26 @@ public final class LocalRun {
 
     /** The producer's TICK_INTERVAL_MS in the Streaming stack. */
     static final int STACK_TICK_INTERVAL_MS = Functions.PRODUCER_TICK_INTERVAL_MS;
+
+    /** {@code off} (0), {@code aws} (DynamoDB's 1,000) or a number of writes per item per second. */
+    static int writeCeiling(String value) {
+        if (value.equals("off")) {
+            return 0;
+        }
+        if (value.equals("aws")) {
+            return ItemWriteCeiling.DYNAMODB_WRITES_PER_ITEM_PER_SECOND;
+        }
+        try {
+            int rate = Integer.parseInt(value);
+            if (rate > 0) {
+                return rate;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new LocalRunException("--item-write-ceiling=" + value + " must be off, aws (1000) or a positive number"
+                + " of writes per item per second");
+    }
 
     private static int intOption(Map<String, String> options, String name, int fallback) {
         String raw = options.get(name);
@@ -238,8 +269,8 @@ public final class LocalRun {
             int eq = arg.indexOf('=');
             String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
             boolean known = List.of("help", "ports", "logs", "ready-file", "api-key", "tick-interval-ms",
-                    "consumer-timeout-seconds", "batching-window-seconds", "iam", "iam-drop",
-                    "canary-interval-seconds", "realtime-fault").contains(name)
+                    "consumer-timeout-seconds", "batching-window-seconds", "iam", "iam-drop", "item-write-ceiling",
+                    "vote-shards", "canary-interval-seconds", "realtime-fault").contains(name)
                     || (name.endsWith("-port") && Ports.DEFAULTS.containsKey(name.substring(0, name.length() - 5)));
             if (!known) {
                 throw new LocalRunException("unknown option --" + name + " (see --help)");

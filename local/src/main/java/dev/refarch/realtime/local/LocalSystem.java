@@ -52,8 +52,11 @@ final class LocalSystem {
      *                       runs the system without one statement or action to see what fails
      * @param canaryInterval time between two runs of the system canary, first one interval after the start;
      *                       null when it is off ({@code canary=off}), as the observability stack then deploys none
+     * @param writesPerItemPerSecond DynamoDB's per-item write ceiling, emulated ({@link ItemWriteCeiling});
+     *                       0: off
      */
-    LocalSystem(LocalSettings settings, boolean enforceIam, List<String> dropped, Duration canaryInterval) {
+    LocalSystem(LocalSettings settings, boolean enforceIam, List<String> dropped, Duration canaryInterval,
+                int writesPerItemPerSecond) {
         AppConfig config = settings.config();
         secrets = new SecretsManagerComponent(settings);
         tmdb = new TmdbComponent(settings, TMDB_KEY);
@@ -83,6 +86,10 @@ final class LocalSystem {
                 "dynamodb", dynamo.endpoint(), "sqs", sqs.endpoint(), "s3", s3.endpoint(),
                 "secretsmanager", secrets.endpoint(), "appsync", simulatorUrl));
         gateway.enforce(enforceIam);
+        Map<String, String> partitionKeys = new HashMap<>();
+        dynamo.tables().forEach((logical, name) -> partitionKeys.put(name, DynamoDbComponent.partitionKey(logical)));
+        gateway.useWriteCeiling(new ItemWriteCeiling(writesPerItemPerSecond, partitionKeys,
+                "arn:aws:dynamodb:" + LocalSettings.REGION + ":" + LocalSettings.ACCOUNT + ":table/", System::nanoTime));
         String aws = gateway.endpoint().toString();
         String iamGraphqlUrl = aws + "/graphql";
 
@@ -106,7 +113,8 @@ final class LocalSystem {
         FunctionComponent rotator = new FunctionComponent(settings, "movie-rotator", Functions.MOVIE_ROTATOR,
                 new LazyEnv(() -> deployedPlus(
                         Functions.rotatorEnvironment(dynamo.table("reviews"), dynamo.table("movies"),
-                                iamGraphqlUrl, tmdbArn, web.url() + "posters", config.mutationsPerRequest()),
+                                iamGraphqlUrl, tmdbArn, web.url() + "posters", config.mutationsPerRequest(),
+                                config.voteShards()),
                         identityOf(Functions.MOVIE_ROTATOR),
                         Map.of("TMDB_BASE_URL", tmdb.baseUrl(),
                                 "TMDB_IMAGE_BASE_URL", tmdb.imageBaseUrl(),
@@ -128,8 +136,8 @@ final class LocalSystem {
         FunctionComponent broadcaster = new FunctionComponent(settings, "review-broadcaster",
                 Functions.REVIEW_BROADCASTER, new LazyEnv(() -> deployedPlus(
                         Functions.broadcasterEnvironment(iamGraphqlUrl, config.reviewBroadcastMillis(),
-                                config.mutationsPerRequest()),
-                        identityOf(Functions.REVIEW_BROADCASTER), Map.of())));
+                                config.mutationsPerRequest(), dynamo.table("reviews"), config.voteShards()),
+                        identityOf(Functions.REVIEW_BROADCASTER), Map.of("AWS_ENDPOINT_URL_DYNAMODB", aws))));
 
         List<Component> functions = new ArrayList<>(List.of(rotator, consumer, producer, broadcaster));
         List<Component> schedules = new ArrayList<>(List.of(

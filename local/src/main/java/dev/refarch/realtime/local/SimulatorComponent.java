@@ -1,6 +1,7 @@
 package dev.refarch.realtime.local;
 
 import dev.refarch.realtime.local.iam.LocalIdentity;
+import dev.refarch.realtime.infra.constructs.RealtimeApi;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +110,9 @@ final class SimulatorComponent implements Component {
         if (realtimeFault != null) {
             environment.put("APPSYNC_SIM_REALTIME_FAULT", realtimeFault);
         }
+        // The API's variables as the API stack sets them from the same configuration.
+        RealtimeApi.variables(settings.config()).forEach((name, value) -> environment.put(
+                "APPSYNC_SIM_ENV_" + name, value));
         dataSourceIdentities.forEach((source, identity) -> environment.put(
                 "APPSYNC_SIM_CREDENTIALS_" + source.toUpperCase(Locale.ROOT),
                 identity.accessKeyId() + ":" + identity.secretAccessKey()));

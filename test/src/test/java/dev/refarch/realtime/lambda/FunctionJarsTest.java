@@ -179,7 +179,7 @@ class FunctionJarsTest {
         if (function == Functions.MOVIE_ROTATOR) {
             return Functions.rotatorEnvironment("reviews", "movies", GRAPHQL_URL,
                     "arn:aws:secretsmanager:eu-west-1:000000000000:secret:tmdb", "https://posters.invalid",
-                    config.mutationsPerRequest());
+                    config.mutationsPerRequest(), config.voteShards());
         } else if (function == Functions.TICK_PRODUCER) {
             return Functions.producerEnvironment("127.0.0.1:9", SCRAM_SECRET_ARN, config, 1000);
         } else if (function == Functions.TOPIC_PROVISIONER) {
@@ -187,7 +187,8 @@ class FunctionJarsTest {
         } else if (function == Functions.TICK_CONSUMER) {
             return Functions.consumerEnvironment(GRAPHQL_URL, "http://127.0.0.1:9/000000000000/failures", config);
         } else if (function == Functions.REVIEW_BROADCASTER) {
-            return Functions.broadcasterEnvironment(GRAPHQL_URL, 500, config.mutationsPerRequest());
+            return Functions.broadcasterEnvironment(GRAPHQL_URL, 500, config.mutationsPerRequest(), "reviews",
+                    config.voteShards());
         } else if (function == Functions.SYSTEM_CANARY) {
             return Functions.canaryEnvironment(GRAPHQL_URL, "ws://127.0.0.1:9/graphql/realtime", "da2-check",
                     config.mutationsPerRequest());
@@ -199,7 +200,8 @@ class FunctionJarsTest {
             "movie-rotator", List.of("dynamodb", "secretsmanager"),
             "msk-producer", List.of("secretsmanager"),
             "msk-consumer", List.of("sqs"),
-            "review-broadcaster", List.of(),
+            // DynamoDB: the shards of a changed reaction (voteShards > 1).
+            "review-broadcaster", List.of("dynamodb"),
             "api-key-renewer", List.of(),
             "system-canary", List.of());
 

@@ -32,6 +32,8 @@ public final class AppSyncSimulator implements AutoCloseable {
 
     /** The API key the simulator accepts unless another is given. */
     public static final String DEFAULT_API_KEY = "da2-local-api-key";
+    /** The simulator's environment variable for the API variable {@code VOTE_SHARDS} (voteShards). */
+    public static final String VOTE_SHARDS_ENV = "APPSYNC_SIM_ENV_VOTE_SHARDS";
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final int STDERR_LINES_KEPT = 200;
@@ -84,6 +86,8 @@ public final class AppSyncSimulator implements AutoCloseable {
         // Nothing reaches real AWS: no instance metadata lookups by the JavaScript SDK.
         builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
         builder.environment().put("NODE_NO_WARNINGS", "1");
+        // cdk.json's default voteShards unless the caller gives APPSYNC_SIM_ENV_VOTE_SHARDS.
+        builder.environment().put(VOTE_SHARDS_ENV, "1");
         builder.environment().putAll(environment);
         Process process;
         try {

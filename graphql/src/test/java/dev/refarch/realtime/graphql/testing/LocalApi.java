@@ -30,13 +30,20 @@ public final class LocalApi implements AutoCloseable {
 
     /** Starts DynamoDB Local, creates the tables, then starts the simulator against them. */
     public static LocalApi start() {
+        return start(1);
+    }
+
+    /** As {@link #start()}, with the vote resolver spreading each reaction over {@code voteShards} shards. */
+    public static LocalApi start(int voteShards) {
         DynamoDbLocal dynamo = DynamoDbLocal.start();
         try {
             dynamo.createApiTables(REVIEWS_TABLE, MOVIES_TABLE, TICKS_TABLE);
             DynamoDbClient client = dynamo.client();
             try {
                 AppSyncSimulator simulator = AppSyncSimulator.start(dynamo.endpoint(),
-                        Map.of("reviews", REVIEWS_TABLE, "movies", MOVIES_TABLE, "ticks", TICKS_TABLE));
+                        Map.of("reviews", REVIEWS_TABLE, "movies", MOVIES_TABLE, "ticks", TICKS_TABLE),
+                        AppSyncSimulator.DEFAULT_API_KEY,
+                        Map.of(AppSyncSimulator.VOTE_SHARDS_ENV, Integer.toString(voteShards)));
                 return new LocalApi(dynamo, client, simulator);
             } catch (RuntimeException e) {
                 client.close();
@@ -97,6 +104,23 @@ public final class LocalApi implements AutoCloseable {
     /** The stored count of a reaction. */
     public long storedCount(String reaction) {
         return Long.parseLong(reviewRow(reaction).get(Reviews.COUNT).n());
+    }
+
+    /**
+     * A reaction's count for {@code movieId}: the sum of its shards' counts ({@code voteShards} of them)
+     * that belong to that movie, read consistently.
+     */
+    public long storedTotal(String reaction, int voteShards, String movieId) {
+        long total = 0;
+        for (int shard = 0; shard < voteShards; shard++) {
+            String key = Reviews.shardKey(reaction, shard);
+            Map<String, AttributeValue> item = client.getItem(g -> g.tableName(REVIEWS_TABLE).consistentRead(true)
+                    .key(Map.of(Reviews.REACTION, AttributeValue.fromS(key)))).item();
+            if (item != null && item.containsKey(Reviews.MOVIE_ID) && movieId.equals(item.get(Reviews.MOVIE_ID).s())) {
+                total += Long.parseLong(item.get(Reviews.COUNT).n());
+            }
+        }
+        return total;
     }
 
     /** The stored current movie item, or an empty map. */

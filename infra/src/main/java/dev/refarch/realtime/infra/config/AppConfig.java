@@ -41,6 +41,9 @@ import java.util.regex.Pattern;
  * @param mutationsPerRequest aliased mutation fields each backend publisher (consumer, review
  *                           broadcaster, rotator; {@code ticks replay} has its own option) sends in
  *                           one AppSync request; 1 sends each mutation alone, without an alias
+ * @param voteShards         items each reaction's count is spread over (1 to {@value #MAX_VOTE_SHARDS}), so
+ *                           votes stay under DynamoDB's per-item write ceiling; 1 is the one-row-per-reaction
+ *                           layout. The vote resolver picks a shard per vote, the rotator moves them all
  */
 public record AppConfig(
         String appName,
@@ -60,12 +63,16 @@ public record AppConfig(
         TickDelivery tickDelivery,
         int tickConflateAfterSeconds,
         boolean producerReservedConcurrency,
-        int mutationsPerRequest) {
+        int mutationsPerRequest,
+        int voteShards) {
 
     /** Mutations per AppSync request by default: today's batching. */
     public static final int DEFAULT_MUTATIONS_PER_REQUEST = 25;
     /** The most per request: AppSync bounds the top-level fields of a request; 100 keeps well under it. */
     public static final int MAX_MUTATIONS_PER_REQUEST = 100;
+
+    /** The most shards per reaction: five reactions of this many items stay far below any table limit. */
+    public static final int MAX_VOTE_SHARDS = 1000;
 
     /** The availability zones the VPC spans; broker counts are multiples of it. */
     public static final int AVAILABILITY_ZONES = 2;
@@ -106,7 +113,8 @@ public record AppConfig(
                 r.oneOf("tickDelivery", TickDelivery.ALL, TickDelivery.class),
                 r.intIn("tickConflateAfterSeconds", 30, 1, 3600),
                 r.onOff("producerReservedConcurrency", false),
-                r.intIn("mutationsPerRequest", DEFAULT_MUTATIONS_PER_REQUEST, 1, MAX_MUTATIONS_PER_REQUEST));
+                r.intIn("mutationsPerRequest", DEFAULT_MUTATIONS_PER_REQUEST, 1, MAX_MUTATIONS_PER_REQUEST),
+                r.intIn("voteShards", 1, 1, MAX_VOTE_SHARDS));
         r.throwIfInvalid();
         return config;
     }

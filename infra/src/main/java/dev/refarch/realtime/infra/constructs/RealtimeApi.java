@@ -1,6 +1,8 @@
 package dev.refarch.realtime.infra.constructs;
 
 import dev.refarch.realtime.graphql.ApiDefinition;
+import dev.refarch.realtime.graphql.TableContract;
+import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.config.Stage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,11 +77,22 @@ public final class RealtimeApi extends Construct {
      * @param tables        the tables behind the logical names of {@link ApiDefinition.DataSource#table()}
      * @param apiKeyExpires when the API key expires
      * @param stage         decides log retention and removal
+     * @param variables     a value for each of {@link ApiDefinition#settingVariables()} ({@link #variables})
      */
-    public record Props(String name, Map<String, ITable> tables, Expiration apiKeyExpires, Stage stage) {
+    public record Props(String name, Map<String, ITable> tables, Expiration apiKeyExpires, Stage stage,
+                        Map<String, String> variables) {
         public Props {
             tables = Map.copyOf(tables);
+            variables = Map.copyOf(variables);
         }
+    }
+
+    /**
+     * The API's configuration variables ({@link ApiDefinition#settingVariables()}) from the app's
+     * configuration; the local run gives the simulator the same.
+     */
+    public static Map<String, String> variables(AppConfig config) {
+        return Map.of(TableContract.Reviews.VOTE_SHARDS_VARIABLE, Integer.toString(config.voteShards()));
     }
 
     public RealtimeApi(Construct scope, String id, Props props) {
@@ -115,7 +128,7 @@ public final class RealtimeApi extends Construct {
                         .dataSourceLevelMetricsBehavior(DataSourceLevelMetricsBehavior.PER_DATA_SOURCE_METRICS)
                         .operationLevelMetricsConfig(OperationLevelMetricsConfig.DISABLED)
                         .build())
-                .environmentVariables(tableVariables(definition, props.tables()))
+                .environmentVariables(environment(definition, props))
                 .build();
 
         // Logging is set on the L1: the L2's logConfig always adds a log-retention custom
@@ -223,6 +236,20 @@ public final class RealtimeApi extends Construct {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the GraphQL schema for synth", e);
         }
+    }
+
+    /** The table variables and the configuration variables, each declared one set exactly once. */
+    private static Map<String, String> environment(ApiDefinition definition, Props props) {
+        Map<String, String> environment = new java.util.LinkedHashMap<>(tableVariables(definition, props.tables()));
+        for (String variable : definition.settingVariables()) {
+            environment.put(variable, Objects.requireNonNull(props.variables().get(variable),
+                    () -> "no value for the API variable " + variable + " of graphql/resolvers.json"));
+        }
+        if (!definition.settingVariables().containsAll(props.variables().keySet())) {
+            throw new IllegalArgumentException("API variables " + props.variables().keySet()
+                    + " are not all declared in graphql/resolvers.json: " + definition.settingVariables());
+        }
+        return environment;
     }
 
     /** The real name of every logical table, under its {@link ApiDefinition#tableVariable}. */

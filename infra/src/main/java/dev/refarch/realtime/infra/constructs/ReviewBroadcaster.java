@@ -48,7 +48,7 @@ public final class ReviewBroadcaster extends Construct {
 
     /** What the broadcaster reads and where it publishes. */
     public record Props(Table reviewsTable, GraphqlApi api, int broadcastMillis, int mutationsPerRequest, Stage stage,
-                        String deployment) {
+                        String deployment, int voteShards) {
         public Props {
             Objects.requireNonNull(reviewsTable, "reviewsTable");
             Objects.requireNonNull(deployment, "deployment");
@@ -66,11 +66,15 @@ public final class ReviewBroadcaster extends Construct {
                 .definition(Functions.REVIEW_BROADCASTER)
                 .description("Broadcasts the Reviews rows that changed, from the table's stream, at a bounded rate")
                 .environment(Functions.broadcasterEnvironment(props.api().getGraphqlUrl(), props.broadcastMillis(),
-                        props.mutationsPerRequest()))
+                        props.mutationsPerRequest(), props.reviewsTable().getTableName(), props.voteShards()))
                 .stage(props.stage())
                 .deployment(props.deployment())
                 .build());
         props.api().grantMutation(function.role(), "publishReview");
+        // With voteShards > 1 a changed reaction's total is the sum of its shards, read in one
+        // BatchGetItem. Granted at any shard count, so the policy (and the local run's export of it)
+        // does not depend on the configuration; with one shard the function reads nothing.
+        props.reviewsTable().grant(function.role(), "dynamodb:BatchGetItem");
 
         failures = Queue.Builder.create(this, "FailureQueue")
                 // SQS-managed encryption: Lambda's mapping sends with the function's role, no KMS grant needed.

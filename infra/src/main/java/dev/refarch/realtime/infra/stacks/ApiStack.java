@@ -60,13 +60,14 @@ public final class ApiStack extends Stack {
                 config.appName() + "-" + config.stage().id(),
                 Map.of("reviews", reviewsTable, "movies", moviesTable, "ticks", ticksTable),
                 Expiration.atTimestamp(expiresAt),
-                config.stage()));
+                config.stage(),
+                RealtimeApi.variables(config)));
 
         new ReviewsSeed(this, "ReviewsSeed", reviewsTable, config.stage());
         // In this stack: it lives and dies with the table's stream and the API it publishes to.
         reviewBroadcaster = new ReviewBroadcaster(this, "ReviewBroadcaster", new ReviewBroadcaster.Props(
                 reviewsTable, api.api(), config.reviewBroadcastMillis(), config.mutationsPerRequest(), config.stage(),
-                config.prefix()));
+                config.prefix(), config.voteShards()));
 
         output(GRAPHQL_URL_OUTPUT, api.api().getGraphqlUrl(), "GraphQL endpoint (HTTPS)");
         output(REALTIME_URL_OUTPUT, api.realtimeUrl(), "Real-time endpoint for subscriptions (WSS)");

@@ -57,7 +57,7 @@ public final class MoviesStack extends Stack {
                 .description("Makes the next TMDb movie current, updates the leaderboard, broadcasts the change")
                 .environment(Functions.rotatorEnvironment(api.reviewsTable().getTableName(),
                         api.moviesTable().getTableName(), api.api().api().getGraphqlUrl(), tmdbSecret.getSecretArn(),
-                        catalogPostersUrl, config.mutationsPerRequest()))
+                        catalogPostersUrl, config.mutationsPerRequest(), config.voteShards()))
                 .stage(config.stage())
                 .deployment(config.prefix())
                 .build());

@@ -27,6 +27,7 @@ class AppConfigTest {
         assertEquals(30, config.tickConflateAfterSeconds());
         assertFalse(config.producerReservedConcurrency());
         assertEquals(25, config.mutationsPerRequest());
+        assertEquals(1, config.voteShards(), "one row per reaction, the layout before shards");
         assertEquals("realtime-refarch-dev", config.prefix());
     }
 
@@ -73,6 +74,9 @@ class AppConfigTest {
         "mutationsPerRequest|0|an integer from 1 to 100",
         "mutationsPerRequest|101|an integer from 1 to 100",
         "mutationsPerRequest|one|an integer from 1 to 100",
+        "voteShards|0|an integer from 1 to 1000",
+        "voteShards|1001|an integer from 1 to 1000",
+        "voteShards|four|an integer from 1 to 1000",
         "symbols|amzn|distinct symbols",
         "symbols|AMZN,AMZN|distinct symbols",
         "appName|Realtime_Refarch|2-24 of a-z",

@@ -157,7 +157,9 @@ class ApiStackTest {
         // BatchGetItem templates name their table; AppSync gives templates the API's variables as $ctx.env
         // (https://docs.aws.amazon.com/appsync/latest/devguide/environment-variables.html).
         JsonNode variables = json.findParents("EnvironmentVariables").get(0).get("EnvironmentVariables");
-        assertEquals(3, variables.size(), variables.toString());
+        assertEquals(4, variables.size(), variables.toString());
+        // and the one configuration variable the resolvers read: the vote resolver's shard count.
+        assertEquals("1", variables.path("VOTE_SHARDS").asText(), "cdk.json voteShards, as a String");
         for (Map.Entry<String, String> table : Map.of("TABLE_REVIEWS", "ReviewsTable", "TABLE_MOVIES", "MoviesTable",
                 "TABLE_TICKS", "TicksTable").entrySet()) {
             assertTrue(variables.at("/" + table.getKey() + "/Ref").asText().startsWith(table.getValue()), variables.toString());
@@ -278,6 +280,24 @@ class ApiStackTest {
         }
         assertEquals(1, fields.size(), fields.toString());
         assertTrue(fields.get(0).contains("/types/Mutation/fields/publishReview\""), fields.toString());
+    }
+
+    @Test
+    void broadcasterKnowsTheShardCountAndMayReadTheReviewsShardsInBatchesOnly() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "dev.refarch.realtime.broadcaster.ReviewBroadcasterHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("VOTE_SHARDS", "1",
+                        "REVIEWS_TABLE", Map.of("Ref", Match.stringLikeRegexp("ReviewsTable.*"))))))));
+        List<String> reads = new java.util.ArrayList<>();
+        for (JsonNode statement : json.findValues("Statement")) {
+            statement.forEach(st -> {
+                if (st.path("Action").toString().contains("dynamodb:BatchGetItem")
+                        && st.path("Resource").toString().contains("ReviewsTable")) {
+                    reads.add(st.path("Action").toString());
+                }
+            });
+        }
+        assertEquals(List.of("\"dynamodb:BatchGetItem\""), reads, "one grant, one action, on the Reviews table");
     }
 
     private static String logicalId(String prefix, String type) {

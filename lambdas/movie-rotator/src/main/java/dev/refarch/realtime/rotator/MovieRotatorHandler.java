@@ -87,7 +87,7 @@ public final class MovieRotatorHandler implements RequestHandler<Map<String, Obj
                         tmdbReadTimeout),
                 new TmdbKeySource(secrets, config.tmdbSecretArn()),
                 new ShippedCatalog(config.catalogPosterBaseUrl()),
-                new ReviewRowMover(dynamo, config.reviewsTable(), metrics),
+                new ReviewRowMover(dynamo, config.reviewsTable(), config.voteShards(), metrics),
                 new RotationBroadcast(appSync, config.mutationsPerRequest()),
                 metrics,
                 // A SecureRandom made per fetch (once per catalog refill): a generator seeded at init

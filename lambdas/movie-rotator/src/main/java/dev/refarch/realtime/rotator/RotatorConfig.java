@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param mutationsPerRequest    {@code MUTATIONS_PER_REQUEST} (cdk.json {@code mutationsPerRequest}), 1 to
  *                               {@value #MAX_MUTATIONS_PER_REQUEST}, default {@value #DEFAULT_MUTATIONS_PER_REQUEST}:
  *                               the rotator sends one mutation per request either way; at 1 it is not aliased
+ * @param voteShards             {@code VOTE_SHARDS} (cdk.json {@code voteShards}), 1 to {@value #MAX_VOTE_SHARDS},
+ *                               default 1: the shards of each reaction's count the rotator moves
  */
 public record RotatorConfig(
         String reviewsTable,
@@ -35,11 +37,13 @@ public record RotatorConfig(
         Optional<URI> secretsManagerEndpoint,
         String metricsNamespace,
         Optional<String> catalogPosterBaseUrl,
-        int mutationsPerRequest) {
+        int mutationsPerRequest,
+        int voteShards) {
 
     public static final String DEFAULT_METRICS_NAMESPACE = "RealtimeRefarch";
     public static final int DEFAULT_MUTATIONS_PER_REQUEST = 25;
     public static final int MAX_MUTATIONS_PER_REQUEST = 100;
+    public static final int MAX_VOTE_SHARDS = 1000;
     public static final String DEFAULT_TMDB_BASE_URL = "https://api.themoviedb.org/3";
     public static final String DEFAULT_TMDB_IMAGE_BASE_URL = "https://image.tmdb.org/t/p/w500";
 
@@ -60,6 +64,25 @@ public record RotatorConfig(
             throw new IllegalArgumentException("MUTATIONS_PER_REQUEST=" + mutationsPerRequest + " must be between 1 and "
                     + MAX_MUTATIONS_PER_REQUEST);
         }
+        if (voteShards < 1 || voteShards > MAX_VOTE_SHARDS) {
+            throw new IllegalArgumentException("VOTE_SHARDS=" + voteShards + " must be between 1 and " + MAX_VOTE_SHARDS);
+        }
+    }
+
+    /** As the canonical constructor with one vote shard (the one-row layout). */
+    public RotatorConfig(String reviewsTable, String moviesTable, URI graphqlUrl, String tmdbSecretArn,
+            URI tmdbBaseUrl, String tmdbImageBaseUrl, String region, Optional<URI> dynamoDbEndpoint,
+            Optional<URI> secretsManagerEndpoint, String metricsNamespace, Optional<String> catalogPosterBaseUrl,
+            int mutationsPerRequest) {
+        this(reviewsTable, moviesTable, graphqlUrl, tmdbSecretArn, tmdbBaseUrl, tmdbImageBaseUrl, region,
+                dynamoDbEndpoint, secretsManagerEndpoint, metricsNamespace, catalogPosterBaseUrl, mutationsPerRequest, 1);
+    }
+
+    /** The same configuration with {@code voteShards} shards per reaction. */
+    public RotatorConfig withVoteShards(int shards) {
+        return new RotatorConfig(reviewsTable, moviesTable, graphqlUrl, tmdbSecretArn, tmdbBaseUrl, tmdbImageBaseUrl,
+                region, dynamoDbEndpoint, secretsManagerEndpoint, metricsNamespace, catalogPosterBaseUrl,
+                mutationsPerRequest, shards);
     }
 
     /** Reads the configuration from environment variables. */
@@ -76,7 +99,8 @@ public record RotatorConfig(
                 optionalUri("AWS_ENDPOINT_URL_SECRETS_MANAGER", env.get("AWS_ENDPOINT_URL_SECRETS_MANAGER")),
                 orDefault(env.get("POWERTOOLS_METRICS_NAMESPACE"), DEFAULT_METRICS_NAMESPACE),
                 Optional.ofNullable(env.get("CATALOG_POSTER_BASE_URL")).filter(v -> !v.isBlank()).map(String::strip),
-                integer("MUTATIONS_PER_REQUEST", env.get("MUTATIONS_PER_REQUEST"), DEFAULT_MUTATIONS_PER_REQUEST));
+                integer("MUTATIONS_PER_REQUEST", env.get("MUTATIONS_PER_REQUEST"), DEFAULT_MUTATIONS_PER_REQUEST),
+                integer("VOTE_SHARDS", env.get("VOTE_SHARDS"), 1));
     }
 
     private static int integer(String name, String value, int fallback) {

@@ -35,7 +35,12 @@ final class LocalRotator implements AutoCloseable {
     MovieRotator rotator;
 
     LocalRotator() {
-        api = LocalApi.start();
+        this(1);
+    }
+
+    /** With the vote resolver and the rotator spreading each reaction over {@code voteShards} shards. */
+    LocalRotator(int voteShards) {
+        api = LocalApi.start(voteShards);
         try {
             stubs = new TmdbStub();
         } catch (RuntimeException e) {
@@ -46,7 +51,7 @@ final class LocalRotator implements AutoCloseable {
                 TmdbStub.SECRET_ARN, stubs.baseUrl(), TmdbStub.IMAGE_BASE, "us-east-1",
                 Optional.of(api.dynamoDbEndpoint()), Optional.of(stubs.secretsEndpoint()),
                 RotatorConfig.DEFAULT_METRICS_NAMESPACE, Optional.of(CATALOG_POSTERS),
-                RotatorConfig.DEFAULT_MUTATIONS_PER_REQUEST);
+                RotatorConfig.DEFAULT_MUTATIONS_PER_REQUEST, voteShards);
         handler = newHandler();
     }
 
@@ -69,7 +74,7 @@ final class LocalRotator implements AutoCloseable {
         RotatorConfig other = new RotatorConfig(config.reviewsTable(), config.moviesTable(), graphqlUrl,
                 config.tmdbSecretArn(), config.tmdbBaseUrl(), config.tmdbImageBaseUrl(), config.region(),
                 config.dynamoDbEndpoint(), config.secretsManagerEndpoint(), config.metricsNamespace(),
-                config.catalogPosterBaseUrl(), config.mutationsPerRequest());
+                config.catalogPosterBaseUrl(), config.mutationsPerRequest(), config.voteShards());
         return MovieRotatorHandler.create(other,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCALTEST", "local-secret")),
                 metrics, TMDB_READ_TIMEOUT, clock);
@@ -115,7 +120,7 @@ final class LocalRotator implements AutoCloseable {
     }
 
     ReviewRowMover rowMover() {
-        return new ReviewRowMover(api.dynamo(), LocalApi.REVIEWS_TABLE, metrics);
+        return new ReviewRowMover(api.dynamo(), LocalApi.REVIEWS_TABLE, config.voteShards(), metrics);
     }
 
     @Override

@@ -8,20 +8,15 @@ import dev.refarch.realtime.graphql.TableContract.Reviews;
 import dev.refarch.realtime.graphql.testing.LocalApi;
 import dev.refarch.realtime.graphql.testing.LocalApiExtension;
 import dev.refarch.realtime.graphql.testing.Operations;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
- * A row move whose attempts are raced by real votes (through the simulator's vote resolver)
- * at the worst moments: between attempt A's evaluation and attempt B's.
+ * Moves of a reaction's shards and its leaderboard entry on DynamoDB Local, votes through the
+ * simulator's vote resolver.
  */
 class ReviewRowMoverTest {
 
@@ -30,39 +25,6 @@ class ReviewRowMoverTest {
 
     private static LocalApi api() {
         return LOCAL.api();
-    }
-
-    /** Casts the queued vote counts for {@code from}, one before each row write after the first. */
-    private static final class RacingVotes implements DynamoDbClient {
-        private final DynamoDbClient delegate;
-        private final Deque<Integer> votesBeforeEachRetry;
-        private final String movieId;
-        private int writes;
-
-        RacingVotes(DynamoDbClient delegate, String movieId, Integer... votes) {
-            this.delegate = delegate;
-            this.movieId = movieId;
-            this.votesBeforeEachRetry = new ArrayDeque<>(java.util.List.of(votes));
-        }
-
-        @Override
-        public UpdateItemResponse updateItem(UpdateItemRequest request) {
-            if (writes++ > 0 && !votesBeforeEachRetry.isEmpty()) {
-                api().apiKeyClient().execute(Operations.VOTE, Map.of("movieId", movieId,
-                        "reaction", request.key().get(Reviews.REACTION).s(),
-                        "count", votesBeforeEachRetry.removeFirst())).assertSucceeded();
-            }
-            return delegate.updateItem(request);
-        }
-
-        @Override
-        public String serviceName() {
-            return delegate.serviceName();
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     /** The LOVE row as the rotation numbered {@code rotation} left it. */
@@ -78,24 +40,58 @@ class ReviewRowMoverTest {
     }
 
     @Test
-    void voteBetweenTheTwoConditionsIsCountedAndCanMakeTheRecord() {
+    void showingThatBeatsTheRecordBecomesTheLeaderboardEntry() {
         Movie from = new Movie("11", "Eleven", null, null, null);
         Movie to = new Movie("12", "Twelve", null, null, null);
-        row("11", 3, "7", 5, 1);
-        // A fails (3 <= 5); a vote of 4 lands; B fails (7 > 5); A succeeds with 7.
-        ReviewRowMover rows = new ReviewRowMover(new RacingVotes(api().dynamo(), "11", 4), LocalApi.REVIEWS_TABLE,
-                new RecordingMetrics());
+        row("11", 7, "7", 5, 1);
+        ReviewRowMover rows = new ReviewRowMover(api().dynamo(), LocalApi.REVIEWS_TABLE, new RecordingMetrics());
 
         RowMove move = rows.move("LOVE", Optional.of(from), to, 2);
 
         assertEquals(7, move.finalCount().getAsLong());
         assertTrue(move.newRecord());
-        assertEquals(3, move.attempts());
         assertEquals(new ReviewRow("LOVE", "12", 0, "11", "Eleven", 7), move.row());
         Map<String, AttributeValue> stored = api().reviewRow("LOVE");
         assertEquals("12", stored.get(Reviews.MOVIE_ID).s());
         assertEquals("7", stored.get(Reviews.TOP_COUNT).n());
+        assertEquals("2", stored.get(Reviews.TOP_ROTATION).n());
         assertEquals("0", stored.get(Reviews.COUNT).n());
+        api().apiKeyClient().execute(Operations.VOTE, Map.of("movieId", "11", "reaction", "LOVE", "count", 1))
+                .assertErrorType("MovieNotCurrent");
+    }
+
+    /**
+     * Four shards as an interrupted rotation 2 and a raised voteShards leave them: two still on movie 71,
+     * one moved already (its final count kept on it), one never created. The showing's final count is
+     * the sum of the four, and the resumed shard keeps the vote it got for the new movie.
+     */
+    @Test
+    void finalCountIsTheSumOfEveryShardsFinalCountIncludingShardsMovedBeforeAResume() {
+        Movie from = new Movie("71", "Seventy-one", null, null, null);
+        Movie to = new Movie("72", "Seventy-two", null, null, null);
+        row("71", 2, "7", 5, 1);
+        api().dynamo().putItem(p -> p.tableName(LocalApi.REVIEWS_TABLE).item(Map.of(
+                Reviews.REACTION, AttributeValue.fromS("LOVE#1"), Reviews.MOVIE_ID, AttributeValue.fromS("71"),
+                Reviews.COUNT, AttributeValue.fromN("3"), Reviews.ROTATION, AttributeValue.fromN("1"))));
+        api().dynamo().putItem(p -> p.tableName(LocalApi.REVIEWS_TABLE).item(Map.of(
+                Reviews.REACTION, AttributeValue.fromS("LOVE#2"), Reviews.MOVIE_ID, AttributeValue.fromS("72"),
+                Reviews.COUNT, AttributeValue.fromN("1"), Reviews.ROTATION, AttributeValue.fromN("2"),
+                Reviews.PREVIOUS_MOVIE_ID, AttributeValue.fromS("71"), Reviews.PREVIOUS_COUNT, AttributeValue.fromN("4"))));
+        api().dynamo().deleteItem(d -> d.tableName(LocalApi.REVIEWS_TABLE)
+                .key(Map.of(Reviews.REACTION, AttributeValue.fromS("LOVE#3"))));
+        ReviewRowMover rows = new ReviewRowMover(api().dynamo(), LocalApi.REVIEWS_TABLE, 4, new RecordingMetrics());
+
+        RowMove move = rows.move("LOVE", Optional.of(from), to, 2);
+
+        assertEquals(2 + 3 + 4, move.finalCount().getAsLong());
+        assertTrue(move.newRecord());
+        assertEquals(new ReviewRow("LOVE", "72", 1, "71", "Seventy-one", 9), move.row());
+        for (int shard = 0; shard < 4; shard++) {
+            Map<String, AttributeValue> stored = api().reviewRow(Reviews.shardKey("LOVE", shard));
+            assertEquals("72", stored.get(Reviews.MOVIE_ID).s(), "shard " + shard);
+            assertEquals("2", stored.get(Reviews.ROTATION).n(), "shard " + shard);
+        }
+        assertEquals(1, api().storedTotal("LOVE", 4, "72"));
     }
 
     @Test

@@ -18,35 +18,25 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Voters keep voting through the simulator for whatever movie they last read as current
  * while rotations run: every accepted vote is counted exactly once, for its own movie, and
- * every rejected one is {@code MovieNotCurrent}.
+ * every rejected one is {@code MovieNotCurrent}. With one shard per reaction and with four (votes
+ * spread by the vote resolver, every shard moved by each rotation): each showing's final count, the
+ * sum of its shards' final counts, equals the sum of its accepted votes; the leaderboard holds the
+ * best showing; the {@code reviews} query answers the current showing's totals.
  */
 class RotationUnderConcurrentVotesTest {
 
     private static final int VOTERS = 4;
     private static final int ROTATIONS = 8;
 
-    private static LocalRotator local;
-
-    @BeforeAll
-    static void start() {
-        local = new LocalRotator();
-        local.reset();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (local != null) {
-            local.close();
-        }
-    }
+    private LocalRotator local;
 
     private record Vote(String movieId, String reaction, int count, String outcome) {
         boolean accepted() {
@@ -57,8 +47,19 @@ class RotationUnderConcurrentVotesTest {
     private record Showing(String movieId, String title) {
     }
 
-    @Test
-    void everyAcceptedVoteIsCountedOnceForItsMovieAndTheRestAreRejected() throws Exception {
+    @ParameterizedTest(name = "voteShards={0}")
+    @ValueSource(ints = {1, 4})
+    void everyAcceptedVoteIsCountedOnceForItsMovieAndTheRestAreRejected(int shards) throws Exception {
+        try (LocalRotator rotator = new LocalRotator(shards)) {
+            local = rotator;
+            local.reset();
+            rotateWhileVoting(shards);
+        } finally {
+            local = null;
+        }
+    }
+
+    private void rotateWhileVoting(int shards) throws Exception {
         local.stubs.secretIs(TmdbStub.secretWithKey(LocalRotator.SECRET_KEY));
         local.stubs.popularAnswers(200, TmdbStub.page(1, 1,
                 IntStream.rangeClosed(101, 101 + ROTATIONS).mapToObj(Integer::toString).toArray(String[]::new)));
@@ -97,7 +98,13 @@ class RotationUnderConcurrentVotesTest {
         pool.shutdown();
         String last = showings.get(showings.size() - 1).movieId();
         for (String reaction : Reviews.REACTIONS) {
-            finalCounts.put(last + "/" + reaction, local.api.storedCount(reaction));
+            finalCounts.put(last + "/" + reaction, local.api.storedTotal(reaction, shards, last));
+        }
+        // The reviews query sums the shards as stored.
+        for (JsonNode review : local.api.apiKeyClient().execute(Operations.REVIEWS).assertSucceeded().data("reviews")) {
+            String reaction = review.path("reaction").asText();
+            assertEquals(last, review.path("movieId").asText(), "movie of " + reaction);
+            assertEquals(finalCounts.get(last + "/" + reaction), review.path("count").asLong(), "total of " + reaction);
         }
 
         Map<String, Long> accepted = new HashMap<>();
@@ -136,11 +143,11 @@ class RotationUnderConcurrentVotesTest {
             assertEquals(topMovie, row.containsKey(Reviews.TOP_MOVIE_ID) ? row.get(Reviews.TOP_MOVIE_ID).s() : null,
                     "topMovieId of " + reaction);
         }
-        System.out.println("concurrent votes: " + votes.size() + " cast, " + rejected + " rejected, row-move retries "
+        System.out.println("voteShards " + shards + ", concurrent votes: " + votes.size() + " cast, " + rejected + " rejected, row-move retries "
                 + local.metrics.occurrences(RotatorMetrics.ROW_MOVE_RETRIES));
     }
 
-    private static List<Vote> vote(AtomicBoolean voting) {
+    private List<Vote> vote(AtomicBoolean voting) {
         GraphqlClient graphql = local.api.apiKeyClient();
         ThreadLocalRandom random = ThreadLocalRandom.current();
         List<Vote> votes = new ArrayList<>();

@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * at most one message per reaction per interval, whatever the vote rate, each with every field
  * the backend selects.
  *
+ * <p>With {@code voteShards} > 1 a record carries one shard of a reaction: the broadcaster then sends
+ * each changed reaction's total, read from all its shards ({@link ReviewShards}) once its turn came,
+ * with the sum of the shards' versions (which only grows).
+ *
  * <p>Failures: a row AppSync did not accept, or a turn that would not come before the deadline,
  * makes the batch retry from the earliest record of the rows not sent (the mapping re-sends
  * that record and every later one); rows already sent go out again then, with the same or a
@@ -34,16 +38,34 @@ public final class ReviewBroadcaster {
     private final AppSyncClient appSync;
     private final BroadcastPacer pacer;
     private final BroadcasterMetrics metrics;
+    /** Null with one shard per reaction: a record's image is then the reaction's whole row. */
+    private final ReviewShards shards;
 
     /** The client the broadcasts go through (primed before a SnapStart snapshot). */
     AppSyncClient appSync() {
         return appSync;
     }
 
+    /** With one shard per reaction ({@code voteShards} 1): publishes the records' images as they are. */
     public ReviewBroadcaster(AppSyncClient appSync, BroadcastPacer pacer, BroadcasterMetrics metrics) {
+        this(appSync, pacer, metrics, null);
+    }
+
+    /**
+     * @param shards with {@code voteShards} > 1, reads the changed reactions' shards after the pacer's turn
+     *               and publishes their totals (a record carries one shard); null publishes the images
+     */
+    public ReviewBroadcaster(AppSyncClient appSync, BroadcastPacer pacer, BroadcasterMetrics metrics,
+            ReviewShards shards) {
         this.appSync = appSync;
         this.pacer = pacer;
         this.metrics = metrics;
+        this.shards = shards;
+    }
+
+    /** The shard reader, or null (primed before a SnapStart snapshot). */
+    ReviewShards shards() {
+        return shards;
     }
 
     /** The newest state per reaction among {@code changes}, in the order reactions first appear. */
@@ -85,6 +107,15 @@ public final class ReviewBroadcaster {
             return BroadcastResult.retryFrom(changes.get(0).sequenceNumber());
         }
         counts.put(BroadcasterMetrics.PACING_WAIT_MILLIS, (System.nanoTime() - waitStart) / 1_000_000);
+        if (shards != null) {
+            // Read after the wait: the totals include every vote up to the broadcast.
+            try {
+                rows = shards.totals(rows.stream().map(ReviewState::reaction).toList());
+            } catch (RuntimeException e) {
+                LOG.warn("Cannot read the changed reactions' shards; retrying the batch: {}", e.toString());
+                return BroadcastResult.retryFrom(changes.get(0).sequenceNumber());
+            }
+        }
 
         List<BatchItemResult<ReviewState>> results = appSync.mutateAll(BackendMutations.PUBLISH_REVIEW, rows, timeLeft);
         counts.put(BroadcasterMetrics.BROADCASTS, 1L);

@@ -11,6 +11,8 @@ import java.io.OutputStream;
 import java.time.Duration;
 import org.crac.Core;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
@@ -52,8 +54,22 @@ public final class ReviewBroadcasterHandler implements RequestStreamHandler {
                         defaults.maxRequestBytes()))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .build();
+        ReviewShards shards = null;
+        if (config.voteShards() > 1) {
+            DynamoDbClient dynamo = DynamoDbClient.builder()
+                    .region(config.region())
+                    .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .applyMutation(b -> {
+                        if (config.dynamoDbEndpoint() != null) {
+                            b.endpointOverride(config.dynamoDbEndpoint());
+                        }
+                    })
+                    .build();
+            shards = new ReviewShards(dynamo, config.reviewsTable(), config.voteShards());
+        }
         return new ReviewBroadcaster(appSync, BroadcastPacer.system(config.interval()),
-                BroadcasterMetrics.powertools(config.metricsNamespace()));
+                BroadcasterMetrics.powertools(config.metricsNamespace()), shards);
     }
 
     @Override

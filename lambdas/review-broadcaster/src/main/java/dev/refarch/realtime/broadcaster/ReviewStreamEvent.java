@@ -35,7 +35,9 @@ public record ReviewStreamEvent(List<ReviewChange> changes, int skipped, int rec
             records++;
             JsonNode dynamodb = record.path("dynamodb");
             JsonNode image = dynamodb.path("NewImage");
-            String reaction = string(image, Reviews.REACTION);
+            String key = string(image, Reviews.REACTION);
+            // A shard's record counts as a change of its reaction (the broadcaster sums the shards).
+            String reaction = key == null ? null : Reviews.reactionOf(key);
             if (!image.isObject() || reaction == null || !Reviews.REACTIONS.contains(reaction)) {
                 skipped++;
                 continue;
