@@ -127,7 +127,8 @@ public final class ObservabilityStack extends Stack {
             String export = streaming.getStackName() + ":ExportsOutputFnGetAtt"
                     + streaming.resolve(streaming.getLogicalId((CfnElement) bucket.getNode().getDefaultChild())) + "Arn";
             replay = new OperatorPolicy.Replay(streaming.exportValue(bucket.getBucketArn(),
-                    ExportValueOptions.builder().name(export).build()), export, streaming.getStackName());
+                    ExportValueOptions.builder().name(export).build()), export, streaming.getStackName(),
+                    streaming.exportValue(streaming.producer().alias().getFunctionArn()));
         }
         OperatorPolicy operator = new OperatorPolicy(this, "OperatorPolicy", api.reviewsTable(), api.api().api(),
                 api.getStackName(), replay);

@@ -55,7 +55,7 @@ public final class SystemVerifier {
     private final SystemEndpoints endpoints;
     private final CheckSettings settings;
     private final Clock clock;
-    private final Map<Check, String> skipReasons = new EnumMap<>(Check.class);
+    private final Map<Check, CheckResult> instead = new EnumMap<>(Check.class);
     private PageTarget page;
     private ProducerTarget producer;
 
@@ -63,8 +63,8 @@ public final class SystemVerifier {
         this.endpoints = endpoints;
         this.settings = settings;
         this.clock = clock;
-        skipReasons.put(Check.PAGE, "no page URL given");
-        skipReasons.put(Check.STREAMING_PATH, "no tick producer given");
+        instead.put(Check.PAGE, CheckResult.skip(Check.PAGE.id(), "no page URL given"));
+        instead.put(Check.STREAMING_PATH, CheckResult.skip(Check.STREAMING_PATH.id(), "no tick producer given"));
     }
 
     /** Checks the page served at {@code target} ({@link Check#PAGE}). */
@@ -81,7 +81,16 @@ public final class SystemVerifier {
 
     /** Why {@code check} (the page or the streaming path, given no target) is skipped, for its line. */
     public SystemVerifier skipping(Check check, String reason) {
-        skipReasons.put(check, reason);
+        instead.put(check, CheckResult.skip(check.id(), reason));
+        return this;
+    }
+
+    /**
+     * Why {@code check} (the page or the streaming path, given no target) fails without running: its
+     * target could not be found (e.g. a stack that should exist does not).
+     */
+    public SystemVerifier failing(Check check, String expected, String actual, String likelyCause) {
+        instead.put(check, CheckResult.fail(check.id(), java.time.Duration.ZERO, expected, actual, likelyCause));
         return this;
     }
 
@@ -104,7 +113,7 @@ public final class SystemVerifier {
         };
         if (checks.contains(Check.PAGE)) {
             report.accept(page != null ? new PageCheck(page, endpoints).run()
-                    : CheckResult.skip(Check.PAGE.id(), skipReasons.get(Check.PAGE)));
+                    : instead.get(Check.PAGE));
         }
         HandshakeCheck.Outcome handshake = HandshakeCheck.run(endpoints, settings);
         report.accept(handshake.result());
@@ -134,7 +143,7 @@ public final class SystemVerifier {
             if (checks.contains(Check.STREAMING_PATH)) {
                 report.accept(producer != null
                         ? new StreamingPathCheck(producer, settings, viewer, clock, ticks.highestSequence()).run()
-                        : CheckResult.skip(Check.STREAMING_PATH.id(), skipReasons.get(Check.STREAMING_PATH)));
+                        : instead.get(Check.STREAMING_PATH));
             }
             if (checks.contains(Check.VOTE_AND_REVIEW)) {
                 report.accept(new VoteAndReviewCheck(api, settings, viewer).run());
