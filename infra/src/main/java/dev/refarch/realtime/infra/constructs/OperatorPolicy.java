@@ -18,7 +18,7 @@ import software.constructs.Construct;
 /**
  * What the CLI tasks need, and nothing else, as one customer managed policy an operator, a CI
  * role or an on-call role attaches: {@code reviews seed} (read its stack's outputs, create and
- * reset the Reviews rows), {@code system verify} (read the API stack's outputs; {@code publishTick}
+ * reset the Reviews rows), {@code system verify} (read the API and web stacks' outputs; {@code publishTick}
  * for its canary ticks, streaming on or off; when streaming is on, read the streaming stack's outputs and
  * {@code lambda:InvokeFunction} on exactly the tick producer's {@code live} alias, for the streaming-path
  * check's one canary tick) and, when streaming is on, {@code ticks replay} (read the streaming and API
@@ -34,13 +34,14 @@ public final class OperatorPolicy extends Construct {
      * @param reviewsTable the Reviews table {@code reviews seed} writes
      * @param api          the API whose {@code publishTick} {@code ticks replay} and {@code system verify} call
      * @param apiStackName the API stack, whose outputs every task reads
+     * @param webStackName the web stack, whose {@code WebUrl} {@code system verify}'s page check reads
      * @param replay       the streaming stack's resources the tasks use, or null when streaming is off
      */
     public OperatorPolicy(Construct scope, String id, ITable reviewsTable, IGraphqlApi api, String apiStackName,
-            Replay replay) {
+            String webStackName, Replay replay) {
         super(scope, id);
         Stack stack = Stack.of(this);
-        List<String> stacks = new ArrayList<>(List.of(stackArn(stack, apiStackName)));
+        List<String> stacks = new ArrayList<>(List.of(stackArn(stack, apiStackName), stackArn(stack, webStackName)));
         List<PolicyStatement> statements = new ArrayList<>(List.of(
                 statement(List.of("dynamodb:PutItem", "dynamodb:UpdateItem"), List.of(reviewsTable.getTableArn()))));
         if (replay != null) {
@@ -68,7 +69,8 @@ public final class OperatorPolicy extends Construct {
                 .statements(statements)
                 .build();
         List<String> wildcards = new ArrayList<>(List.of("Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:"
-                + "<AWS::AccountId>:stack/" + apiStackName + "/*"));
+                + "<AWS::AccountId>:stack/" + apiStackName + "/*", "Resource::arn:<AWS::Partition>:cloudformation:"
+                + "<AWS::Region>:<AWS::AccountId>:stack/" + webStackName + "/*"));
         if (replay != null) {
             wildcards.add("Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/"
                     + replay.streamingStackName() + "/*");

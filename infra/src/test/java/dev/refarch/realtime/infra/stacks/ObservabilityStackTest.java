@@ -361,7 +361,8 @@ class ObservabilityStackTest {
         assertEquals("\"cloudwatch:PutMetricData\" on \"*\" if {\"StringEquals\":{\"cloudwatch:namespace\":\""
                 + Functions.METRICS_NAMESPACE + "\"}}", statements.get(5));
         assertTrue(statements.get(6).startsWith("\"cloudformation:DescribeStacks\" on [") && statements.get(6).contains(
-                "stack/realtime-refarch-dev-api/*") && statements.get(6).contains("stack/realtime-refarch-dev-streaming/*"), all);
+                "stack/realtime-refarch-dev-api/*") && statements.get(6).contains("stack/realtime-refarch-dev-streaming/*")
+                && statements.get(6).contains("stack/realtime-refarch-dev-web/*"), all);
         assertTrue(all.lines().filter(l -> l.contains("lambda:")).count() == 1, "no other Lambda action: " + all);
         template.hasOutput(ObservabilityStack.OPERATOR_POLICY_OUTPUT, Match.objectLike(Map.of()));
     }
@@ -374,7 +375,8 @@ class ObservabilityStackTest {
         // system verify publishes its canary ticks whether or not the market ticker is deployed.
         assertTrue(statements.get(1).startsWith("\"appsync:GraphQL\" on ") && statements.get(1).endsWith(
                 "\"/types/Mutation/fields/publishTick\"]]}"), statements.toString());
-        assertTrue(statements.get(2).startsWith("\"cloudformation:DescribeStacks\" on {")
+        assertTrue(statements.get(2).startsWith("\"cloudformation:DescribeStacks\" on [")
+                && statements.get(2).contains("stack/realtime-refarch-dev-web/*")
                 && !statements.get(2).contains("streaming"), statements.toString());
         assertTrue(statements.stream().noneMatch(st -> st.contains("lambda:")), "no producer to invoke: " + statements);
     }

@@ -34,7 +34,7 @@ import java.util.Set;
  * </ol>
  * The first step that fails ends the check. Costs four HTTP requests and one public query.
  */
-final class PageCheck {
+public final class PageCheck {
 
     static final String NAME = "page";
     /** The CSP directive that decides where the page may connect. */
@@ -230,6 +230,20 @@ final class PageCheck {
         }
         return response.errors().stream().map(GraphqlError::errorType)
                 .noneMatch(t -> t != null && t.startsWith("Unauthorized"));
+    }
+
+    /**
+     * Whether a CSP's {@code connect-src} is what this check accepts: {@code 'self'}, the GraphQL endpoint
+     * and the real-time endpoint, and nothing else. Public so the web stack's own policy
+     * ({@code WebContentPolicy}) is tested against the rule the check applies.
+     */
+    public static boolean connectsToExactly(String policy, URI graphqlUrl, URI realtimeUrl) {
+        Optional<List<String>> sources = directive(policy, CONNECT_SRC);
+        return sources.isPresent()
+                && sources.get().stream().anyMatch(s -> sameUrl(s, graphqlUrl))
+                && sources.get().stream().anyMatch(s -> sameUrl(s, realtimeUrl))
+                && sources.get().stream().allMatch(s -> s.equals("'self'") || sameUrl(s, graphqlUrl)
+                        || sameUrl(s, realtimeUrl));
     }
 
     /** The sources of one directive of a CSP, or empty when it has none. */
