@@ -14,7 +14,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * CLI tasks read it with {@code --local FILE}: where the run's AWS endpoints are (one IAM gateway
  * for all of them, which verifies signatures and checks every call against the deployed policies)
  * and the operator identity's keys, which hold exactly the stack's operator policy; and, for
- * {@code system verify}, what the page uses (the public GraphQL and real-time endpoints, the API key).
+ * {@code system verify}, what the page uses (the public GraphQL and real-time endpoints, the API key),
+ * the page's URL and the tick producer it invokes.
  * The local module writes the file with these field names.
  *
  * @param awsEndpoint  the IAM gateway: S3, DynamoDB, SQS and Secrets Manager calls, signed
@@ -25,10 +26,13 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * @param publicGraphqlUrl the GraphQL endpoint the page calls with the API key (the simulator's)
  * @param realtimeUrl  the real-time endpoint the page subscribes on
  * @param apiKey       the run's public API key
+ * @param webUrl       the run's web server: the page, its config.json and its CSP
+ * @param producerFunctionArn the tick producer's ARN (its {@code live} alias, as the streaming stack's
+ *                     output names it), invoked through the gateway's Lambda Invoke API
  */
 public record LocalRunFile(URI awsEndpoint, URI graphqlUrl, AwsCredentialsProvider credentials,
                            String failureBucket, String reviewsTable, URI publicGraphqlUrl, URI realtimeUrl,
-                           String apiKey) {
+                           String apiKey, URI webUrl, String producerFunctionArn) {
 
     public static final String AWS_ENDPOINT = "awsEndpoint";
     public static final String IAM_GRAPHQL_URL = "iamGraphqlUrl";
@@ -39,6 +43,8 @@ public record LocalRunFile(URI awsEndpoint, URI graphqlUrl, AwsCredentialsProvid
     public static final String PUBLIC_GRAPHQL_URL = "graphqlUrl";
     public static final String REALTIME_URL = "realtimeUrl";
     public static final String API_KEY = "apiKey";
+    public static final String WEB_URL = "webUrl";
+    public static final String PRODUCER_FUNCTION_ARN = "producerFunctionArn";
     /**
      * Where the local run writes its ready file unless told otherwise ({@code --ready-file}), from the
      * project folder, and so where {@code --local} without a file looks: the README's first command needs
@@ -68,7 +74,8 @@ public record LocalRunFile(URI awsEndpoint, URI graphqlUrl, AwsCredentialsProvid
                         field(file, ready, OPERATOR_SECRET_ACCESS_KEY))),
                 field(file, ready, FAILURE_BUCKET), field(file, ready, REVIEWS_TABLE),
                 URI.create(field(file, ready, PUBLIC_GRAPHQL_URL)), URI.create(field(file, ready, REALTIME_URL)),
-                field(file, ready, API_KEY));
+                field(file, ready, API_KEY), URI.create(field(file, ready, WEB_URL)),
+                field(file, ready, PRODUCER_FUNCTION_ARN));
     }
 
     private static String field(Path file, JsonNode ready, String name) {

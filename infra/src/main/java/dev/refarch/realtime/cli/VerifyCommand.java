@@ -4,23 +4,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.refarch.realtime.checks.CheckResult;
 import dev.refarch.realtime.checks.CheckSettings;
+import dev.refarch.realtime.checks.PageTarget;
+import dev.refarch.realtime.checks.ProducerTarget;
 import dev.refarch.realtime.checks.SystemEndpoints;
 import dev.refarch.realtime.checks.SystemVerifier;
 import dev.refarch.realtime.checks.VerifyReport;
 import dev.refarch.realtime.infra.config.AppConfig;
 import dev.refarch.realtime.infra.config.CdkJson;
 import dev.refarch.realtime.infra.config.InvalidConfigException;
+import dev.refarch.realtime.infra.config.OperationsConfig;
 import dev.refarch.realtime.infra.stacks.ApiStack;
+import dev.refarch.realtime.infra.stacks.StreamingStack;
+import dev.refarch.realtime.infra.stacks.WebStack;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,11 +38,17 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 /**
  * {@code system verify}: finds the API (the API stack's outputs, or the local run's ready file), runs
  * {@link SystemVerifier}'s checks, prints a line per check as it ends (or, with {@code --json}, one
- * JSON report), and exits 0 only if none failed. The checks not built yet are listed as skipped.
+ * JSON report), and exits 0 only if none failed. The page is found from the web stack's {@code WebUrl}
+ * (or the ready file's web server), the tick producer from the streaming stack's
+ * {@code ProducerFunctionArn} (or the ready file); the stacks are the API stack's siblings
+ * ({@code <prefix>-web}, {@code <prefix>-streaming}) unless named.
  */
 @Command(name = "verify",
         description = {
             "Proves the system works end to end, in about half a minute, one line per check:",
+            "  page: the web stack's WebUrl serves the page; its config.json names this API's endpoints and key;"
+                    + " its Content-Security-Policy's connect-src names exactly the API's GraphQL and real-time"
+                    + " endpoints; a request with the API key is not blocked by the WAF;",
             "  realtime-handshake: connects to the real-time endpoint with the API key as the page does and"
                     + " subscribes to onCurrentMovie, onReview, onMessage and onTick(" + CheckSettings.VERIFY_SYMBOL + ");",
             "  ticks-one-per-request, ticks-aliased: publishes canary ticks of the reserved symbol "
@@ -47,14 +56,17 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
                     + " request and then aliased in one request as the consumer sends them; each batch must reach the"
                     + " subscriber in order;",
             "  stale-tick: the last tick again must be refused as StaleTick and reach no one;",
+            "  streaming-path (streaming on): invokes the tick producer's live alias once with a canary event; it"
+                    + " writes one " + CheckSettings.VERIFY_SYMBOL + " tick to the topic, which must reach the"
+                    + " subscriber through the MSK event source mapping and the consumer (one producer and one"
+                    + " consumer invocation);",
             "  vote-and-review: one MEH vote on the current movie is answered with its count, and the"
                     + " review broadcaster's onReview follows within reviewBroadcastMillis plus 3 s;",
             "  chat: a message (author " + CheckSettings.VERIFY_AUTHOR + ") reaches two connections; an invalid one is"
                     + " refused and reaches none;",
             "  movie-rotation: a new movie arrives within two rotations (plus half a rotation, at most 5 s).",
             "It changes what viewers see by one MEH vote and one chat message of " + CheckSettings.VERIFY_AUTHOR
-                    + "; its ticks go to " + CheckSettings.VERIFY_SYMBOL + " alone. Not checked yet (SKIP): the page"
-                    + " (config.json, CSP, WAF) and the streaming path.",
+                    + "; its ticks go to " + CheckSettings.VERIFY_SYMBOL + " alone.",
             "The intervals come from cdk.json's context (rotationSeconds, reviewBroadcastMillis) unless given."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -68,10 +80,6 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
             SystemCli.AWS_ERROR + ":other AWS error reading the stack",
             SystemCli.CHECK_FAILED + ":a check failed"})
 final class VerifyCommand implements Callable<Integer> {
-
-    /** Checks not built yet, listed so a reader knows they were not run. */
-    static final String PAGE = "page";
-    static final String STREAMING_PATH = "streaming-path";
 
     @ParentCommand
     private SystemCli parent;
@@ -101,6 +109,21 @@ final class VerifyCommand implements Callable<Integer> {
             description = "The stage's reviewBroadcastMillis; default: cdk.json's context.")
     private Integer reviewBroadcastMillis;
 
+    @Option(names = "--web-stack", paramLabel = "NAME",
+            description = "The web stack, for its " + WebStack.URL_OUTPUT + " output; default: the API stack's name"
+                    + " with -web for -api.")
+    private String webStack;
+
+    @Option(names = "--streaming-stack", paramLabel = "NAME",
+            description = "The streaming stack, for its " + StreamingStack.PRODUCER_FUNCTION_OUTPUT + " output; default:"
+                    + " the API stack's name with -streaming for -api. Not read when cdk.json says streaming=off.")
+    private String streamingStack;
+
+    @Option(names = "--streaming-timeout-seconds", paramLabel = "N",
+            description = "How long the produced tick may take to reach the subscriber; default: "
+                    + CheckSettings.STREAMING_TIMEOUT_SECONDS + ".")
+    private Integer streamingTimeoutSeconds;
+
     static final class Target {
         @Option(names = "--stack", paramLabel = "NAME", required = true,
                 description = "The API stack (e.g. realtime-refarch-dev-api): its " + ApiStack.GRAPHQL_URL_OUTPUT + ", "
@@ -123,30 +146,26 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             CheckSettings settings = settings();
             SystemEndpoints endpoints = endpoints();
-            List<CheckResult> skipped = skipped();
-            int width = Stream.concat(EnumSet.allOf(SystemVerifier.Check.class).stream().map(SystemVerifier.Check::id),
-                    skipped.stream().map(CheckResult::name)).mapToInt(String::length).max().orElse(0);
+            SystemVerifier verifier = new SystemVerifier(endpoints, settings, Clock.systemUTC());
+            targets(verifier, endpoints);
+            int width = EnumSet.allOf(SystemVerifier.Check.class).stream().map(SystemVerifier.Check::id)
+                    .mapToInt(String::length).max().orElse(0);
             if (!json) {
                 out.println("system verify: " + (target.local != null ? "the local run (" + target.local + ")"
                         : "stack " + target.stack) + ", " + endpoints.graphqlUrl());
                 out.flush();
             }
-            VerifyReport report = new SystemVerifier(endpoints, settings, Clock.systemUTC())
-                    .run(EnumSet.allOf(SystemVerifier.Check.class), result -> {
-                        if (!json) {
-                            out.println(VerifyReport.line(result, width));
-                            out.flush();
-                        }
-                    });
-            List<CheckResult> all = new ArrayList<>(report.checks());
-            all.addAll(skipped);
-            VerifyReport whole = new VerifyReport(all, report.took());
+            VerifyReport whole = verifier.run(EnumSet.allOf(SystemVerifier.Check.class), result -> {
+                if (!json) {
+                    out.println(VerifyReport.line(result, width));
+                    out.flush();
+                }
+            });
             if (json) {
                 ObjectNode document = whole.toJson();
                 document.put("target", target.local != null ? "local" : target.stack);
                 out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(document));
             } else {
-                skipped.forEach(skip -> out.println(VerifyReport.line(skip, width)));
                 out.println(whole.summary());
             }
             out.flush();
@@ -188,7 +207,80 @@ final class VerifyCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--rotation-seconds must be at least 1 and"
                     + " --review-broadcast-millis at least 0");
         }
-        return CheckSettings.of(Duration.ofSeconds(rotation), Duration.ofMillis(broadcast));
+        if (streamingTimeoutSeconds != null && streamingTimeoutSeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--streaming-timeout-seconds must be at least 1");
+        }
+        CheckSettings settings = CheckSettings.of(Duration.ofSeconds(rotation), Duration.ofMillis(broadcast));
+        return streamingTimeoutSeconds == null ? settings
+                : settings.withStreamingTimeout(Duration.ofSeconds(streamingTimeoutSeconds));
+    }
+
+    /** cdk.json's context, when it can be read (the streaming and waf switches); empty otherwise. */
+    private static Optional<java.util.Map<String, Object>> context() {
+        try {
+            return Optional.of(CdkJson.context());
+        } catch (IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Gives the verifier the page and the tick producer: from the ready file (the local run's web server,
+     * its producer behind the gateway's Lambda API), or from the web and streaming stacks' outputs. The
+     * streaming path is skipped when cdk.json says {@code streaming=off}; a stack that cannot be read
+     * makes its check fail with the reason, not the run.
+     */
+    private void targets(SystemVerifier verifier, SystemEndpoints endpoints) {
+        if (target.local != null) {
+            LocalRunFile run = LocalRunFile.read(target.local);
+            verifier.withPage(new PageTarget(run.webUrl(), false));
+            verifier.withStreamingPath(new ProducerTarget(run.awsEndpoint(), run.producerFunctionArn(),
+                    endpoints.region(), run.credentials()));
+            return;
+        }
+        Optional<java.util.Map<String, Object>> context = context();
+        boolean streaming = context.map(c -> AppConfig.from(c::get).streaming()).orElse(true);
+        boolean waf = context.map(c -> OperationsConfig.from(c::get).waf()).orElse(true);
+        AwsClients aws = parent.aws();
+        try (CloudFormationClient cloudFormation = aws.cloudFormation(endpoints.region())) {
+            StackOutputs outputs = new StackOutputs(cloudFormation);
+            String web = sibling(webStack, "-web");
+            try {
+                verifier.withPage(new PageTarget(URI.create(outputs.value(web, WebStack.URL_OUTPUT)), waf));
+            } catch (SeedFailure | SdkException e) {
+                verifier.failing(SystemVerifier.Check.PAGE, "the web stack " + web + "'s " + WebStack.URL_OUTPUT,
+                        oneLine(e), "the web stack is not deployed, or has another name (--web-stack NAME)");
+            }
+            if (!streaming) {
+                verifier.skipping(SystemVerifier.Check.STREAMING_PATH, "streaming is off (cdk.json's streaming):"
+                        + " no producer, topic or consumer is deployed");
+                return;
+            }
+            String stack = sibling(streamingStack, "-streaming");
+            try {
+                verifier.withStreamingPath(new ProducerTarget(URI.create("https://lambda." + endpoints.region().id()
+                        + ".amazonaws.com"), outputs.value(stack, StreamingStack.PRODUCER_FUNCTION_OUTPUT),
+                        endpoints.region(), endpoints.credentials()));
+            } catch (SeedFailure | SdkException e) {
+                verifier.failing(SystemVerifier.Check.STREAMING_PATH, "the streaming stack " + stack + "'s "
+                        + StreamingStack.PRODUCER_FUNCTION_OUTPUT, oneLine(e), "cdk.json says streaming is on but the"
+                        + " streaming stack is not deployed, has another name (--streaming-stack NAME), or predates"
+                        + " this output (redeploy it)");
+            }
+        }
+    }
+
+    private static String oneLine(Exception e) {
+        return String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
+    }
+
+    /** A stack beside the API stack: the option's name, else the API stack's with {@code suffix} for {@code -api}. */
+    private String sibling(String option, String suffix) {
+        if (option != null) {
+            return option;
+        }
+        String api = target.stack;
+        return (api.endsWith("-api") ? api.substring(0, api.length() - "-api".length()) : api) + suffix;
     }
 
     private SystemEndpoints endpoints() {
@@ -209,12 +301,5 @@ final class VerifyCommand implements Callable<Integer> {
             String apiKey = outputs.value(target.stack, ApiStack.API_KEY_OUTPUT);
             return new SystemEndpoints(graphqlUrl, realtimeUrl, apiKey, graphqlUrl, signingRegion, aws.credentials());
         }
-    }
-
-    private List<CheckResult> skipped() {
-        return List.of(
-                CheckResult.skip(PAGE, target.local != null ? "deployed only (WebUrl, config.json, CSP, WAF); and not"
-                        + " built yet" : "not built yet: WebUrl, its config.json, the CSP header and the WAF"),
-                CheckResult.skip(STREAMING_PATH, "not built yet: a tick produced to the topic reaching a subscriber"));
     }
 }

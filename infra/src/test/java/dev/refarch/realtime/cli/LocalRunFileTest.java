@@ -18,7 +18,8 @@ class LocalRunFileTest {
              "operatorAccessKeyId": "AKIDLOCALOPERATOR", "operatorSecretAccessKey": "s3cret",
              "failureBucket": "realtime-refarch-local-failed-batches", "table.reviews": "realtime-refarch-local-reviews",
              "graphqlUrl": "http://127.0.0.1:20002/graphql", "realtimeUrl": "ws://127.0.0.1:20002/graphql/realtime",
-             "apiKey": "da2-local-api-key"}
+             "apiKey": "da2-local-api-key", "webUrl": "http://127.0.0.1:8088/",
+             "producerFunctionArn": "arn:aws:lambda:us-east-1:000000000000:function:tick-producer:live"}
             """;
 
     @TempDir
@@ -39,6 +40,8 @@ class LocalRunFileTest {
         assertEquals(URI.create("http://127.0.0.1:20002/graphql"), run.publicGraphqlUrl());
         assertEquals(URI.create("ws://127.0.0.1:20002/graphql/realtime"), run.realtimeUrl());
         assertEquals("da2-local-api-key", run.apiKey());
+        assertEquals(URI.create("http://127.0.0.1:8088/"), run.webUrl());
+        assertEquals("arn:aws:lambda:us-east-1:000000000000:function:tick-producer:live", run.producerFunctionArn());
     }
 
     @Test

@@ -28,6 +28,8 @@ final class FunctionComponent implements Component, Invocable {
             "-Xmx256m");
     private static final String RUNTIME_CLIENT = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     private static final long INIT_TIMEOUT_SECONDS = 120;
+    /** How many function timeouts an invocation may wait behind others before it is given up. */
+    private static final int QUEUED_TIMEOUTS = 3;
     /** Where the runtime interface client loads its JNI library from, when set. */
     private static final String NATIVE_CLIENT_PROPERTY =
             "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
@@ -169,7 +171,9 @@ final class FunctionComponent implements Component, Invocable {
     /**
      * Invokes the function synchronously (RequestResponse) and returns its result; a function
      * error is a result with {@code error} set. Throws if the invocation timed out or the
-     * function stopped.
+     * function stopped. The timeout counts from when the function takes the invocation: one that
+     * waits behind another (a Lambda Invoke while the scheduled run emits) is not timed out for the
+     * wait, which is bounded by the invocations ahead of it, each by its own timeout.
      */
     @Override
     public RuntimeApi.Result invoke(String event) throws InterruptedException {
@@ -179,6 +183,13 @@ final class FunctionComponent implements Component, Invocable {
         }
         RuntimeApi.Invocation invocation = current.enqueue(event, timeoutMillis);
         try {
+            try {
+                invocation.started().get(QUEUED_TIMEOUTS * (timeoutMillis + 2000), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                invocation.result().completeExceptionally(e);
+                throw new LocalRunException(name + ": the invocation waited " + QUEUED_TIMEOUTS + " timeouts behind"
+                        + " others and was given up");
+            }
             return invocation.result().get(timeoutMillis + 2000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             invocation.result().completeExceptionally(e);

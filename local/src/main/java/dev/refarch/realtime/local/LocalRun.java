@@ -24,7 +24,7 @@ import java.util.Optional;
  * The whole system on 127.0.0.1: {@code java -jar local/target/local.jar [options]} from the
  * project root (after {@code npm ci} and {@code mvn -q -pl local -am package -DskipTests}).
  * Runs until Ctrl-C. Options: {@code --<name>-port=N} for graphql, dynamodb, sqs, s3, s3-extra,
- * secretsmanager, tmdb, web, iam; {@code --ports=auto}; {@code --logs=DIR}; {@code --ready-file=FILE}
+ * secretsmanager, tmdb, web, lambda, iam; {@code --ports=auto}; {@code --logs=DIR}; {@code --ready-file=FILE}
  * (the JSON file of the endpoints written once everything is ready, {@link LocalRunFile#DEFAULT_LOCATION}
  * by default, deleted at the end); {@code --tick-interval-ms=N}
  * (benchmarks: the producer's tick interval, 1000 as deployed); {@code --consumer-timeout-seconds=N}
@@ -157,7 +157,8 @@ public final class LocalRun {
         ObjectNode ready = new ObjectMapper().createObjectNode();
         ready.put("pid", ProcessHandle.current().pid());
         ready.put("readyMillis", readyMs);
-        ready.put("webUrl", system.web().url());
+        ready.put(LocalRunFile.WEB_URL, system.web().url());
+        ready.put(LocalRunFile.PRODUCER_FUNCTION_ARN, system.producerAliasArn());
         ready.put(LocalRunFile.PUBLIC_GRAPHQL_URL, system.simulator().graphqlUrl());
         ready.put(LocalRunFile.REALTIME_URL, system.simulator().realtimeUrl());
         ready.put(LocalRunFile.API_KEY, settings.apiKey());
@@ -196,7 +197,7 @@ public final class LocalRun {
     static final String USAGE = String.join(System.lineSeparator(),
             "java -jar local/target/local.jar [options]   (from the project folder; Ctrl-C stops it)",
             "  --<name>-port=N     graphql (20002), dynamodb (8000), sqs (9324), s3 (9090), s3-extra (9191),",
-            "                      secretsmanager (4584), tmdb (8089), web (8088), iam (4580);",
+            "                      secretsmanager (4584), tmdb (8089), web (8088), lambda (4574), iam (4580);",
             "                      also -Dlocal.<name>.port=N",
             "  --ports=auto        free ports for everything",
             "  --logs=DIR          the log folder (default local/target/logs/run-<time>)",

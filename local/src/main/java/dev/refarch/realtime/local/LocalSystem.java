@@ -31,6 +31,8 @@ final class LocalSystem {
     static final String TMDB_KEY = "local-tmdb-key";
     /** The local AppSync API's id, in the field ARNs IAM checks ({@code apis/<id>/types/...}). */
     static final String API_ID = "local";
+    /** The tick producer's local function name (its ARN is the binding of the stack's producer). */
+    static final String PRODUCER = "tick-producer";
     /** The operator policy's principal in the export: the CLI tasks sign as it. */
     static final String OPERATOR = "managedPolicy:observability/OperatorPolicy/Resource/Resource";
 
@@ -43,6 +45,8 @@ final class LocalSystem {
     private final SimulatorComponent simulator;
     private final WebComponent web;
     private final IamGatewayComponent gateway;
+    private final LambdaComponent lambda;
+    private final FunctionComponent producer;
     private final LocalIdentities identities;
     private final List<List<Component>> stages;
 
@@ -82,9 +86,10 @@ final class LocalSystem {
         Map<String, String> binding = new HashMap<>(binding(settings, scramArn, tmdbArn));
         binding.putAll(identities.binding());
         URI simulatorUrl = URI.create("http://127.0.0.1:" + settings.ports().get("graphql"));
+        lambda = new LambdaComponent(settings, List.of());
         gateway = new IamGatewayComponent(settings, exported.bind(binding), identities, Map.of(
                 "dynamodb", dynamo.endpoint(), "sqs", sqs.endpoint(), "s3", s3.endpoint(),
-                "secretsmanager", secrets.endpoint(), "appsync", simulatorUrl));
+                "secretsmanager", secrets.endpoint(), "appsync", simulatorUrl, "lambda", lambda.endpoint()));
         gateway.enforce(enforceIam);
         Map<String, String> partitionKeys = new HashMap<>();
         dynamo.tables().forEach((logical, name) -> partitionKeys.put(name, DynamoDbComponent.partitionKey(logical)));
@@ -120,7 +125,7 @@ final class LocalSystem {
                                 "TMDB_IMAGE_BASE_URL", tmdb.imageBaseUrl(),
                                 "AWS_ENDPOINT_URL_DYNAMODB", aws,
                                 "AWS_ENDPOINT_URL_SECRETS_MANAGER", aws))));
-        FunctionComponent producer = new FunctionComponent(settings, "tick-producer", Functions.TICK_PRODUCER,
+        producer = new FunctionComponent(settings, PRODUCER, Functions.TICK_PRODUCER,
                 new LazyEnv(() -> deployedPlus(
                         Functions.producerEnvironment(kafka.bootstrapServers(), scramArn, config,
                                 settings.tickIntervalMs()),
@@ -155,12 +160,14 @@ final class LocalSystem {
             schedules.add(ScheduleComponent.afterOnePeriod(settings, "canary-schedule", canary, canaryInterval));
         }
 
+        lambda.serve(List.of(rotator, consumer, producer, broadcaster));
+
         // Stages: each one's components need only the stages before it, and start in parallel.
         // Lambda's mappings act with their function's execution role.
         stages = List.of(
                 List.of(secrets, tmdb, kafka, dynamo, sqs, s3, gateway),
                 List.of(simulator, web, new TopicComponent(settings, provisioner)),
-                List.copyOf(functions),
+                concat(functions, lambda),
                 List.of(new EventSourceMappingComponent(settings, kafka, consumer, s3,
                                 AwsAccess.as(identities.forPrincipal(function(Functions.TICK_CONSUMER)), gateway.endpoint()),
                                 scramArn),
@@ -180,6 +187,13 @@ final class LocalSystem {
         environment.putAll(credentials);
         environment.putAll(local);
         return environment;
+    }
+
+    /** The components of a stage: {@code first}, then {@code more}. */
+    private static List<Component> concat(List<Component> first, Component... more) {
+        List<Component> all = new ArrayList<>(first);
+        all.addAll(List.of(more));
+        return List.copyOf(all);
     }
 
     /** The export's principal of a function: its handler's. */
@@ -216,6 +230,8 @@ final class LocalSystem {
         binding.put("streaming/Msk/Key/Resource.Arn", "arn:aws:kms:" + region + ":" + account + ":key/"
                 + settings.prefix() + "-msk");
         binding.put("movies/TmdbSecret/Resource.Ref", tmdbSecretArn);
+        // The producer's live alias (system verify invokes it), served by the run's Lambda Invoke API.
+        binding.put("streaming/TickProducer/Live/Resource.Ref", producerAliasArn());
         return binding;
     }
 
@@ -258,6 +274,12 @@ final class LocalSystem {
 
     IamGatewayComponent gateway() {
         return gateway;
+    }
+
+    /** The tick producer's {@code live} alias ARN, as the streaming stack's output names the deployed one. */
+    String producerAliasArn() {
+        return "arn:aws:lambda:" + LocalSettings.REGION + ":" + LocalSettings.ACCOUNT + ":function:" + PRODUCER + ":"
+                + LambdaComponent.ALIAS;
     }
 
     /** The identity the CLI tasks sign with: the stack's operator policy. */

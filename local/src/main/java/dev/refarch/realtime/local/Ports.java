@@ -28,6 +28,8 @@ public final class Ports {
         defaults.put("secretsmanager", 4584);
         defaults.put("tmdb", 8089);
         defaults.put("web", 8088);
+        // Lambda's Invoke API for the run's functions (behind the IAM gateway).
+        defaults.put("lambda", 4574);
         // The IAM gateway in front of every local AWS endpoint.
         defaults.put("iam", 4580);
         DEFAULTS = java.util.Collections.unmodifiableMap(defaults);

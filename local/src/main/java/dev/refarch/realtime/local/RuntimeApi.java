@@ -27,8 +27,12 @@ final class RuntimeApi implements AutoCloseable {
 
     private static final String PREFIX = "/2018-06-01/runtime/";
 
-    /** One invocation's event and, once the function answered, its outcome. */
-    record Invocation(String requestId, String event, long timeoutMillis, CompletableFuture<Result> result) {
+    /**
+     * One invocation's event, when the function took it ({@code started}: an invocation may wait behind
+     * another, as this environment runs one at a time) and, once the function answered, its outcome.
+     */
+    record Invocation(String requestId, String event, long timeoutMillis, CompletableFuture<Void> started,
+                      CompletableFuture<Result> result) {
     }
 
     /** What the function answered: its response body, or its error body. */
@@ -68,7 +72,7 @@ final class RuntimeApi implements AutoCloseable {
     /** Queues an invocation; the function takes it on its next {@code /next}. */
     Invocation enqueue(String event, long timeoutMillis) {
         Invocation invocation = new Invocation(UUID.randomUUID().toString(), event, timeoutMillis,
-                new CompletableFuture<>());
+                new CompletableFuture<>(), new CompletableFuture<>());
         queue.add(invocation);
         return invocation;
     }
@@ -85,6 +89,7 @@ final class RuntimeApi implements AutoCloseable {
                     return;
                 }
                 running.put(next.requestId(), next);
+                next.started().complete(null);
                 var headers = exchange.getResponseHeaders();
                 headers.add("Lambda-Runtime-Aws-Request-Id", next.requestId());
                 headers.add("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + next.timeoutMillis()));

@@ -77,6 +77,9 @@ class IamGatewayComponentTest {
     private static RecordingStandIn s3;
     private static RecordingStandIn appSync;
     private static IamGatewayComponent gateway;
+    private static LambdaComponent lambda;
+    private static final java.util.Queue<String> INVOKED = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final String PRODUCER_ALIAS = "arn:aws:lambda:us-east-1:000000000000:function:producer:live";
     private static PolicyModel policies;
     private static LocalIdentities identities;
     private static DynamoDbClient direct;
@@ -117,21 +120,29 @@ class IamGatewayComponentTest {
         binding.put("streaming/ScramSecret/Resource.Ref", settings.secretArn("AmazonMSK_test"));
         binding.put("streaming/MskKey/Resource.Arn", "arn:aws:kms:us-east-1:000000000000:key/local-msk");
         binding.put("api/Api/GraphqlApi.ApiId", API_ID);
+        binding.put("streaming/TickProducer/Live/Resource.Ref", PRODUCER_ALIAS);
+        // Granted, but no function of that name runs here: Lambda's own 404 comes through.
+        binding.put("streaming/Retired/Live/Resource.Ref", "arn:aws:lambda:us-east-1:000000000000:function:retired:live");
         policies = export.bind(binding);
         for (String principal : policies.principals()) {
             assertEquals(List.of(), policies.unboundPlaceholders(principal), principal);
         }
         assertEquals(Map.of(), policies.unboundResourcePlaceholders());
 
+        lambda = new LambdaComponent(settings, List.of(new StubFunction("producer", event -> {
+            INVOKED.add(event.toString());
+            return new RuntimeApi.Result(false, "{\"canaryTick\":" + event.path("canaryTick") + "}");
+        })));
+        lambda.start();
         gateway = new IamGatewayComponent(settings, policies, identities, Map.of("dynamodb", dynamo.endpoint(),
                 "sqs", sqs.endpoint(), "s3", s3.endpoint(), "secretsmanager", secrets.endpoint(),
-                "appsync", appSync.endpoint()));
+                "appsync", appSync.endpoint(), "lambda", lambda.endpoint()));
         gateway.start();
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {gateway::stop, direct, s3, appSync, secrets::stop, sqs::stop,
+        for (AutoCloseable c : new AutoCloseable[] {gateway::stop, lambda::stop, direct, s3, appSync, secrets::stop, sqs::stop,
                 dynamo::stop}) {
             try {
                 if (c != null) {
@@ -229,6 +240,69 @@ class IamGatewayComponentTest {
         } finally {
             gateway.usePolicies(policies);
         }
+    }
+
+    /**
+     * A signed Lambda Invoke of {@code function} (a name, with or without {@code :qualifier}) through the
+     * gateway, its path label percent-encoded as the SDKs send it.
+     */
+    private static HttpResponse<String> invoke(String principal, String function, String event) throws Exception {
+        return send(SignedRequests.sign(who(principal), "lambda", "POST", gateway.endpoint().resolve(
+                "/2015-03-31/functions/" + function.replace(":", "%3A") + "/invocations"),
+                Map.of("Content-Type", "application/json", "X-Amz-Invocation-Type", "RequestResponse"),
+                event.getBytes(StandardCharsets.UTF_8), Instant.now(), false));
+    }
+
+    // --- Lambda
+
+    @Test
+    void anInvokeOfTheGrantedAliasReachesTheFunctionAndAnswersItsResult() throws Exception {
+        String event = "{\"canaryTick\":{\"symbol\":\"ZZVERIFY\",\"sequence\":7}}";
+        long before = gateway.usage().getOrDefault("api/ReaderFunction/ServiceRole/Resource#InvokePolicy#0", 0L);
+
+        HttpResponse<String> answer = invoke(READER, "producer:live", event);
+
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertEquals("{\"canaryTick\":{\"symbol\":\"ZZVERIFY\",\"sequence\":7}}", answer.body());
+        assertTrue(answer.headers().firstValue("X-Amz-Function-Error").isEmpty());
+        assertTrue(INVOKED.contains(JSON.readTree(event).toString()));
+        assertEquals(before + 1, gateway.usage().get("api/ReaderFunction/ServiceRole/Resource#InvokePolicy#0"));
+        // The Qualifier parameter names the same alias ARN.
+        assertEquals(200, send(SignedRequests.sign(who(READER), "lambda", "POST",
+                gateway.endpoint().resolve("/2015-03-31/functions/producer/invocations?Qualifier=live"),
+                Map.of("Content-Type", "application/json"), event.getBytes(StandardCharsets.UTF_8), Instant.now(),
+                false)).statusCode());
+    }
+
+    @Test
+    void anInvokeWithoutTheGrantIsRefusedAsLambdaRefusesItAndNeverReachesTheFunction() throws Exception {
+        int invoked = INVOKED.size();
+
+        HttpResponse<String> writer = invoke(WRITER, "producer:live", "{}");
+        // A grant on the alias does not cover the unqualified function: Lambda authorizes the ARN invoked.
+        HttpResponse<String> unqualified = invoke(READER, "producer", "{}");
+
+        for (HttpResponse<String> refused : List.of(writer, unqualified)) {
+            assertEquals(403, refused.statusCode(), refused.body());
+            assertEquals("AccessDeniedException", refused.headers().firstValue("x-amzn-ErrorType").orElse(""));
+            assertTrue(JSON.readTree(refused.body()).path("Message").asText().contains(
+                    " is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:"
+                            + "000000000000:function:producer"), refused.body());
+        }
+        assertTrue(JSON.readTree(unqualified.body()).path("Message").asText().contains("function:producer because"),
+                unqualified.body());
+        assertEquals(invoked, INVOKED.size(), "a refused invocation never runs");
+        assertTrue(gateway.refusals().stream().anyMatch(r -> r.toString().contains("lambda:InvokeFunction")));
+    }
+
+    @Test
+    void anInvokeOfAFunctionThatDoesNotRunHereIsResourceNotFound() throws Exception {
+        HttpResponse<String> missing = invoke(READER, "retired:live", "{}");
+
+        assertEquals(404, missing.statusCode(), missing.body());
+        assertEquals("ResourceNotFoundException", missing.headers().firstValue("x-amzn-ErrorType").orElse(""));
+        assertEquals("Function not found: arn:aws:lambda:us-east-1:000000000000:function:retired:live",
+                JSON.readTree(missing.body()).path("Message").asText());
     }
 
     // --- DynamoDB

@@ -18,11 +18,13 @@ import software.constructs.Construct;
 /**
  * What the CLI tasks need, and nothing else, as one customer managed policy an operator, a CI
  * role or an on-call role attaches: {@code reviews seed} (read its stack's outputs, create and
- * reset the Reviews rows), {@code system verify} (read the API stack's outputs; {@code publishTick}
- * for its canary ticks, streaming on or off) and, when streaming is on, {@code ticks replay} (read the
- * streaming and API stacks' outputs; list, read, copy under {@code replayed/} and delete the on-failure
- * bucket's objects; {@code publishTick}; its replay metrics in the project's CloudWatch namespace). The
- * local run signs the CLI's calls with an identity holding exactly this policy.
+ * reset the Reviews rows), {@code system verify} (read the API and web stacks' outputs; {@code publishTick}
+ * for its canary ticks, streaming on or off; when streaming is on, read the streaming stack's outputs and
+ * {@code lambda:InvokeFunction} on exactly the tick producer's {@code live} alias, for the streaming-path
+ * check's one canary tick) and, when streaming is on, {@code ticks replay} (read the streaming and API
+ * stacks' outputs; list, read, copy under {@code replayed/} and delete the on-failure bucket's objects;
+ * {@code publishTick}; its replay metrics in the project's CloudWatch namespace). The local run signs the
+ * CLI's calls with an identity holding exactly this policy.
  */
 public final class OperatorPolicy extends Construct {
 
@@ -32,13 +34,14 @@ public final class OperatorPolicy extends Construct {
      * @param reviewsTable the Reviews table {@code reviews seed} writes
      * @param api          the API whose {@code publishTick} {@code ticks replay} and {@code system verify} call
      * @param apiStackName the API stack, whose outputs every task reads
-     * @param replay       the replay's resources, or null when streaming is off
+     * @param webStackName the web stack, whose {@code WebUrl} {@code system verify}'s page check reads
+     * @param replay       the streaming stack's resources the tasks use, or null when streaming is off
      */
     public OperatorPolicy(Construct scope, String id, ITable reviewsTable, IGraphqlApi api, String apiStackName,
-            Replay replay) {
+            String webStackName, Replay replay) {
         super(scope, id);
         Stack stack = Stack.of(this);
-        List<String> stacks = new ArrayList<>(List.of(stackArn(stack, apiStackName)));
+        List<String> stacks = new ArrayList<>(List.of(stackArn(stack, apiStackName), stackArn(stack, webStackName)));
         List<PolicyStatement> statements = new ArrayList<>(List.of(
                 statement(List.of("dynamodb:PutItem", "dynamodb:UpdateItem"), List.of(reviewsTable.getTableArn()))));
         if (replay != null) {
@@ -50,6 +53,9 @@ public final class OperatorPolicy extends Construct {
         // The replayed ticks, and system verify's canary ticks (its reserved symbol), streaming or not.
         statements.add(statement(List.of("appsync:GraphQL"), List.of(api.getArn() + "/types/Mutation/fields/publishTick")));
         if (replay != null) {
+            // system verify's streaming path: the alias ARN, which alone lets a caller invoke the alias
+            // (a grant on the function's unqualified ARN would not; Lambda authorizes the ARN invoked).
+            statements.add(statement(List.of("lambda:InvokeFunction"), List.of(replay.producerAliasArn())));
             // PutMetricData accepts no resource but "*"; the namespace condition keeps it to ours.
             statements.add(PolicyStatement.Builder.create()
                     .actions(List.of("cloudwatch:PutMetricData"))
@@ -63,7 +69,8 @@ public final class OperatorPolicy extends Construct {
                 .statements(statements)
                 .build();
         List<String> wildcards = new ArrayList<>(List.of("Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:"
-                + "<AWS::AccountId>:stack/" + apiStackName + "/*"));
+                + "<AWS::AccountId>:stack/" + apiStackName + "/*", "Resource::arn:<AWS::Partition>:cloudformation:"
+                + "<AWS::Region>:<AWS::AccountId>:stack/" + webStackName + "/*"));
         if (replay != null) {
             wildcards.add("Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/"
                     + replay.streamingStackName() + "/*");
@@ -81,12 +88,14 @@ public final class OperatorPolicy extends Construct {
     }
 
     /**
-     * The replay's resources.
+     * The streaming stack's resources the tasks use: the replay's bucket, and the producer that
+     * {@code system verify}'s streaming-path check invokes.
      *
-     * @param bucketArn       the on-failure bucket's ARN, imported from the streaming stack
-     * @param bucketArnExport the name of the export it is imported by (the wildcard's acknowledgement names it)
+     * @param bucketArn        the on-failure bucket's ARN, imported from the streaming stack
+     * @param bucketArnExport  the name of the export it is imported by (the wildcard's acknowledgement names it)
+     * @param producerAliasArn the tick producer's {@code live} alias ARN, imported from the streaming stack
      */
-    public record Replay(String bucketArn, String bucketArnExport, String streamingStackName) {
+    public record Replay(String bucketArn, String bucketArnExport, String streamingStackName, String producerAliasArn) {
     }
 
     public ManagedPolicy policy() {

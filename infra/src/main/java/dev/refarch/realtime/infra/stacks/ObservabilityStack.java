@@ -139,10 +139,12 @@ public final class ObservabilityStack extends Stack {
             String export = streaming.getStackName() + ":ExportsOutputFnGetAtt"
                     + streaming.resolve(streaming.getLogicalId((CfnElement) bucket.getNode().getDefaultChild())) + "Arn";
             replay = new OperatorPolicy.Replay(streaming.exportValue(bucket.getBucketArn(),
-                    ExportValueOptions.builder().name(export).build()), export, streaming.getStackName());
+                    ExportValueOptions.builder().name(export).build()), export, streaming.getStackName(),
+                    streaming.exportValue(streaming.producer().alias().getFunctionArn()));
         }
+        // The web stack is named as RealtimeApp names it (<prefix>-web), and as system verify finds it.
         OperatorPolicy operator = new OperatorPolicy(this, "OperatorPolicy", api.reviewsTable(), api.api().api(),
-                api.getStackName(), replay);
+                api.getStackName(), config.prefix() + "-web", replay);
         CfnOutput.Builder.create(this, OPERATOR_POLICY_OUTPUT).value(operator.policy().getManagedPolicyArn())
                 .description("Attach to the role that runs the CLI tasks (reviews seed, ticks replay, system verify)").build();
         CfnOutput.Builder.create(this, ALARM_TOPIC_OUTPUT).value(topic.getTopicArn())

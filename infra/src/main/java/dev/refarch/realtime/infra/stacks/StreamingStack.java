@@ -33,6 +33,8 @@ public final class StreamingStack extends Stack {
     public static final String CLUSTER_OUTPUT = "ClusterArn";
     public static final String FAILURE_QUEUE_OUTPUT = "FailureQueueUrl";
     public static final String FAILURE_BUCKET_OUTPUT = "FailureBucketName";
+    /** The tick producer's {@code live} alias ARN, which {@code system verify} invokes with a canary event. */
+    public static final String PRODUCER_FUNCTION_OUTPUT = "ProducerFunctionArn";
 
     private JavaFunction producer;
     private JavaFunction topicProvisioner;
@@ -59,6 +61,8 @@ public final class StreamingStack extends Stack {
                 .description("Poison ticks the consumer parked, with their reasons").build();
         CfnOutput.Builder.create(this, FAILURE_BUCKET_OUTPUT).value(consumer.failureBucket().getBucketName())
                 .description("Whole batches the event source mapping skipped after its retries (ticks replay)").build();
+        CfnOutput.Builder.create(this, PRODUCER_FUNCTION_OUTPUT).value(producer.alias().getFunctionArn())
+                .description("The tick producer's live alias: system verify invokes it with one canary tick").build();
     }
 
     private KafkaTopic ticksTopic(AppConfig config, MskCluster msk, JavaFunction.Network inVpc) {

@@ -82,6 +82,9 @@ class PolicyExportTest {
                 operator::toString);
         assertTrue(allows(operator, "appsync:GraphQL",
                 "${api/Api/GraphqlApi/Resource.Arn}/types/Mutation/fields/publishTick"), operator::toString);
+        // Through Fn::ImportValue into the streaming stack: the producer's live alias, which the local run binds.
+        assertTrue(allows(operator, "lambda:InvokeFunction", "${streaming/TickProducer/Live/Resource.Ref}"),
+                operator::toString);
     }
 
     @Test

@@ -432,7 +432,7 @@ class ObservabilityStackTest {
     void operatorPolicyAllowsExactlyWhatTheCliTasksCallOnTheirOwnResources() {
         List<String> statements = operatorStatements(template);
         String all = String.join("\n", statements);
-        assertEquals(6, statements.size(), all);
+        assertEquals(7, statements.size(), all);
         assertTrue(statements.get(0).startsWith("[\"dynamodb:PutItem\",\"dynamodb:UpdateItem\"] on {\"Fn::ImportValue\":"
                 + "\"realtime-refarch-dev-api:ExportsOutputFnGetAttReviewsTable"), all);
         assertTrue(statements.get(1).startsWith("\"s3:ListBucket\" on {\"Fn::ImportValue\":"
@@ -441,10 +441,15 @@ class ObservabilityStackTest {
         assertTrue(statements.get(2).contains("TickConsumerFailureBucket") && statements.get(2).contains("\"/*\""), all);
         assertTrue(statements.get(3).startsWith("\"appsync:GraphQL\" on ") && statements.get(3).endsWith(
                 "\"/types/Mutation/fields/publishTick\"]]}"), all);
+        // system verify's streaming path: exactly InvokeFunction, on exactly the producer's live alias.
+        assertTrue(statements.get(4).matches("\"lambda:InvokeFunction\" on \\{\"Fn::ImportValue\":"
+                + "\"realtime-refarch-dev-streaming:ExportsOutputRefTickProducerLive[0-9A-F]+\"}"), all);
         assertEquals("\"cloudwatch:PutMetricData\" on \"*\" if {\"StringEquals\":{\"cloudwatch:namespace\":\""
-                + Functions.METRICS_NAMESPACE + "\"}}", statements.get(4));
-        assertTrue(statements.get(5).startsWith("\"cloudformation:DescribeStacks\" on [") && statements.get(5).contains(
-                "stack/realtime-refarch-dev-api/*") && statements.get(5).contains("stack/realtime-refarch-dev-streaming/*"), all);
+                + Functions.METRICS_NAMESPACE + "\"}}", statements.get(5));
+        assertTrue(statements.get(6).startsWith("\"cloudformation:DescribeStacks\" on [") && statements.get(6).contains(
+                "stack/realtime-refarch-dev-api/*") && statements.get(6).contains("stack/realtime-refarch-dev-streaming/*")
+                && statements.get(6).contains("stack/realtime-refarch-dev-web/*"), all);
+        assertTrue(all.lines().filter(l -> l.contains("lambda:")).count() == 1, "no other Lambda action: " + all);
         template.hasOutput(ObservabilityStack.OPERATOR_POLICY_OUTPUT, Match.objectLike(Map.of()));
     }
 
@@ -456,7 +461,9 @@ class ObservabilityStackTest {
         // system verify publishes its canary ticks whether or not the market ticker is deployed.
         assertTrue(statements.get(1).startsWith("\"appsync:GraphQL\" on ") && statements.get(1).endsWith(
                 "\"/types/Mutation/fields/publishTick\"]]}"), statements.toString());
-        assertTrue(statements.get(2).startsWith("\"cloudformation:DescribeStacks\" on {")
+        assertTrue(statements.get(2).startsWith("\"cloudformation:DescribeStacks\" on [")
+                && statements.get(2).contains("stack/realtime-refarch-dev-web/*")
                 && !statements.get(2).contains("streaming"), statements.toString());
+        assertTrue(statements.stream().noneMatch(st -> st.contains("lambda:")), "no producer to invoke: " + statements);
     }
 }

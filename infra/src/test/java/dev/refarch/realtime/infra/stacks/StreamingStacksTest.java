@@ -210,6 +210,9 @@ class StreamingStacksTest {
                         "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))))));
         streaming.hasOutput(StreamingStack.FAILURE_BUCKET_OUTPUT, Match.objectLike(Map.of(
                 "Value", Map.of("Ref", Match.stringLikeRegexp("TickConsumerFailureBucket.*")))));
+        // system verify invokes the producer's live alias (the one the schedule invokes), by its ARN.
+        streaming.hasOutput(StreamingStack.PRODUCER_FUNCTION_OUTPUT, Match.objectLike(Map.of(
+                "Value", Map.of("Ref", Match.stringLikeRegexp("TickProducerLive.*")))));
         // dev: deleted with its objects; prod: retained.
         streaming.hasResource("AWS::S3::Bucket", Match.objectLike(Map.of("DeletionPolicy", "Delete")));
         streaming.resourceCountIs("Custom::S3AutoDeleteObjects", 1);

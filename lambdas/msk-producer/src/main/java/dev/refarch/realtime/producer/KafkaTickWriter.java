@@ -7,11 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,6 +114,30 @@ public final class KafkaTickWriter {
             throw new TickPublishException("No tick published: all " + quoteFailures + " quotes failed", null);
         }
         return summary;
+    }
+
+    /**
+     * Writes one tick with the given sequence, keyed by its symbol, and waits for the cluster's
+     * acknowledgement (bounded by the producer's {@code delivery.timeout.ms}).
+     *
+     * @throws TickPublishException if it was not acknowledged
+     */
+    public RecordMetadata writeOne(Tick tick, long sequence) {
+        try {
+            Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(topic, tick.symbol(), tick.toJson(sequence)));
+            producer.flush();
+            return sent.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new TickPublishException("Publishing a tick of " + tick.symbol() + " to topic '" + topic + "' failed: "
+                    + cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new TickPublishException("Publishing a tick of " + tick.symbol() + " to topic '" + topic + "' failed: "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TickPublishException("Interrupted while publishing a tick", e);
+        }
     }
 
     private void throwIfFailed(AtomicReference<Exception> failure, Map<String, AtomicInteger> acked) {

@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,6 +151,37 @@ public final class TickProducer implements AutoCloseable {
         } catch (TickPublishException e) {
             metrics.addMetric("PublishFailures", 1, MetricUnit.COUNT);
             LOG.error("Publishing ticks failed: {}", e.getMessage());
+            throw e;
+        } finally {
+            metrics.flush();
+        }
+    }
+
+    /**
+     * Writes the one canary tick of {@code request} (a fixed, plausible quote of the canary symbol, stamped
+     * now) and answers where it landed. Reconnects once with fresh credentials if the brokers refuse the
+     * SCRAM login, as {@link #run} does.
+     */
+    public CanaryTickResult publishCanary(CanaryTickRequest request) {
+        Tick tick = new Tick(request.symbol(), 100.0, 100.0, 101.0, 99.0, 1.0, clock.instant());
+        try {
+            RecordMetadata written;
+            try {
+                written = writer().writeOne(tick, request.sequence());
+            } catch (TickPublishException e) {
+                if (!e.isAuthenticationFailure() || !reconnectWithFreshCredentials()) {
+                    throw e;
+                }
+                written = writer().writeOne(tick, request.sequence());
+            }
+            metrics.addMetric("CanaryTicksPublished", 1, MetricUnit.COUNT);
+            LOG.info("Published a canary tick", entry("symbol", request.symbol()), entry("sequence", request.sequence()),
+                    entry("partition", written.partition()), entry("offset", written.offset()));
+            return new CanaryTickResult(request.symbol(), request.sequence(), written.topic(), written.partition(),
+                    written.offset());
+        } catch (TickPublishException e) {
+            metrics.addMetric("PublishFailures", 1, MetricUnit.COUNT);
+            LOG.error("Publishing the canary tick failed: {}", e.getMessage());
             throw e;
         } finally {
             metrics.flush();

@@ -14,8 +14,9 @@ import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
 /**
  * Lambda entry point, invoked by an EventBridge schedule every minute: publishes ticks for most of
- * the minute that the event's {@code time} starts, and returns how many per symbol.
- * Configuration: {@link TickProducerConfig}.
+ * the minute that the event's {@code time} starts, and returns how many per symbol. Invoked with a
+ * canary event ({@link CanaryTickRequest}, by {@code system verify}), it writes that one tick instead
+ * and returns where it landed. Configuration: {@link TickProducerConfig}.
  */
 public final class TickProducerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
@@ -36,9 +37,14 @@ public final class TickProducerHandler implements RequestHandler<Map<String, Obj
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> scheduledEvent, Context context) {
-        return PowertoolsLogging.withLogging(context,
-                () -> producer.run(scheduledTime(scheduledEvent), Duration.ofMillis(context.getRemainingTimeInMillis()))
-                        .toMap());
+        return PowertoolsLogging.withLogging(context, () -> {
+            Optional<CanaryTickRequest> canary = CanaryTickRequest.from(scheduledEvent);
+            if (canary.isPresent()) {
+                return producer.publishCanary(canary.get()).toMap();
+            }
+            return producer.run(scheduledTime(scheduledEvent), Duration.ofMillis(context.getRemainingTimeInMillis()))
+                    .toMap();
+        });
     }
 
     /**

@@ -339,6 +339,49 @@ class TickProducerIntegrationTest {
         }
     }
 
+    @Test
+    void aCanaryEventWritesExactlyThatTickKeyedBySymbolAndAnswersWhere() throws Exception {
+        String topic = newTopic();
+        Map<String, String> env = env(topic, SCRAM_ARN);
+        Map<String, Object> result;
+        try (TickProducer producer = TickProducer.create(TickProducerConfig.fromEnv(env), MetricsFactory.getMetricsInstance())) {
+            result = invoke(producer, Map.of("canaryTick", Map.of("symbol", "ZZVERIFY", "sequence", 1_767_000_000_123L)));
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> written = (Map<String, Object>) result.get("canaryTick");
+        assertEquals("ZZVERIFY", written.get("symbol"));
+        assertEquals(1_767_000_000_123L, written.get("sequence"));
+        assertEquals(topic, written.get("topic"));
+        Map<String, List<ConsumerRecord<String, String>>> bySymbol = consume(topic, 1);
+        ConsumerRecord<String, String> record = bySymbol.get("ZZVERIFY").get(0);
+        assertEquals(((Number) written.get("partition")).intValue(), record.partition());
+        assertEquals(((Number) written.get("offset")).longValue(), record.offset());
+        JsonNode tick = JSON.readTree(record.value());
+        assertEquals(1_767_000_000_123L, tick.get("sequence").asLong());
+        assertTrue(tick.get("sequence").isIntegralNumber(), record.value());
+        assertEquals(List.of("symbol", "price", "open", "high", "low", "volume", "timestamp", "sequence"),
+                iterable(tick.fieldNames()), "exactly the TickInput fields");
+    }
+
+    @Test
+    void aRefusedCanaryEventWritesNothingAndFailsTheInvocationWithItsReason() throws Exception {
+        String topic = newTopic();
+        Map<String, String> env = env(topic, SCRAM_ARN);
+        try (TickProducer producer = TickProducer.create(TickProducerConfig.fromEnv(env), MetricsFactory.getMetricsInstance())) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> invoke(producer,
+                    Map.of("canaryTick", Map.of("symbol", "AMZN", "sequence", 1_767_000_000_123L))));
+            assertTrue(refused.getMessage().startsWith("Refused canary event: symbol 'AMZN'"), refused.getMessage());
+        }
+        consume(topic, 0);
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> out = new ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
+    }
+
     private static Map<String, Object> invoke(TickProducer producer, Map<String, Object> event) {
         return new TickProducerHandler(producer).handleRequest(event, new TestContext("tick-producer", 20_000));
     }

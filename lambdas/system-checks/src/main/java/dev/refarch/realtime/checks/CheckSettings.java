@@ -22,10 +22,12 @@ import java.util.regex.Pattern;
  * @param eventTimeout    how long a published tick or message may take to reach a subscriber
  * @param quietPeriod     how long the checks watch for something that must reach no one
  * @param ticksPerBatch   canary ticks per batch, 2 to 25 (the consumer's batches are up to 25 aliases)
+ * @param streamingTimeout how long a tick the producer wrote to the topic may take to reach a subscriber
+ *                        (the event source mapping's polling and batching, the consumer's invocation)
  */
 public record CheckSettings(String symbol, String author, Duration rotation, Duration reviewBroadcast,
         Duration reviewMargin, Duration rotationMargin, Duration eventTimeout, Duration quietPeriod,
-        int ticksPerBatch) {
+        int ticksPerBatch, Duration streamingTimeout) {
 
     /** The symbol {@code system verify} publishes: reserved, never a producer's (see the README's "Verify"). */
     public static final String VERIFY_SYMBOL = "ZZVERIFY";
@@ -64,18 +66,25 @@ public record CheckSettings(String symbol, String author, Duration rotation, Dur
         if (ticksPerBatch < 2 || ticksPerBatch > 25) {
             throw new IllegalArgumentException("ticksPerBatch must be 2 to 25, got " + ticksPerBatch);
         }
+        positive("streamingTimeout", streamingTimeout);
     }
 
     /**
      * {@code system verify}'s settings for a system configured with these intervals: symbol
      * {@value #VERIFY_SYMBOL}, author {@value #VERIFY_AUTHOR}, a review margin of 3 s, a rotation
      * margin of half a rotation up to 5 s ({@link #rotationMarginFor}), 10 s for a tick or message to
-     * arrive, 2 s of watching for what must not, 5 ticks a batch.
+     * arrive, 2 s of watching for what must not, 5 ticks a batch, and {@value #STREAMING_TIMEOUT_SECONDS} s for
+     * a tick written to the topic to reach the subscriber (an MSK event source mapping polls within seconds;
+     * its batching window is 0 to 300 s, see {@code CONSUMER_BATCHING_WINDOW_SECONDS}).
      */
     public static CheckSettings of(Duration rotation, Duration reviewBroadcast) {
         return new CheckSettings(VERIFY_SYMBOL, VERIFY_AUTHOR, rotation, reviewBroadcast, Duration.ofSeconds(3),
-                rotationMarginFor(rotation), Duration.ofSeconds(10), Duration.ofSeconds(2), 5);
+                rotationMarginFor(rotation), Duration.ofSeconds(10), Duration.ofSeconds(2), 5,
+                Duration.ofSeconds(STREAMING_TIMEOUT_SECONDS));
     }
+
+    /** The default wait for a produced tick to reach the subscriber ({@link #streamingTimeout}). */
+    public static final int STREAMING_TIMEOUT_SECONDS = 30;
 
     /**
      * The scheduled canary's settings: symbol {@value #CANARY_SYMBOL}, author {@value #CANARY_AUTHOR}, the
@@ -98,13 +107,19 @@ public record CheckSettings(String symbol, String author, Duration rotation, Dur
     /** A copy with another rotation interval (and its margin, {@link #rotationMarginFor}). */
     public CheckSettings withRotation(Duration value) {
         return new CheckSettings(symbol, author, value, reviewBroadcast, reviewMargin, rotationMarginFor(value),
-                eventTimeout, quietPeriod, ticksPerBatch);
+                eventTimeout, quietPeriod, ticksPerBatch, streamingTimeout);
     }
 
     /** A copy with another symbol and author (the canary's). */
     public CheckSettings withIdentity(String otherSymbol, String otherAuthor) {
         return new CheckSettings(otherSymbol, otherAuthor, rotation, reviewBroadcast, reviewMargin, rotationMargin,
-                eventTimeout, quietPeriod, ticksPerBatch);
+                eventTimeout, quietPeriod, ticksPerBatch, streamingTimeout);
+    }
+
+    /** A copy with another wait for a produced tick ({@link #streamingTimeout}). */
+    public CheckSettings withStreamingTimeout(Duration value) {
+        return new CheckSettings(symbol, author, rotation, reviewBroadcast, reviewMargin, rotationMargin,
+                eventTimeout, quietPeriod, ticksPerBatch, value);
     }
 
     /** The longest wait for the broadcaster's {@code onReview} after a vote. */

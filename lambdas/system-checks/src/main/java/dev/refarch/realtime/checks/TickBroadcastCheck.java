@@ -59,6 +59,11 @@ final class TickBroadcastCheck {
         this.base = clock.millis();
     }
 
+    /** The highest sequence these checks publish: a later tick of the symbol must be above it. */
+    long highestSequence() {
+        return base + 2L * settings.ticksPerBatch();
+    }
+
     /** {@value #ONE_PER_REQUEST}: whether a batch sent one tick per request reached the viewer, in order. */
     CheckResult oneMutationPerRequest() {
         return batch(ONE_PER_REQUEST, oneByOne, base + 1, false, null);

@@ -21,6 +21,8 @@ public final class VerifierOperations {
     public static final String ON_TICK = "subscription OnTick($symbol: String!) { onTick(symbol: $symbol) { "
             + TICK_FIELDS + " } }";
 
+    /** The page check's request with the API key: the smallest public query, to see the WAF let it through. */
+    public static final String PAGE_PROBE = "query PageProbe { currentMovie { id } }";
     public static final String CURRENT_MOVIE = "query CurrentMovie { currentMovie { " + MOVIE_FIELDS + " } }";
     public static final String REVIEWS = "query Reviews { reviews { " + REVIEW_FIELDS + " } }";
     public static final String VOTE = "mutation Vote($movieId: ID!, $reaction: Reaction!, $count: Int!) {"

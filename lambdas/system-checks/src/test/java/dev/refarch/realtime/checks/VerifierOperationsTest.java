@@ -23,7 +23,7 @@ class VerifierOperationsTest {
         List<Field> operations = Arrays.stream(VerifierOperations.class.getFields())
                 .filter(f -> Modifier.isStatic(f.getModifiers()) && f.getType() == String.class)
                 .toList();
-        assertEquals(8, operations.size(), operations.toString());
+        assertEquals(9, operations.size(), operations.toString());
         for (Field field : operations) {
             AppSyncSchema.assertValid((String) field.get(null));
         }

@@ -32,6 +32,7 @@ public final class ServiceCalls {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern QUEUE_PATH = Pattern.compile("/(\\d{12})/([^/?]+)/?");
+    private static final Pattern LAMBDA_INVOKE = Pattern.compile("/2015-03-31/functions/([^/]+)/invocations");
     private static final Pattern DELETE_KEY = Pattern.compile("<Key>(.*?)</Key>", Pattern.DOTALL);
     /** S3 query parameters that refine a request but do not change its action. */
     private static final Set<String> S3_PLAIN_PARAMETERS = Set.of("list-type", "prefix", "delimiter", "max-keys",
@@ -88,6 +89,7 @@ public final class ServiceCalls {
                 case "s3" -> s3(request);
                 case "secretsmanager" -> secrets(request, model);
                 case "appsync" -> appSync(request, model);
+                case "lambda" -> lambda(request);
                 default -> Mapping.unmappable("the local IAM gateway serves no service " + service);
             };
         } catch (IOException | IllegalArgumentException e) {
@@ -113,6 +115,9 @@ public final class ServiceCalls {
         }
         if (request.rawPath().equals("/graphql")) {
             return "appsync";
+        }
+        if (request.rawPath().startsWith("/2015-03-31/functions/")) {
+            return "lambda";
         }
         return "s3";
     }
@@ -431,6 +436,35 @@ public final class ServiceCalls {
             calls.add(new Call("appsync:GraphQL", arn, "", context(), field.resultKey()));
         }
         return Mapping.of(calls);
+    }
+
+    // --- Lambda (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html)
+
+    /**
+     * {@code Invoke}: {@code lambda:InvokeFunction} on the ARN the call names, qualified as it is named
+     * (an alias's ARN for {@code name:live} or {@code ?Qualifier=live}), since Lambda authorizes the ARN
+     * invoked: a grant on the unqualified ARN does not let a caller invoke an alias
+     * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html).
+     */
+    private Mapping lambda(AwsRequest request) {
+        Matcher m = LAMBDA_INVOKE.matcher(request.rawPath());
+        if (!request.method().equals("POST") || !m.matches()) {
+            return Mapping.unmappable("only Lambda's Invoke (POST /2015-03-31/functions/<name>/invocations) is mapped"
+                    + " locally, not " + request.method() + " " + request.rawPath());
+        }
+        String named = SigV4Verifier.percentDecode(m.group(1));
+        int marker = named.indexOf("function:");
+        String function = marker < 0 ? named : named.substring(marker + "function:".length());
+        Map<String, String> params = new LinkedHashMap<>();
+        form(request.rawQuery(), params);
+        int colon = function.indexOf(':');
+        String name = colon < 0 ? function : function.substring(0, colon);
+        String qualifier = colon < 0 ? params.get("Qualifier") : function.substring(colon + 1);
+        if (name.isEmpty()) {
+            return Mapping.unmappable("a Lambda Invoke that names no function");
+        }
+        return Mapping.of(List.of(call("lambda:InvokeFunction", "arn:aws:lambda:" + region + ":" + account
+                + ":function:" + name + (qualifier == null || qualifier.isEmpty() ? "" : ":" + qualifier))));
     }
 
     // --- common

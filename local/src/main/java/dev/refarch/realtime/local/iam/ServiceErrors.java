@@ -26,6 +26,9 @@ import java.util.UUID;
  *       {@code SignatureDoesNotMatch}, {@code RequestTimeTooSkewed}), 400 for
  *       {@code XAmzContentSHA256Mismatch} and a malformed header; no body for HEAD
  *       (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html);</li>
+ *   <li>Lambda: HTTP 403 {@code {"Type":"User","Message":...}} with {@code x-amzn-ErrorType}
+ *       ({@code AccessDeniedException}, {@code UnrecognizedClientException}, {@code InvalidSignatureException})
+ *       (https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html);</li>
  *   <li>AppSync: {@code {"errors":[{"errorType":...,"message":...}]}}, HTTP 403 for a bad signature,
  *       401 {@code UnauthorizedException} without one; a refused field is answered in the GraphQL
  *       response instead ({@link #appSyncFieldError}).</li>
@@ -91,6 +94,7 @@ public final class ServiceErrors {
                     Map.of());
             case "sqs" -> sqs(request, 403, "AccessDeniedException", "AccessDenied", message);
             case "appsync" -> appSync(401, "UnauthorizedException", message);
+            case "lambda" -> lambda(403, "AccessDeniedException", message);
             default -> s3(request, 403, "AccessDenied", message, Map.of());
         };
     }
@@ -125,6 +129,15 @@ public final class ServiceErrors {
                         "MissingAuthenticationToken", "Request is missing Authentication Token");
                 case MALFORMED -> sqs(request, 400, "IncompleteSignatureException", "IncompleteSignature",
                         refused.detail());
+            };
+            case "lambda" -> switch (refused.problem()) {
+                case UNKNOWN_ACCESS_KEY -> lambda(403, "UnrecognizedClientException", TOKEN_MESSAGE);
+                case SIGNATURE_MISMATCH, CONTENT_SHA256_MISMATCH -> lambda(403, "InvalidSignatureException",
+                        SIGNATURE_MESSAGE);
+                case EXPIRED -> lambda(403, "InvalidSignatureException", expired);
+                case MISSING_AUTHENTICATION -> lambda(403, "MissingAuthenticationTokenException",
+                        "Missing Authentication Token");
+                case MALFORMED -> lambda(400, "IncompleteSignatureException", refused.detail());
             };
             case "appsync" -> switch (refused.problem()) {
                 case UNKNOWN_ACCESS_KEY -> appSync(403, "UnrecognizedClientException", TOKEN_MESSAGE);
@@ -241,6 +254,14 @@ public final class ServiceErrors {
         ObjectNode error = body.putArray("errors").addObject();
         error.put("errorType", type);
         error.put("message", message);
+        return new Response(status, type, Map.of("Content-Type", "application/json", "x-amzn-ErrorType", type,
+                "x-amzn-RequestId", UUID.randomUUID().toString()), body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Response lambda(int status, String type, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("Type", "User");
+        body.put("Message", message);
         return new Response(status, type, Map.of("Content-Type", "application/json", "x-amzn-ErrorType", type,
                 "x-amzn-RequestId", UUID.randomUUID().toString()), body.toString().getBytes(StandardCharsets.UTF_8));
     }

@@ -35,6 +35,8 @@ class PolicyModelTest {
         binding.put("streaming/ScramSecret/Resource.Ref", SCRAM);
         binding.put("streaming/MskKey/Resource.Arn", KEY);
         binding.put("api/Api/GraphqlApi.ApiId", "localapi");
+        binding.put("streaming/TickProducer/Live/Resource.Ref", "arn:aws:lambda:us-east-1:000000000000:function:producer:live");
+        binding.put("streaming/Retired/Live/Resource.Ref", "arn:aws:lambda:us-east-1:000000000000:function:retired:live");
         return binding;
     }
 

@@ -42,6 +42,25 @@ class ServiceCallsTest {
     }
 
     @Test
+    void lambdaInvokeIsInvokeFunctionOnTheArnAsNamedWithItsQualifier() throws IOException {
+        String function = "arn:aws:lambda:us-east-1:000000000000:function:";
+        for (String[] named : new String[][] {
+                {"/2015-03-31/functions/tick-producer/invocations", "Qualifier=live", function + "tick-producer:live"},
+                {"/2015-03-31/functions/tick-producer%3Alive/invocations", "", function + "tick-producer:live"},
+                {"/2015-03-31/functions/" + "arn%3Aaws%3Alambda%3Aus-east-1%3A000000000000%3Afunction%3Atick-producer"
+                        + "/invocations", "", function + "tick-producer"},
+                {"/2015-03-31/functions/tick-producer/invocations", "", function + "tick-producer"}}) {
+            ServiceCalls.Mapping mapping = CALLS.map("lambda", new AwsRequest("POST", named[0], named[1], Map.of(),
+                    new byte[0]), model());
+            assertEquals(List.of("lambda:InvokeFunction " + named[2]), actionsOn(mapping), named[0]);
+        }
+        assertTrue(CALLS.map("lambda", new AwsRequest("GET", "/2015-03-31/functions/tick-producer", "", Map.of(),
+                new byte[0]), model()).unmapped().isPresent(), "GetFunction is refused rather than guessed");
+        assertEquals("lambda", ServiceCalls.serviceOf(new AwsRequest("POST",
+                "/2015-03-31/functions/tick-producer/invocations", "", Map.of(), new byte[0])));
+    }
+
+    @Test
     void dynamoDbBatchesAndTransactionsAreAuthorizedPerTableAndItemAndQueriesOnTheirIndex() throws IOException {
         assertEquals(List.of("dynamodb:BatchWriteItem " + TABLES + "ticks", "dynamodb:BatchWriteItem " + TABLES + "movies"),
                 actionsOn(json("dynamodb", "DynamoDB_20120810.BatchWriteItem",
