@@ -13,7 +13,7 @@ import software.constructs.Construct;
 
 /**
  * The app's alarms: each one notifies the topic when it fires and when it recovers, and its
- * description says what to do (the README's runbook has one entry per alarm, under the same name).
+ * description says what to do (docs/operations.md has one runbook entry per alarm, under the same name).
  */
 public final class RunbookAlarms extends Construct {
 
@@ -36,7 +36,7 @@ public final class RunbookAlarms extends Construct {
             this.runbook = java.util.Objects.requireNonNull(runbook, "runbook");
         }
 
-        /** An alarm named {@code name} (also its runbook entry in the README) on {@code metric}. */
+        /** An alarm named {@code name} (also its runbook entry in docs/operations.md) on {@code metric}. */
         public static Spec of(String name, IMetric metric, String runbook) {
             return new Spec(name, metric, runbook);
         }
@@ -86,7 +86,7 @@ public final class RunbookAlarms extends Construct {
     /** Adds the alarm {@code spec} describes. */
     public Alarm add(Spec spec) {
         Alarm alarm = Alarm.Builder.create(this, spec.name)
-                .alarmDescription(spec.runbook + " Runbook: README.md, \"" + spec.name + "\".")
+                .alarmDescription(spec.runbook + " Runbook: docs/operations.md, \"" + spec.name + "\".")
                 .metric(spec.metric)
                 .comparisonOperator(spec.comparison)
                 .threshold(spec.threshold)

@@ -357,7 +357,7 @@ public final class ObservabilityStack extends Stack {
                 .targets(List.of(SnsTopic.Builder.create(topic)
                         .message(RuleTargetInput.fromText("The consumer's event source mapping skipped a batch after "
                                 + "its retries; it is kept whole at s3://" + EventField.fromPath("$.detail.bucket.name")
-                                + "/" + EventField.fromPath("$.detail.object.key") + ". Runbook: README.md, "
+                                + "/" + EventField.fromPath("$.detail.object.key") + ". Runbook: docs/operations.md, "
                                 + "\"SkippedBatch\": fix the cause, then run `ticks replay`."))
                         .retryAttempts(10)
                         .maxEventAge(Duration.hours(24))

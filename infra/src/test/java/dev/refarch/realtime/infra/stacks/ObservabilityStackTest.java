@@ -43,7 +43,7 @@ class ObservabilityStackTest {
         template.path("Resources").fields().forEachRemaining(e -> {
             if (e.getValue().path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
                 String description = e.getValue().at("/Properties/AlarmDescription").asText();
-                names.add(description.replaceAll(".*Runbook: README.md, \"([A-Za-z0-9]+)\"\\.$", "$1"));
+                names.add(description.replaceAll(".*Runbook: docs/operations.md, \"([A-Za-z0-9]+)\"\\.$", "$1"));
             }
         });
         return names;

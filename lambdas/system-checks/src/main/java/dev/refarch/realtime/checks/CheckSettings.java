@@ -29,7 +29,7 @@ public record CheckSettings(String symbol, String author, Duration rotation, Dur
         Duration reviewMargin, Duration rotationMargin, Duration eventTimeout, Duration quietPeriod,
         int ticksPerBatch, Duration streamingTimeout) {
 
-    /** The symbol {@code system verify} publishes: reserved, never a producer's (see the README's "Verify"). */
+    /** The symbol {@code system verify} publishes: reserved, never a producer's (see docs/verify.md). */
     public static final String VERIFY_SYMBOL = "ZZVERIFY";
     /** The symbol the scheduled canary publishes: its own, so a canary run and a verify run never collide. */
     public static final String CANARY_SYMBOL = "ZZCANARY";
