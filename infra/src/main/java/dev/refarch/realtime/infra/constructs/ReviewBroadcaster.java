@@ -17,9 +17,10 @@ import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
- * The review broadcaster: a {@link JavaFunction} on the Reviews table's stream (new images) that
- * publishes the rows that changed through {@code publishReview}, at most once per
- * {@code reviewBroadcastMillis}, the only caller of that mutation.
+ * The review broadcaster: a {@link JavaFunction} on the Reviews table's stream (new images) that,
+ * when rows changed, publishes every reaction's total as one {@code publishReviews} message (and one
+ * {@code publishReview} per reaction for {@code onReview}), at most once per
+ * {@code reviewBroadcastMillis}, the only caller of those mutations.
  *
  * <p>The mapping, and why (services-ddb-params.html, read 2026-12-01):
  * <ul>
@@ -64,13 +65,14 @@ public final class ReviewBroadcaster extends Construct {
         }
         function = new JavaFunction(this, "Function", JavaFunction.Props.builder()
                 .definition(Functions.REVIEW_BROADCASTER)
-                .description("Broadcasts the Reviews rows that changed, from the table's stream, at a bounded rate")
+                .description("Broadcasts every reaction's review as one message when the Reviews table changed, at a bounded rate")
                 .environment(Functions.broadcasterEnvironment(props.api().getGraphqlUrl(), props.broadcastMillis(),
                         props.mutationsPerRequest(), props.reviewsTable().getTableName(), props.voteShards()))
                 .stage(props.stage())
                 .deployment(props.deployment())
                 .build());
-        props.api().grantMutation(function.role(), "publishReview");
+        // publishReviews for onReviews (the page), publishReview for onReview (clients written before it).
+        props.api().grantMutation(function.role(), "publishReviews", "publishReview");
         // With voteShards > 1 a changed reaction's total is the sum of its shards, read in one
         // BatchGetItem. Granted at any shard count, so the policy (and the local run's export of it)
         // does not depend on the configuration; with one shard the function reads nothing.

@@ -16,7 +16,7 @@ import software.amazon.awssdk.regions.Region;
  * @param metricsNamespace CloudWatch namespace ({@code POWERTOOLS_METRICS_NAMESPACE}, default {@code RealtimeRefarch})
  * @param mutationsPerRequest aliased {@code publishReview} fields per AppSync request ({@code MUTATIONS_PER_REQUEST},
  *                         cdk.json {@code mutationsPerRequest}, 1 to 100, default 25); 1 sends each row alone, unaliased
- * @param reviewsTable     the Reviews table ({@code REVIEWS_TABLE}), read when {@code voteShards} > 1
+ * @param reviewsTable     the Reviews table ({@code REVIEWS_TABLE}): every broadcast reads all its reactions' shards
  * @param voteShards       shards per reaction ({@code VOTE_SHARDS}, cdk.json {@code voteShards}, 1 to 1000,
  *                         default 1)
  * @param dynamoDbEndpoint {@code AWS_ENDPOINT_URL_DYNAMODB}, local runs only; null for the service's
@@ -25,12 +25,6 @@ public record BroadcasterConfig(URI graphqlUrl, Duration interval, Region region
                                 int mutationsPerRequest, String reviewsTable, int voteShards, URI dynamoDbEndpoint) {
 
     static final int MAX_VOTE_SHARDS = 1000;
-
-    /** One shard per reaction: nothing is read. */
-    public BroadcasterConfig(URI graphqlUrl, Duration interval, Region region, String metricsNamespace,
-                             int mutationsPerRequest) {
-        this(graphqlUrl, interval, region, metricsNamespace, mutationsPerRequest, null, 1, null);
-    }
 
     static final int DEFAULT_BROADCAST_MILLIS = 500;
     /** A minute: beyond it viewers would see counts stand still; the config record of the app says the same. */
@@ -57,8 +51,8 @@ public record BroadcasterConfig(URI graphqlUrl, Duration interval, Region region
         if (voteShards < 1 || voteShards > MAX_VOTE_SHARDS) {
             throw new IllegalArgumentException("VOTE_SHARDS=" + voteShards + " must be between 1 and " + MAX_VOTE_SHARDS);
         }
-        if (voteShards > 1 && (reviewsTable == null || reviewsTable.isBlank())) {
-            throw new IllegalArgumentException("REVIEWS_TABLE is required when VOTE_SHARDS=" + voteShards);
+        if (reviewsTable == null || reviewsTable.isBlank()) {
+            throw new IllegalArgumentException("REVIEWS_TABLE is required");
         }
     }
 

@@ -54,20 +54,17 @@ public final class ReviewBroadcasterHandler implements RequestStreamHandler {
                         defaults.maxRequestBytes()))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .build();
-        ReviewShards shards = null;
-        if (config.voteShards() > 1) {
-            DynamoDbClient dynamo = DynamoDbClient.builder()
-                    .region(config.region())
-                    .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                    .httpClient(UrlConnectionHttpClient.create())
-                    .applyMutation(b -> {
-                        if (config.dynamoDbEndpoint() != null) {
-                            b.endpointOverride(config.dynamoDbEndpoint());
-                        }
-                    })
-                    .build();
-            shards = new ReviewShards(dynamo, config.reviewsTable(), config.voteShards());
-        }
+        DynamoDbClient dynamo = DynamoDbClient.builder()
+                .region(config.region())
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .httpClient(UrlConnectionHttpClient.create())
+                .applyMutation(b -> {
+                    if (config.dynamoDbEndpoint() != null) {
+                        b.endpointOverride(config.dynamoDbEndpoint());
+                    }
+                })
+                .build();
+        ReviewShards shards = new ReviewShards(dynamo, config.reviewsTable(), config.voteShards());
         return new ReviewBroadcaster(appSync, BroadcastPacer.system(config.interval()),
                 BroadcasterMetrics.powertools(config.metricsNamespace()), shards);
     }
