@@ -24,8 +24,9 @@ import software.constructs.Construct;
  *
  * <p>The mapping, and why (services-ddb-params.html, read 2026-12-01):
  * <ul>
- *   <li>ParallelizationFactor 1: one batch per shard at a time, so one environment's pacer sees
- *       every broadcast of the shard and the rows go out in stream order;</li>
+ *   <li>ParallelizationFactor 1: one batch per shard at a time; whatever the shard count, the
+ *       broadcast slot in the Movies table lets one batch per interval broadcast for the whole table,
+ *       and the others finish covered by it;</li>
  *   <li>no batching window (its granularity is a whole second): the function waits out the
  *       sub-second remainder itself, while the next batch gathers in the shard;</li>
  *   <li>BatchSize {@value #BATCH_SIZE} (the maximum): a batch must hold every record written
@@ -48,10 +49,11 @@ public final class ReviewBroadcaster extends Construct {
     private final Queue failures;
 
     /** What the broadcaster reads and where it publishes. */
-    public record Props(Table reviewsTable, GraphqlApi api, int broadcastMillis, int mutationsPerRequest, Stage stage,
+    public record Props(Table reviewsTable, Table moviesTable, GraphqlApi api, int broadcastMillis, int mutationsPerRequest, Stage stage,
                         String deployment, int voteShards) {
         public Props {
             Objects.requireNonNull(reviewsTable, "reviewsTable");
+            Objects.requireNonNull(moviesTable, "moviesTable");
             Objects.requireNonNull(deployment, "deployment");
             Objects.requireNonNull(api, "api");
             Objects.requireNonNull(stage, "stage");
@@ -67,7 +69,8 @@ public final class ReviewBroadcaster extends Construct {
                 .definition(Functions.REVIEW_BROADCASTER)
                 .description("Broadcasts every reaction's review as one message when the Reviews table changed, at a bounded rate")
                 .environment(Functions.broadcasterEnvironment(props.api().getGraphqlUrl(), props.broadcastMillis(),
-                        props.mutationsPerRequest(), props.reviewsTable().getTableName(), props.voteShards()))
+                        props.mutationsPerRequest(), props.reviewsTable().getTableName(), props.voteShards(),
+                        props.moviesTable().getTableName()))
                 .stage(props.stage())
                 .deployment(props.deployment())
                 .build());
@@ -77,6 +80,9 @@ public final class ReviewBroadcaster extends Construct {
         // BatchGetItem. Granted at any shard count, so the policy (and the local run's export of it)
         // does not depend on the configuration; with one shard the function reads nothing.
         props.reviewsTable().grant(function.role(), "dynamodb:BatchGetItem");
+        // The broadcast slot (TableContract.Movies.BROADCAST_SLOT): a consistent read and one conditional
+        // write per broadcast, shared by every environment, so one broadcast per interval for the table.
+        props.moviesTable().grant(function.role(), "dynamodb:GetItem", "dynamodb:UpdateItem");
 
         failures = Queue.Builder.create(this, "FailureQueue")
                 // SQS-managed encryption: Lambda's mapping sends with the function's role, no KMS grant needed.

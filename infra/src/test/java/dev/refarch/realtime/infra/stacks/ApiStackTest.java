@@ -284,6 +284,25 @@ class ApiStackTest {
     }
 
     @Test
+    void broadcasterMayReadAndConditionallyWriteTheMoviesTableForItsSlotAndKnowsTheTable() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "dev.refarch.realtime.broadcaster.ReviewBroadcasterHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "MOVIES_TABLE", Map.of("Ref", Match.stringLikeRegexp("MoviesTable.*"))))))));
+        List<String> slot = new java.util.ArrayList<>();
+        for (JsonNode policy : json.findValues("PolicyDocument")) {
+            policy.path("Statement").forEach(st -> {
+                if (st.path("Resource").toString().contains("MoviesTable")
+                        && st.path("Action").toString().contains("dynamodb:UpdateItem")
+                        && !st.path("Action").toString().contains("dynamodb:PutItem")) {
+                    slot.add(st.path("Action").toString());
+                }
+            });
+        }
+        assertTrue(slot.contains("[\"dynamodb:GetItem\",\"dynamodb:UpdateItem\"]"), slot.toString());
+    }
+
+    @Test
     void broadcasterKnowsTheShardCountAndMayReadTheReviewsShardsInBatchesOnly() {
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Handler", "dev.refarch.realtime.broadcaster.ReviewBroadcasterHandler::handleRequest",

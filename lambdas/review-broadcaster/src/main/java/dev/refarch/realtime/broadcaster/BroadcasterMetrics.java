@@ -19,6 +19,8 @@ public interface BroadcasterMetrics {
     String CHANGES_COALESCED = "ReviewChangesCoalesced";
     /** Rows AppSync did not accept (all of a board it refused); the batch is retried. */
     String ROWS_FAILED = "ReviewRowsFailed";
+    /** Batches that sent nothing because a broadcast taken after their records were written covers them. */
+    String COVERED = "ReviewBatchesCovered";
     /** Milliseconds the batch waited for its turn (the bound of {@code REVIEW_BROADCAST_MILLIS}). */
     String PACING_WAIT_MILLIS = "ReviewBroadcastWaitMillis";
 

@@ -43,6 +43,6 @@ final class Priming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        // Nothing to refresh: credentials are resolved per request; the pacer starts empty.
+        // Nothing to refresh: credentials are resolved per request; the slot is read per batch.
     }
 }

@@ -18,8 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes every reaction's review as one message when a stream batch changed any of them: after
- * the {@link BroadcastPacer} gave its turn, it reads all five reactions' totals from their shards
+ * Publishes every reaction's review as one message when a stream batch changed any of them: once
+ * its {@link BroadcastTurns} gave it the turn (in the function, {@link BroadcastSlot}: one broadcast
+ * per interval for the whole table, whatever the stream shards; a batch another broadcast covers
+ * sends nothing), it reads all five reactions' totals from their shards
  * ({@link ReviewShards}, strongly consistent, so each is at least as new as the batch's records) and
  * sends them through {@code publishReviews} (one {@code onReviews} event, each review with its
  * version), then the same rows through {@code publishReview}, aliased, for {@code onReview}
@@ -37,7 +39,7 @@ public final class ReviewBroadcaster {
     private static final Logger LOG = LoggerFactory.getLogger(ReviewBroadcaster.class);
 
     private final AppSyncClient appSync;
-    private final BroadcastPacer pacer;
+    private final BroadcastTurns turns;
     private final BroadcasterMetrics metrics;
     private final ReviewShards shards;
     private final Clock clock;
@@ -51,16 +53,16 @@ public final class ReviewBroadcaster {
      * @param shards reads every reaction's total after the pacer's turn (with one shard per reaction,
      *               the five rows themselves)
      */
-    public ReviewBroadcaster(AppSyncClient appSync, BroadcastPacer pacer, BroadcasterMetrics metrics,
+    public ReviewBroadcaster(AppSyncClient appSync, BroadcastTurns turns, BroadcasterMetrics metrics,
             ReviewShards shards) {
-        this(appSync, pacer, metrics, shards, Clock.systemUTC());
+        this(appSync, turns, metrics, shards, Clock.systemUTC());
     }
 
     /** As above, {@code publishedAt} read from {@code clock}. */
-    public ReviewBroadcaster(AppSyncClient appSync, BroadcastPacer pacer, BroadcasterMetrics metrics,
+    public ReviewBroadcaster(AppSyncClient appSync, BroadcastTurns turns, BroadcasterMetrics metrics,
             ReviewShards shards, Clock clock) {
         this.appSync = appSync;
-        this.pacer = pacer;
+        this.turns = turns;
         this.metrics = metrics;
         this.shards = Objects.requireNonNull(shards, "shards");
         this.clock = clock;
@@ -89,18 +91,30 @@ public final class ReviewBroadcaster {
         BroadcastResult retry = BroadcastResult.retryFrom(changes.get(0).sequenceNumber());
         counts.put(BroadcasterMetrics.CHANGES_COALESCED, (long) changes.size() - 1);
         long waitStart = System.nanoTime();
+        BroadcastTurns.Turn turn;
         try {
-            if (!pacer.awaitTurn(timeLeft)) {
-                LOG.warn("Next broadcast turn is {} ms away, past this invocation's deadline; retrying the batch",
-                        pacer.remaining().toMillis());
-                return retry;
-            }
+            turn = turns.await(timeLeft);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return retry;
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot take a broadcast turn; retrying the batch: {}", e.toString());
+            return retry;
         }
         counts.put(BroadcasterMetrics.PACING_WAIT_MILLIS, (System.nanoTime() - waitStart) / 1_000_000);
-        return publish(timeLeft, counts, retry);
+        switch (turn) {
+            case LATE -> {
+                LOG.warn("The next broadcast turn is past this invocation's deadline; retrying the batch");
+                return retry;
+            }
+            case COVERED -> {
+                counts.put(BroadcasterMetrics.COVERED, 1L);
+                return BroadcastResult.success();
+            }
+            default -> {
+                return publish(timeLeft, counts, retry);
+            }
+        }
     }
 
     /** Reads every reaction's total and sends them as one board, then one row each for onReview. */

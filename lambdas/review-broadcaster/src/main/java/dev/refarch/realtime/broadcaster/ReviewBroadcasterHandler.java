@@ -18,8 +18,8 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 /**
  * Lambda entry point for the Reviews table's stream mapping:
  * {@code dev.refarch.realtime.broadcaster.ReviewBroadcasterHandler::handleRequest}. Reads the
- * DynamoDB Streams event, broadcasts, and answers the partial batch response. The pacer lives
- * in this object, so it remembers the last broadcast for as long as the environment is warm.
+ * DynamoDB Streams event, broadcasts, and answers the partial batch response. Which batch broadcasts is
+ * decided in the Movies table's broadcast slot ({@link BroadcastSlot}), shared by every environment.
  */
 public final class ReviewBroadcasterHandler implements RequestStreamHandler {
 
@@ -65,7 +65,7 @@ public final class ReviewBroadcasterHandler implements RequestStreamHandler {
                 })
                 .build();
         ReviewShards shards = new ReviewShards(dynamo, config.reviewsTable(), config.voteShards());
-        return new ReviewBroadcaster(appSync, BroadcastPacer.system(config.interval()),
+        return new ReviewBroadcaster(appSync, BroadcastSlot.system(dynamo, config.moviesTable(), config.interval()),
                 BroadcasterMetrics.powertools(config.metricsNamespace()), shards);
     }
 

@@ -13,7 +13,7 @@ class BroadcasterConfigTest {
 
     private static Map<String, String> env(String... pairs) {
         Map<String, String> env = new HashMap<>(Map.of("GRAPHQL_URL", "https://x.appsync-api.us-east-1.amazonaws.com/graphql",
-                "AWS_REGION", "us-east-1", "REVIEWS_TABLE", "reviews"));
+                "AWS_REGION", "us-east-1", "REVIEWS_TABLE", "reviews", "MOVIES_TABLE", "movies"));
         for (int i = 0; i < pairs.length; i += 2) {
             env.put(pairs[i], pairs[i + 1]);
         }
