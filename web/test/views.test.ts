@@ -43,7 +43,7 @@ describe('MovieView', () => {
   it('skips an incomplete event instead of rendering it', () => {
     api.emit('onMessage', { id: 'x', author: null, text: 'hi', sentAt: '2026-12-01T09:00:00Z' });
     api.emit('onCurrentMovie', { id: 'm2', title: null, startedAt: '2026-12-01T09:00:00Z' });
-    api.emit('onReview', { reaction: 'LOVE', movieId: 'm1', count: null, topCount: 0 });
+    api.emit('onReviews', { reviews: [{ reaction: 'LOVE', movieId: 'm1', count: null, topCount: 0 }], publishedAt: '2026-12-01T09:00:00Z' });
     expect(view.root.querySelectorAll('.message')).toHaveLength(0);
     expect(view.root.querySelector('#movie-title')!.textContent).toBe('Paper Satellites');
     expect(view.root.querySelector('[data-testid=count-LOVE]')!.textContent).toBe('1');
@@ -78,7 +78,7 @@ describe('MovieView', () => {
   });
 
   it('shows why a live feed is unavailable and clears it once every feed is live again', async () => {
-    const counts = [...api.subs.values()].find((sub) => sub.query.includes('onReview'))!;
+    const counts = [...api.subs.values()].find((sub) => sub.query.includes('onReviews'))!;
     counts.error('no start_ack within 15 s');
     const line = view.root.querySelector('[data-testid=vote-error]')!;
     expect(line.textContent).toBe('Live counts unavailable: no start_ack within 15 s');
@@ -88,6 +88,23 @@ describe('MovieView', () => {
     api.setState('connected');
     await flush();
     expect(line.textContent).toBe('');
+  });
+
+  it('shows every count of one onReviews message and drops reviews older than those shown', () => {
+    const board = (version: number, count: number) => ({
+      reviews: rows.map((r, i) => ({ ...r, count: count + i, version: version + i })),
+      publishedAt: '2026-12-01T09:00:02Z',
+    });
+    api.emit('onReviews', board(10, 7));
+    expect(['LOVE', 'LIKE', 'MEH', 'UNKNOWN', 'HATE'].map((r) => view.root.querySelector(`[data-testid=count-${r}]`)!.textContent))
+      .toEqual(['7', '8', '9', '10', '11']);
+    // An older message arriving late (a retried broadcast, another environment's) changes nothing.
+    api.emit('onReviews', board(5, 3));
+    expect(view.root.querySelector('[data-testid=count-HATE]')!.textContent).toBe('11');
+    // A newer one for some reactions only moves those.
+    api.emit('onReviews', { reviews: [{ ...rows[0], count: 20, version: 30 }, { ...rows[4], count: 2, version: 1 }], publishedAt: '2026-12-01T09:00:03Z' });
+    expect(view.root.querySelector('[data-testid=count-LOVE]')!.textContent).toBe('20');
+    expect(view.root.querySelector('[data-testid=count-HATE]')!.textContent).toBe('11');
   });
 
   it('ignores a movie from an older rotation', () => {

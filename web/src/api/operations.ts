@@ -58,7 +58,8 @@ export const M_VOTE = `mutation Vote($movieId: ID!, $reaction: Reaction!, $count
 export const M_SEND_MESSAGE = `mutation SendMessage($author: String!, $text: String!) { sendMessage(author: $author, text: $text) { ${MESSAGE} } }`;
 export const Q_LATEST_TICKS = `query LatestTicks($symbols: [String!]!) { latestTicks(symbols: $symbols) { ${TICK} } }`;
 export const S_CURRENT_MOVIE = `subscription OnCurrentMovie { onCurrentMovie { ${MOVIE} } }`;
-export const S_REVIEW = `subscription OnReview { onReview { ${REVIEW} } }`;
+/** Every reaction's review in one message, at most once per reviewBroadcastMillis (the review broadcaster). */
+export const S_REVIEWS = `subscription OnReviews { onReviews { reviews { ${REVIEW} } publishedAt } }`;
 export const S_MESSAGE = `subscription OnMessage { onMessage { ${MESSAGE} } }`;
 export const S_TICK = `subscription OnTick($symbol: String!) { onTick(symbol: $symbol) { ${TICK} } }`;
 
@@ -82,6 +83,12 @@ export function asMovie(v: unknown): Movie | null {
     startedAt: v['startedAt'],
     rotation: (rotation as number | null | undefined) ?? null,
   };
+}
+
+/** The reviews of an onReviews message that are complete; an incomplete one is skipped, the rest kept. */
+export function asReviewBoard(v: unknown): Review[] | null {
+  if (!isObj(v) || !Array.isArray(v['reviews'])) return null;
+  return v['reviews'].map(asReview).filter((r): r is Review => r !== null);
 }
 
 export function asReview(v: unknown): Review | null {

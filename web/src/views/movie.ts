@@ -1,6 +1,6 @@
 import {
-  asMessage, asMovie, asReview, M_SEND_MESSAGE, M_VOTE, Q_MOVIE_STATE, REACTIONS,
-  S_CURRENT_MOVIE, S_MESSAGE, S_REVIEW, type Api, type Message, type Movie, type Reaction,
+  asMessage, asMovie, asReview, asReviewBoard, M_SEND_MESSAGE, M_VOTE, Q_MOVIE_STATE, REACTIONS,
+  S_CURRENT_MOVIE, S_MESSAGE, S_REVIEWS, type Api, type Message, type Movie, type Reaction,
 } from '../api/operations';
 import { el, text } from './dom';
 import { describe } from './errors';
@@ -103,8 +103,13 @@ export class MovieView {
         next: (d) => { const m = asMovie(d['onCurrentMovie']); if (m) this.showMovie(m); },
         error: (m) => liveError(this.voteError, `Live movie updates unavailable: ${m}`),
       }),
-      this.api.subscribe(S_REVIEW, {}, {
-        next: (d) => { const r = asReview(d['onReview']); if (r && this.board.apply(r)) this.renderCounts(); },
+      // One message per broadcast with all five reviews; each is applied only if newer (version) than shown.
+      this.api.subscribe(S_REVIEWS, {}, {
+        next: (d) => {
+          let changed = false;
+          for (const r of asReviewBoard(d['onReviews']) ?? []) changed = this.board.apply(r) || changed;
+          if (changed) this.renderCounts();
+        },
         error: (m) => liveError(this.voteError, `Live counts unavailable: ${m}`),
       }),
       this.api.subscribe(S_MESSAGE, {}, {

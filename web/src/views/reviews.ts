@@ -1,8 +1,8 @@
 import { MAX_VOTE_COUNT, REACTIONS, type Reaction, type Review } from '../api/operations';
 
 /**
- * The five live counts and the leaderboard for the current movie. A review arrives from onReview
- * (fired by the review broadcaster at a bounded rate, with a per-row version), from a vote's
+ * The five live counts and the leaderboard for the current movie. A review arrives from onReviews
+ * (all five in one message per broadcast of the review broadcaster, each with its version), from a vote's
  * own answer and from re-queries; they can arrive out of order. Kept per reaction:
  * the newest by version when both have one; a shown count for a movie never goes backwards;
  * a review for another movie than the current one does not touch the counts.

@@ -107,6 +107,16 @@ public final class TableContract {
          * replaces); present from the choice of the movie until the broadcast went out.
          */
         public static final String PENDING = "PENDING";
+        /**
+         * Key of the review broadcaster's slot: {@code slot} (Number, grows by one per broadcast) and
+         * {@code slotAt} (Number, epoch milliseconds of the broadcast that took it). Whichever stream batch
+         * takes the next slot, at least {@code reviewBroadcastMillis} after the last, broadcasts; the
+         * others are covered by it. In this table because it has no stream: a slot write must not
+         * trigger the broadcaster.
+         */
+        public static final String BROADCAST_SLOT = "BROADCAST_SLOT";
+        public static final String SLOT = "slot";
+        public static final String SLOT_AT = "slotAt";
 
         private Movies() {
         }

@@ -23,6 +23,9 @@ class BackendMutationsTest {
     private static final Map<String, Object> MOVIE = movie();
     private static final Map<String, Object> REVIEW = Map.of("reaction", "LOVE", "movieId", "603", "count", 42,
             "topMovieId", "603", "topMovieTitle", "The Matrix", "topCount", 42, "version", 7);
+    private static final Map<String, Object> BOARD = Map.of("reviews", java.util.List.of(REVIEW,
+            Map.of("reaction", "HATE", "movieId", "603", "count", 3, "topCount", 9, "version", 4)),
+            "publishedAt", "2026-01-05T14:30:00Z");
     /** A symbol of this class alone: the ticks table is shared by every class of the run. */
     private static final String TICK_SYMBOL = "BKND";
     private static final Map<String, Object> TICK = Map.of("symbol", TICK_SYMBOL, "price", 181.5, "open", 180.0,
@@ -54,6 +57,7 @@ class BackendMutationsTest {
         for (Map.Entry<String, Map<String, Object>> call : Map.of(
                 Operations.SET_CURRENT_MOVIE, Map.<String, Object>of("movie", MOVIE),
                 Operations.PUBLISH_REVIEW, Map.<String, Object>of("review", REVIEW),
+                Operations.PUBLISH_REVIEWS, Map.<String, Object>of("board", BOARD),
                 Operations.PUBLISH_TICK, Map.<String, Object>of("tick", TICK)).entrySet()) {
             GraphqlClient.Response response = browser.execute(call.getKey(), call.getValue());
             response.assertErrorType("Unauthorized");
@@ -67,9 +71,11 @@ class BackendMutationsTest {
         try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
             subscriber.subscribe(Operations.ON_CURRENT_MOVIE);
             subscriber.subscribe(Operations.ON_REVIEW);
+            subscriber.subscribe(Operations.ON_REVIEWS);
             subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", TICK_SYMBOL));
             api().apiKeyClient().execute(Operations.SET_CURRENT_MOVIE, Map.of("movie", MOVIE)).assertErrorType("Unauthorized");
             api().apiKeyClient().execute(Operations.PUBLISH_REVIEW, Map.of("review", REVIEW)).assertErrorType("Unauthorized");
+            api().apiKeyClient().execute(Operations.PUBLISH_REVIEWS, Map.of("board", BOARD)).assertErrorType("Unauthorized");
             api().apiKeyClient().execute(Operations.PUBLISH_TICK, Map.of("tick", TICK)).assertErrorType("Unauthorized");
             subscriber.assertNothingWithin(Duration.ofMillis(500));
         }
@@ -85,6 +91,10 @@ class BackendMutationsTest {
                 .assertSucceeded().data("publishReview");
         assertEquals("The Matrix", review.path("topMovieTitle").asText());
         assertEquals(42, review.path("topCount").asInt());
+        JsonNode board = backend.execute(Operations.PUBLISH_REVIEWS, Map.of("board", BOARD))
+                .assertSucceeded().data("publishReviews");
+        assertEquals(2, board.path("reviews").size());
+        assertEquals(4, board.path("reviews").path(1).path("version").asLong());
         JsonNode tick = backend.execute(Operations.PUBLISH_TICK, Map.of("tick", TICK)).assertSucceeded().data("publishTick");
         assertEquals(TICK_SYMBOL, tick.path("symbol").asText());
         assertEquals(181.5, tick.path("price").asDouble());

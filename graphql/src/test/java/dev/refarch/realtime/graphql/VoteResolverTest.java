@@ -196,4 +196,51 @@ class VoteResolverTest {
             assertEquals(12, review.path("version").asLong());
         }
     }
+
+    /** The only trigger of onReviews is publishReviews, which the API key cannot call. */
+    @Test
+    void onReviewsIsTriggeredByBackendOnlyMutationsAlone() {
+        graphql.schema.GraphQLFieldDefinition onReviews = dev.refarch.realtime.graphql.testing.AppSyncSchema.schema()
+                .getSubscriptionType().getFieldDefinition("onReviews");
+        String mutations = onReviews.getAppliedDirective("aws_subscribe").getArgument("mutations").getValue().toString();
+        assertEquals("[publishReviews]", mutations);
+        assertFalse(dev.refarch.realtime.graphql.testing.AppSyncSchema.schema().getMutationType()
+                .getFieldDefinition("publishReviews").hasAppliedDirective("aws_api_key"));
+    }
+
+    @Test
+    void publishedBoardReachesSubscribersAsOneMessageWithEveryReview() {
+        java.util.List<Map<String, Object>> reviews = new java.util.ArrayList<>();
+        for (String reaction : TableContract.Reviews.REACTIONS) {
+            reviews.add(Map.of("reaction", reaction, "movieId", CURRENT, "count", reaction.length(), "topCount", 0,
+                    "version", 20 + reaction.length()));
+        }
+        try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
+            subscriber.subscribe(Operations.ON_REVIEWS);
+            api().iamClient().execute(Operations.PUBLISH_REVIEWS, Map.of("board", Map.of("reviews", reviews,
+                    "publishedAt", "2026-01-05T14:30:00Z"))).assertSucceeded();
+            JsonNode board = subscriber.awaitNext(Duration.ofSeconds(5)).at("/payload/data/onReviews");
+            assertEquals(5, board.path("reviews").size());
+            assertEquals("UNKNOWN", board.path("reviews").path(3).path("reaction").asText());
+            assertEquals(27, board.path("reviews").path(3).path("version").asLong());
+            assertEquals("2026-01-05T14:30:00Z", board.path("publishedAt").asText());
+            subscriber.assertNothingWithin(Duration.ofMillis(300));
+        }
+    }
+
+    @Test
+    void boardWithAReactionTwiceOrNoReviewIsRefusedAndBroadcastsNothing() {
+        Map<String, Object> love = Map.of("reaction", "LOVE", "movieId", CURRENT, "count", 1, "topCount", 0,
+                "version", 1);
+        try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
+            subscriber.subscribe(Operations.ON_REVIEWS);
+            api().iamClient().execute(Operations.PUBLISH_REVIEWS, Map.of("board", Map.of("reviews",
+                    java.util.List.of(love, love), "publishedAt", "2026-01-05T14:30:00Z")))
+                    .assertErrorType("InvalidReviewBoard");
+            api().iamClient().execute(Operations.PUBLISH_REVIEWS, Map.of("board", Map.of("reviews",
+                    java.util.List.of(), "publishedAt", "2026-01-05T14:30:00Z")))
+                    .assertErrorType("InvalidReviewBoard");
+            subscriber.assertNothingWithin(Duration.ofMillis(500));
+        }
+    }
 }

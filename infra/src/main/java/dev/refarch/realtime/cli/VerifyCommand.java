@@ -50,7 +50,7 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
                     + " its Content-Security-Policy's connect-src names exactly the API's GraphQL and real-time"
                     + " endpoints; a request with the API key is not blocked by the WAF;",
             "  realtime-handshake: connects to the real-time endpoint with the API key as the page does and"
-                    + " subscribes to onCurrentMovie, onReview, onMessage and onTick(" + CheckSettings.VERIFY_SYMBOL + ");",
+                    + " subscribes to onCurrentMovie, onReviews, onMessage and onTick(" + CheckSettings.VERIFY_SYMBOL + ");",
             "  ticks-one-per-request, ticks-aliased: publishes canary ticks of the reserved symbol "
                     + CheckSettings.VERIFY_SYMBOL + ", signed with your IAM credentials (publishTick), one mutation per"
                     + " request and then aliased in one request as the consumer sends them; each batch must reach the"
@@ -61,7 +61,7 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
                     + " subscriber through the MSK event source mapping and the consumer (one producer and one"
                     + " consumer invocation);",
             "  vote-and-review: one MEH vote on the current movie is answered with its count, and the"
-                    + " review broadcaster's onReview follows within reviewBroadcastMillis plus 3 s;",
+                    + " review broadcaster's onReviews board follows within reviewBroadcastMillis plus 3 s;",
             "  chat: a message (author " + CheckSettings.VERIFY_AUTHOR + ") reaches two connections; an invalid one is"
                     + " refused and reaches none;",
             "  movie-rotation: a new movie arrives within two rotations (plus half a rotation, at most 5 s).",

@@ -171,13 +171,15 @@ public final class Functions {
 
     /**
      * The review broadcaster's environment; {@code mutationsPerRequest} and {@code voteShards} are
-     * {@code AppConfig}'s: with more than one shard it reads a changed reaction's shards to sum them.
+     * {@code AppConfig}'s: every broadcast reads all reactions' shards and sums them; the Movies table holds
+     * the broadcast slot that makes it one broadcast per interval for the whole table.
      */
     public static Map<String, String> broadcasterEnvironment(String graphqlUrl, int broadcastMillis,
-            int mutationsPerRequest, String reviewsTable, int voteShards) {
+            int mutationsPerRequest, String reviewsTable, int voteShards, String moviesTable) {
         return Map.of(
                 "GRAPHQL_URL", graphqlUrl,
                 "REVIEWS_TABLE", reviewsTable,
+                "MOVIES_TABLE", moviesTable,
                 "VOTE_SHARDS", Integer.toString(voteShards),
                 "REVIEW_BROADCAST_MILLIS", Integer.toString(broadcastMillis),
                 "MUTATIONS_PER_REQUEST", Integer.toString(mutationsPerRequest));

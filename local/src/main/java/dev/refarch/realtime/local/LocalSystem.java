@@ -141,7 +141,8 @@ final class LocalSystem {
         FunctionComponent broadcaster = new FunctionComponent(settings, "review-broadcaster",
                 Functions.REVIEW_BROADCASTER, new LazyEnv(() -> deployedPlus(
                         Functions.broadcasterEnvironment(iamGraphqlUrl, config.reviewBroadcastMillis(),
-                                config.mutationsPerRequest(), dynamo.table("reviews"), config.voteShards()),
+                                config.mutationsPerRequest(), dynamo.table("reviews"), config.voteShards(),
+                                dynamo.table("movies")),
                         identityOf(Functions.REVIEW_BROADCASTER), Map.of("AWS_ENDPOINT_URL_DYNAMODB", aws))));
 
         List<Component> functions = new ArrayList<>(List.of(rotator, consumer, producer, broadcaster));

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
  * cheaply. Two runs of the system: one whole (the passing run, a wrong API key, a rotation interval the
  * system does not keep), one without three grants of the deployed policies (the operator's
  * {@code publishTick} and {@code lambda:InvokeFunction} on the producer, the review broadcaster's
- * {@code publishReview}).
+ * {@code publishReviews}/{@code publishReview}).
  */
 class SystemVerifyEndToEndTest {
 
@@ -44,7 +44,7 @@ class SystemVerifyEndToEndTest {
     private static final String OPERATOR_PUBLISH_TICK = "observability/OperatorPolicy/Resource/Resource#3";
     /** The operator policy's lambda:InvokeFunction on the producer's live alias. */
     private static final String OPERATOR_INVOKE_PRODUCER = "observability/OperatorPolicy/Resource/Resource#4";
-    /** The review broadcaster's publishReview statement. */
+    /** The review broadcaster's publishReviews and publishReview statement. */
     private static final String BROADCASTER_PUBLISH_REVIEW = "api/ReviewBroadcaster/Function/Role/DefaultPolicy/Resource#1";
     /** The system canary's publishTick statement. */
     private static final String CANARY_PUBLISH_TICK = "observability/SystemCanary/Function/Role/DefaultPolicy/Resource#2";
@@ -258,7 +258,7 @@ class SystemVerifyEndToEndTest {
                     && streaming.contains("likely cause: access denied: the caller's IAM identity may not"
                             + " lambda:InvokeFunction the producer's live alias"), streaming);
             String review = cli.line("vote-and-review");
-            assertTrue(review.startsWith("FAIL ") && review.contains("no onReview of MEH")
+            assertTrue(review.startsWith("FAIL ") && review.contains("no onReviews of MEH")
                     && review.contains("likely cause: the vote was counted but not broadcast"), review);
             for (String check : List.of("page", "realtime-handshake", "chat", "movie-rotation")) {
                 cli.assertStatus("PASS", check);

@@ -188,7 +188,7 @@ class FunctionJarsTest {
             return Functions.consumerEnvironment(GRAPHQL_URL, "http://127.0.0.1:9/000000000000/failures", config);
         } else if (function == Functions.REVIEW_BROADCASTER) {
             return Functions.broadcasterEnvironment(GRAPHQL_URL, 500, config.mutationsPerRequest(), "reviews",
-                    config.voteShards());
+                    config.voteShards(), "movies");
         } else if (function == Functions.SYSTEM_CANARY) {
             return Functions.canaryEnvironment(GRAPHQL_URL, "ws://127.0.0.1:9/graphql/realtime", "da2-check",
                     config.mutationsPerRequest());

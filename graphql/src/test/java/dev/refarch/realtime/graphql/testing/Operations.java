@@ -44,6 +44,13 @@ public final class Operations {
               publishReview(review: $review) { %s }
             }""".formatted(REVIEW_FIELDS);
 
+    public static final String BOARD_FIELDS = "reviews { " + REVIEW_FIELDS + " } publishedAt";
+
+    public static final String PUBLISH_REVIEWS = """
+            mutation PublishReviews($board: ReviewBoardInput!) {
+              publishReviews(board: $board) { %s }
+            }""".formatted(BOARD_FIELDS);
+
     public static final String PUBLISH_TICK = """
             mutation PublishTick($tick: TickInput!) {
               publishTick(tick: $tick) { %s }
@@ -78,6 +85,8 @@ public final class Operations {
     public static final String ON_CURRENT_MOVIE = "subscription OnCurrentMovie { onCurrentMovie { " + MOVIE_FIELDS + " } }";
 
     public static final String ON_REVIEW = "subscription OnReview { onReview { " + REVIEW_FIELDS + " } }";
+
+    public static final String ON_REVIEWS = "subscription OnReviews { onReviews { " + BOARD_FIELDS + " } }";
 
     public static final String ON_MESSAGE = "subscription OnMessage { onMessage { " + MESSAGE_FIELDS + " } }";
 

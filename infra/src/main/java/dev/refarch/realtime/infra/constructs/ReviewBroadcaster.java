@@ -17,14 +17,16 @@ import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
- * The review broadcaster: a {@link JavaFunction} on the Reviews table's stream (new images) that
- * publishes the rows that changed through {@code publishReview}, at most once per
- * {@code reviewBroadcastMillis}, the only caller of that mutation.
+ * The review broadcaster: a {@link JavaFunction} on the Reviews table's stream (new images) that,
+ * when rows changed, publishes every reaction's total as one {@code publishReviews} message (and one
+ * {@code publishReview} per reaction for {@code onReview}), at most once per
+ * {@code reviewBroadcastMillis}, the only caller of those mutations.
  *
  * <p>The mapping, and why (services-ddb-params.html, read 2026-12-01):
  * <ul>
- *   <li>ParallelizationFactor 1: one batch per shard at a time, so one environment's pacer sees
- *       every broadcast of the shard and the rows go out in stream order;</li>
+ *   <li>ParallelizationFactor 1: one batch per shard at a time; whatever the shard count, the
+ *       broadcast slot in the Movies table lets one batch per interval broadcast for the whole table,
+ *       and the others finish covered by it;</li>
  *   <li>no batching window (its granularity is a whole second): the function waits out the
  *       sub-second remainder itself, while the next batch gathers in the shard;</li>
  *   <li>BatchSize {@value #BATCH_SIZE} (the maximum): a batch must hold every record written
@@ -47,10 +49,11 @@ public final class ReviewBroadcaster extends Construct {
     private final Queue failures;
 
     /** What the broadcaster reads and where it publishes. */
-    public record Props(Table reviewsTable, GraphqlApi api, int broadcastMillis, int mutationsPerRequest, Stage stage,
+    public record Props(Table reviewsTable, Table moviesTable, GraphqlApi api, int broadcastMillis, int mutationsPerRequest, Stage stage,
                         String deployment, int voteShards) {
         public Props {
             Objects.requireNonNull(reviewsTable, "reviewsTable");
+            Objects.requireNonNull(moviesTable, "moviesTable");
             Objects.requireNonNull(deployment, "deployment");
             Objects.requireNonNull(api, "api");
             Objects.requireNonNull(stage, "stage");
@@ -64,17 +67,22 @@ public final class ReviewBroadcaster extends Construct {
         }
         function = new JavaFunction(this, "Function", JavaFunction.Props.builder()
                 .definition(Functions.REVIEW_BROADCASTER)
-                .description("Broadcasts the Reviews rows that changed, from the table's stream, at a bounded rate")
+                .description("Broadcasts every reaction's review as one message when the Reviews table changed, at a bounded rate")
                 .environment(Functions.broadcasterEnvironment(props.api().getGraphqlUrl(), props.broadcastMillis(),
-                        props.mutationsPerRequest(), props.reviewsTable().getTableName(), props.voteShards()))
+                        props.mutationsPerRequest(), props.reviewsTable().getTableName(), props.voteShards(),
+                        props.moviesTable().getTableName()))
                 .stage(props.stage())
                 .deployment(props.deployment())
                 .build());
-        props.api().grantMutation(function.role(), "publishReview");
+        // publishReviews for onReviews (the page), publishReview for onReview (clients written before it).
+        props.api().grantMutation(function.role(), "publishReviews", "publishReview");
         // With voteShards > 1 a changed reaction's total is the sum of its shards, read in one
         // BatchGetItem. Granted at any shard count, so the policy (and the local run's export of it)
         // does not depend on the configuration; with one shard the function reads nothing.
         props.reviewsTable().grant(function.role(), "dynamodb:BatchGetItem");
+        // The broadcast slot (TableContract.Movies.BROADCAST_SLOT): a consistent read and one conditional
+        // write per broadcast, shared by every environment, so one broadcast per interval for the table.
+        props.moviesTable().grant(function.role(), "dynamodb:GetItem", "dynamodb:UpdateItem");
 
         failures = Queue.Builder.create(this, "FailureQueue")
                 // SQS-managed encryption: Lambda's mapping sends with the function's role, no KMS grant needed.

@@ -66,7 +66,7 @@ public final class ApiStack extends Stack {
         new ReviewsSeed(this, "ReviewsSeed", reviewsTable, config.stage());
         // In this stack: it lives and dies with the table's stream and the API it publishes to.
         reviewBroadcaster = new ReviewBroadcaster(this, "ReviewBroadcaster", new ReviewBroadcaster.Props(
-                reviewsTable, api.api(), config.reviewBroadcastMillis(), config.mutationsPerRequest(), config.stage(),
+                reviewsTable, moviesTable, api.api(), config.reviewBroadcastMillis(), config.mutationsPerRequest(), config.stage(),
                 config.prefix(), config.voteShards()));
 
         output(GRAPHQL_URL_OUTPUT, api.api().getGraphqlUrl(), "GraphQL endpoint (HTTPS)");

@@ -264,7 +264,7 @@ class ApiStackTest {
     }
 
     @Test
-    void broadcasterMayCallPublishReviewAndNoOtherField() {
+    void broadcasterMayCallPublishReviewsAndPublishReviewAndNoOtherField() {
         List<String> fields = new java.util.ArrayList<>();
         for (JsonNode statement : json.findValues("Statement")) {
             statement.forEach(s -> {
@@ -278,8 +278,28 @@ class ApiStackTest {
                 }
             });
         }
-        assertEquals(1, fields.size(), fields.toString());
-        assertTrue(fields.get(0).contains("/types/Mutation/fields/publishReview\""), fields.toString());
+        assertEquals(2, fields.size(), fields.toString());
+        assertTrue(fields.stream().anyMatch(f -> f.contains("/types/Mutation/fields/publishReviews\"")), fields.toString());
+        assertTrue(fields.stream().anyMatch(f -> f.contains("/types/Mutation/fields/publishReview\"")), fields.toString());
+    }
+
+    @Test
+    void broadcasterMayReadAndConditionallyWriteTheMoviesTableForItsSlotAndKnowsTheTable() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "dev.refarch.realtime.broadcaster.ReviewBroadcasterHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "MOVIES_TABLE", Map.of("Ref", Match.stringLikeRegexp("MoviesTable.*"))))))));
+        List<String> slot = new java.util.ArrayList<>();
+        for (JsonNode policy : json.findValues("PolicyDocument")) {
+            policy.path("Statement").forEach(st -> {
+                if (st.path("Resource").toString().contains("MoviesTable")
+                        && st.path("Action").toString().contains("dynamodb:UpdateItem")
+                        && !st.path("Action").toString().contains("dynamodb:PutItem")) {
+                    slot.add(st.path("Action").toString());
+                }
+            });
+        }
+        assertTrue(slot.contains("[\"dynamodb:GetItem\",\"dynamodb:UpdateItem\"]"), slot.toString());
     }
 
     @Test

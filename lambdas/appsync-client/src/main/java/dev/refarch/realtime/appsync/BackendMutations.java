@@ -22,11 +22,20 @@ public final class BackendMutations {
             "symbol price open high low volume timestamp sequence", "after", "Float");
 
     /**
-     * {@code publishReview(review: ReviewInput!): Review}, sent by the review broadcaster (the rows
-     * that changed, from the Reviews table's stream).
+     * {@code publishReview(review: ReviewInput!): Review}, sent by the review broadcaster after each
+     * {@link #PUBLISH_REVIEWS}, one alias per reaction, for {@code onReview} subscribers (clients written
+     * before {@code onReviews}).
      */
     public static final AliasedMutation PUBLISH_REVIEW = new AliasedMutation("publishReview", "review",
             "ReviewInput!", "reaction movieId count topMovieId topMovieTitle topCount version");
+
+    /**
+     * {@code publishReviews(board: ReviewBoardInput!): ReviewBoard}, sent by the review broadcaster: every
+     * reaction's total in one message, at most once per {@code reviewBroadcastMillis}. Sent alone
+     * ({@link AliasedMutation#unaliasedOperation()}): one field, one subscription event.
+     */
+    public static final AliasedMutation PUBLISH_REVIEWS = new AliasedMutation("publishReviews", "board",
+            "ReviewBoardInput!", "reviews { reaction movieId count topMovieId topMovieTitle topCount version } publishedAt");
 
     /** {@code setCurrentMovie(movie: MovieInput!): Movie}, sent by the movie rotator. */
     public static final AliasedMutation SET_CURRENT_MOVIE = new AliasedMutation("setCurrentMovie", "movie",

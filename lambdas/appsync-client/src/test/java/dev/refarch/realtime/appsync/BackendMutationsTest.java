@@ -28,6 +28,13 @@ class BackendMutationsTest {
     }
 
     @Test
+    void publishReviewsSentAloneFitsTheSchemaAndSelectsEveryFieldOfTheBoard() {
+        String operation = BackendMutations.PUBLISH_REVIEWS.unaliasedOperation();
+        AppSyncSchema.assertValid(operation);
+        assertTrue(operation.contains("publishedAt") && operation.contains("version"), operation);
+    }
+
+    @Test
     void setCurrentMovieFitsTheSchema() {
         AppSyncSchema.assertValid(BackendMutations.SET_CURRENT_MOVIE.operation(1));
     }
@@ -35,7 +42,7 @@ class BackendMutationsTest {
     @Test
     void eachMutationSentAloneFitsTheSchema() {
         for (AliasedMutation mutation : List.of(BackendMutations.PUBLISH_TICK, BackendMutations.PUBLISH_TICK_AFTER,
-                BackendMutations.PUBLISH_REVIEW,
+                BackendMutations.PUBLISH_REVIEW, BackendMutations.PUBLISH_REVIEWS,
                 BackendMutations.SET_CURRENT_MOVIE)) {
             AppSyncSchema.assertValid(mutation.unaliasedOperation());
             assertFalse(mutation.unaliasedOperation().contains(AliasedMutation.alias(0) + ":"),

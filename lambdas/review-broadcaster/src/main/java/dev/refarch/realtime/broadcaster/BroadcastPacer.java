@@ -12,12 +12,15 @@ import java.util.function.Supplier;
  * invocation's deadline. While it waits, new stream records accumulate and arrive together in
  * the next batch, which is what keeps the rate bounded whatever the vote rate.
  *
+ * <p>The function uses {@link BroadcastSlot}, which bounds the table; this pacer remains for a single
+ * environment's tests and as the baseline the slot's test compares with.
+ *
  * <p>What it does not bound: broadcasts from different environments. Two shards of the stream
  * processed at once (a table split into several partitions at very high write rates, or a parent
  * and a child shard around a split) each get their own environment and pacer; a fresh
  * environment (a cold start after a scale-in) starts with no memory of the last broadcast.
  */
-public final class BroadcastPacer {
+public final class BroadcastPacer implements BroadcastTurns {
 
     /** Sleeps for a duration; the tests pass one that advances their clock instead. */
     @FunctionalInterface
@@ -63,6 +66,12 @@ public final class BroadcastPacer {
         lastBroadcastNanos = nanoTime.getAsLong();
         broadcastBefore = true;
         return true;
+    }
+
+    /** {@link #awaitTurn} as a {@link Turn}: this environment's batches are never covered by another's. */
+    @Override
+    public Turn await(Supplier<Duration> timeLeft) throws InterruptedException {
+        return awaitTurn(timeLeft) ? Turn.BROADCAST : Turn.LATE;
     }
 
     /** How long until the next broadcast may start; zero when it may start now. */

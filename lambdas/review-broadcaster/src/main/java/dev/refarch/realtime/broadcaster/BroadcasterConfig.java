@@ -10,27 +10,23 @@ import software.amazon.awssdk.regions.Region;
  * The broadcaster's settings, read once at init from the function's environment.
  *
  * @param graphqlUrl       AppSync GraphQL endpoint ({@code GRAPHQL_URL})
- * @param interval         least time between two broadcasts of one environment
+ * @param interval         least time between two broadcasts of the table
  *                         ({@code REVIEW_BROADCAST_MILLIS}, default 500; 0 sends every batch at once)
  * @param region           signing region ({@code AWS_REGION}, set by Lambda)
  * @param metricsNamespace CloudWatch namespace ({@code POWERTOOLS_METRICS_NAMESPACE}, default {@code RealtimeRefarch})
  * @param mutationsPerRequest aliased {@code publishReview} fields per AppSync request ({@code MUTATIONS_PER_REQUEST},
  *                         cdk.json {@code mutationsPerRequest}, 1 to 100, default 25); 1 sends each row alone, unaliased
- * @param reviewsTable     the Reviews table ({@code REVIEWS_TABLE}), read when {@code voteShards} > 1
+ * @param reviewsTable     the Reviews table ({@code REVIEWS_TABLE}): every broadcast reads all its reactions' shards
  * @param voteShards       shards per reaction ({@code VOTE_SHARDS}, cdk.json {@code voteShards}, 1 to 1000,
  *                         default 1)
+ * @param moviesTable      the Movies table ({@code MOVIES_TABLE}), which holds the broadcast slot
  * @param dynamoDbEndpoint {@code AWS_ENDPOINT_URL_DYNAMODB}, local runs only; null for the service's
  */
 public record BroadcasterConfig(URI graphqlUrl, Duration interval, Region region, String metricsNamespace,
-                                int mutationsPerRequest, String reviewsTable, int voteShards, URI dynamoDbEndpoint) {
+                                int mutationsPerRequest, String reviewsTable, int voteShards, String moviesTable,
+                                URI dynamoDbEndpoint) {
 
     static final int MAX_VOTE_SHARDS = 1000;
-
-    /** One shard per reaction: nothing is read. */
-    public BroadcasterConfig(URI graphqlUrl, Duration interval, Region region, String metricsNamespace,
-                             int mutationsPerRequest) {
-        this(graphqlUrl, interval, region, metricsNamespace, mutationsPerRequest, null, 1, null);
-    }
 
     static final int DEFAULT_BROADCAST_MILLIS = 500;
     /** A minute: beyond it viewers would see counts stand still; the config record of the app says the same. */
@@ -57,8 +53,11 @@ public record BroadcasterConfig(URI graphqlUrl, Duration interval, Region region
         if (voteShards < 1 || voteShards > MAX_VOTE_SHARDS) {
             throw new IllegalArgumentException("VOTE_SHARDS=" + voteShards + " must be between 1 and " + MAX_VOTE_SHARDS);
         }
-        if (voteShards > 1 && (reviewsTable == null || reviewsTable.isBlank())) {
-            throw new IllegalArgumentException("REVIEWS_TABLE is required when VOTE_SHARDS=" + voteShards);
+        if (reviewsTable == null || reviewsTable.isBlank()) {
+            throw new IllegalArgumentException("REVIEWS_TABLE is required");
+        }
+        if (moviesTable == null || moviesTable.isBlank()) {
+            throw new IllegalArgumentException("MOVIES_TABLE is required (it holds the broadcast slot)");
         }
     }
 
@@ -107,7 +106,7 @@ public record BroadcasterConfig(URI graphqlUrl, Duration interval, Region region
         String endpoint = env.get("AWS_ENDPOINT_URL_DYNAMODB");
         return new BroadcasterConfig(graphqlUrl, Duration.ofMillis(interval), Region.of(region),
                 namespace.isBlank() ? DEFAULT_METRICS_NAMESPACE : namespace.strip(), mutationsPerRequest,
-                env.get("REVIEWS_TABLE"), voteShards,
+                env.get("REVIEWS_TABLE"), voteShards, env.get("MOVIES_TABLE"),
                 endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint.strip()));
     }
 }

@@ -11,14 +11,16 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  */
 public interface BroadcasterMetrics {
 
-    /** publishReview requests sent (one per batch that changed a row). */
+    /** publishReviews boards sent (at most one per batch that changed a row). */
     String BROADCASTS = "ReviewBroadcasts";
-    /** Rows sent in those requests. */
+    /** Rows sent through publishReview (for onReview) after those boards. */
     String ROWS_BROADCAST = "ReviewRowsBroadcast";
-    /** Stream records folded into a newer record of the same row of the batch (not sent on their own). */
+    /** Stream records of the batch beyond the first: folded into its one broadcast, not sent on their own. */
     String CHANGES_COALESCED = "ReviewChangesCoalesced";
-    /** Rows AppSync did not accept; the batch is retried from the earliest of them. */
+    /** Rows AppSync did not accept (all of a board it refused); the batch is retried. */
     String ROWS_FAILED = "ReviewRowsFailed";
+    /** Batches that sent nothing because a broadcast taken after their records were written covers them. */
+    String COVERED = "ReviewBatchesCovered";
     /** Milliseconds the batch waited for its turn (the bound of {@code REVIEW_BROADCAST_MILLIS}). */
     String PACING_WAIT_MILLIS = "ReviewBroadcastWaitMillis";
 

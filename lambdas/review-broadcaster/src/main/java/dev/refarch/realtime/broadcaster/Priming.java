@@ -12,7 +12,7 @@ import org.crac.Resource;
 /**
  * SnapStart priming, once before the snapshot, with no network call: parses a stream event with
  * the handler's mapper, folds it, has the AppSync client build, sign (with a throwaway credential)
- * and drop its {@code publishReview} request and read a response, and writes a partial batch
+ * and drop its {@code publishReviews} and {@code publishReview} requests and read a response, and writes a partial batch
  * response, so the first real batch after a restore finds those classes loaded, the mappers'
  * serializers built and their code warm. The function's own credentials are not resolved.
  */
@@ -35,13 +35,14 @@ final class Priming implements Resource {
     public void beforeCheckpoint(Context<? extends Resource> context) throws Exception {
         ReviewStreamEvent event = ReviewStreamEvent.parse(
                 new ByteArrayInputStream(EVENT.getBytes(StandardCharsets.UTF_8)), json);
-        List<ReviewState> rows = ReviewBroadcaster.newestPerRow(event.changes());
+        List<ReviewState> rows = List.of(event.changes().get(0).row());
+        appSync.prime(BackendMutations.PUBLISH_REVIEWS, new ReviewBoard(rows, "2026-01-01T00:00:00Z"));
         appSync.prime(BackendMutations.PUBLISH_REVIEW, rows.get(0));
         json.writeValueAsBytes(BroadcastResult.retryFrom("1"));
     }
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        // Nothing to refresh: credentials are resolved per request; the pacer starts empty.
+        // Nothing to refresh: credentials are resolved per request; the slot is read per batch.
     }
 }

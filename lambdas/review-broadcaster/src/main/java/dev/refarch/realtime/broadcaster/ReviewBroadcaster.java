@@ -3,79 +3,74 @@ package dev.refarch.realtime.broadcaster;
 import dev.refarch.realtime.appsync.AppSyncClient;
 import dev.refarch.realtime.appsync.BackendMutations;
 import dev.refarch.realtime.appsync.BatchItemResult;
+import dev.refarch.realtime.graphql.TableContract.Reviews;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes the newest state of the Reviews rows a stream batch changed: the records are folded
- * per reaction, keeping the highest {@code version} (the row's own write counter, so the fold
- * never depends on the records' order), and sent through {@code publishReview} as aliased
- * fields of one request, after the {@link BroadcastPacer} gave its turn. Subscribers so receive
- * at most one message per reaction per interval, whatever the vote rate, each with every field
- * the backend selects.
+ * Publishes every reaction's review as one message when a stream batch changed any of them: once
+ * its {@link BroadcastTurns} gave it the turn (in the function, {@link BroadcastSlot}: one broadcast
+ * per interval for the whole table, whatever the stream shards; a batch another broadcast covers
+ * sends nothing), it reads all five reactions' totals from their shards
+ * ({@link ReviewShards}, strongly consistent, so each is at least as new as the batch's records) and
+ * sends them through {@code publishReviews} (one {@code onReviews} event, each review with its
+ * version), then the same rows through {@code publishReview}, aliased, for {@code onReview}
+ * subscribers (clients written before {@code onReviews}). The records themselves only say that
+ * something changed: the fold of a batch into one broadcast is what keeps subscribers at one message
+ * per interval, whatever the vote rate, each with every field the backend selects.
  *
- * <p>With {@code voteShards} > 1 a record carries one shard of a reaction: the broadcaster then sends
- * each changed reaction's total, read from all its shards ({@link ReviewShards}) once its turn came,
- * with the sum of the shards' versions (which only grows).
- *
- * <p>Failures: a row AppSync did not accept, or a turn that would not come before the deadline,
- * makes the batch retry from the earliest record of the rows not sent (the mapping re-sends
- * that record and every later one); rows already sent go out again then, with the same or a
- * higher version, which clients ignore or apply.
+ * <p>Failures: shards that cannot be read, a broadcast AppSync did not accept, or a turn that would
+ * not come before the deadline make the batch retry from its first record (the mapping re-sends the
+ * batch); what went out already goes out again then, with the same or a higher version, which
+ * clients ignore or apply.
  */
 public final class ReviewBroadcaster {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReviewBroadcaster.class);
 
     private final AppSyncClient appSync;
-    private final BroadcastPacer pacer;
+    private final BroadcastTurns turns;
     private final BroadcasterMetrics metrics;
-    /** Null with one shard per reaction: a record's image is then the reaction's whole row. */
     private final ReviewShards shards;
+    private final Clock clock;
 
     /** The client the broadcasts go through (primed before a SnapStart snapshot). */
     AppSyncClient appSync() {
         return appSync;
     }
 
-    /** With one shard per reaction ({@code voteShards} 1): publishes the records' images as they are. */
-    public ReviewBroadcaster(AppSyncClient appSync, BroadcastPacer pacer, BroadcasterMetrics metrics) {
-        this(appSync, pacer, metrics, null);
-    }
-
     /**
-     * @param shards with {@code voteShards} > 1, reads the changed reactions' shards after the pacer's turn
-     *               and publishes their totals (a record carries one shard); null publishes the images
+     * @param shards reads every reaction's total after the pacer's turn (with one shard per reaction,
+     *               the five rows themselves)
      */
-    public ReviewBroadcaster(AppSyncClient appSync, BroadcastPacer pacer, BroadcasterMetrics metrics,
+    public ReviewBroadcaster(AppSyncClient appSync, BroadcastTurns turns, BroadcasterMetrics metrics,
             ReviewShards shards) {
-        this.appSync = appSync;
-        this.pacer = pacer;
-        this.metrics = metrics;
-        this.shards = shards;
+        this(appSync, turns, metrics, shards, Clock.systemUTC());
     }
 
-    /** The shard reader, or null (primed before a SnapStart snapshot). */
+    /** As above, {@code publishedAt} read from {@code clock}. */
+    public ReviewBroadcaster(AppSyncClient appSync, BroadcastTurns turns, BroadcasterMetrics metrics,
+            ReviewShards shards, Clock clock) {
+        this.appSync = appSync;
+        this.turns = turns;
+        this.metrics = metrics;
+        this.shards = Objects.requireNonNull(shards, "shards");
+        this.clock = clock;
+    }
+
+    /** The shard reader (primed before a SnapStart snapshot). */
     ReviewShards shards() {
         return shards;
-    }
-
-    /** The newest state per reaction among {@code changes}, in the order reactions first appear. */
-    public static List<ReviewState> newestPerRow(List<ReviewChange> changes) {
-        Map<String, ReviewState> newest = new LinkedHashMap<>();
-        for (ReviewChange change : changes) {
-            newest.merge(change.row().reaction(), change.row(),
-                    (kept, next) -> next.version() >= kept.version() ? next : kept);
-        }
-        return List.copyOf(newest.values());
     }
 
     /** Broadcasts one batch; see the class comment. */
@@ -93,52 +88,71 @@ public final class ReviewBroadcaster {
         if (changes.isEmpty()) {
             return BroadcastResult.success();
         }
-        List<ReviewState> rows = newestPerRow(changes);
-        counts.put(BroadcasterMetrics.CHANGES_COALESCED, (long) (changes.size() - rows.size()));
+        BroadcastResult retry = BroadcastResult.retryFrom(changes.get(0).sequenceNumber());
+        counts.put(BroadcasterMetrics.CHANGES_COALESCED, (long) changes.size() - 1);
         long waitStart = System.nanoTime();
+        BroadcastTurns.Turn turn;
         try {
-            if (!pacer.awaitTurn(timeLeft)) {
-                LOG.warn("Next broadcast turn is {} ms away, past this invocation's deadline; retrying the batch",
-                        pacer.remaining().toMillis());
-                return BroadcastResult.retryFrom(changes.get(0).sequenceNumber());
-            }
+            turn = turns.await(timeLeft);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return BroadcastResult.retryFrom(changes.get(0).sequenceNumber());
+            return retry;
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot take a broadcast turn; retrying the batch: {}", e.toString());
+            return retry;
         }
         counts.put(BroadcasterMetrics.PACING_WAIT_MILLIS, (System.nanoTime() - waitStart) / 1_000_000);
-        if (shards != null) {
-            // Read after the wait: the totals include every vote up to the broadcast.
-            try {
-                rows = shards.totals(rows.stream().map(ReviewState::reaction).toList());
-            } catch (RuntimeException e) {
-                LOG.warn("Cannot read the changed reactions' shards; retrying the batch: {}", e.toString());
-                return BroadcastResult.retryFrom(changes.get(0).sequenceNumber());
+        switch (turn) {
+            case LATE -> {
+                LOG.warn("The next broadcast turn is past this invocation's deadline; retrying the batch");
+                return retry;
+            }
+            case COVERED -> {
+                counts.put(BroadcasterMetrics.COVERED, 1L);
+                return BroadcastResult.success();
+            }
+            default -> {
+                return publish(timeLeft, counts, retry);
             }
         }
+    }
 
-        List<BatchItemResult<ReviewState>> results = appSync.mutateAll(BackendMutations.PUBLISH_REVIEW, rows, timeLeft);
+    /** Reads every reaction's total and sends them as one board, then one row each for onReview. */
+    private BroadcastResult publish(Supplier<Duration> timeLeft, Map<String, Long> counts, BroadcastResult retry) {
+        List<ReviewState> rows;
+        try {
+            // Read after the turn came: the totals include every vote up to the broadcast.
+            rows = shards.totals(Reviews.REACTIONS);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read the reactions' shards; retrying the batch: {}", e.toString());
+            return retry;
+        }
+        if (rows.isEmpty()) {
+            return BroadcastResult.success();
+        }
+        ReviewBoard board = new ReviewBoard(rows, Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString());
         counts.put(BroadcasterMetrics.BROADCASTS, 1L);
-        Set<String> failed = new HashSet<>();
+        try {
+            appSync.execute(BackendMutations.PUBLISH_REVIEWS.unaliasedOperation(),
+                    Map.of(BackendMutations.PUBLISH_REVIEWS.variable(0), board), timeLeft);
+        } catch (RuntimeException e) {
+            counts.put(BroadcasterMetrics.ROWS_FAILED, (long) rows.size());
+            LOG.warn("AppSync did not accept the review board; retrying the batch: {}", e.toString());
+            return retry;
+        }
         List<String> reasons = new ArrayList<>();
-        for (BatchItemResult<ReviewState> result : results) {
+        for (BatchItemResult<ReviewState> result : appSync.mutateAll(BackendMutations.PUBLISH_REVIEW, rows, timeLeft)) {
             if (!result.succeeded()) {
-                failed.add(result.item().reaction());
                 reasons.add(result.item().reaction() + ": " + result.failure().getMessage());
             }
         }
-        counts.put(BroadcasterMetrics.ROWS_BROADCAST, (long) (rows.size() - failed.size()));
-        counts.put(BroadcasterMetrics.ROWS_FAILED, (long) failed.size());
-        if (failed.isEmpty()) {
+        counts.put(BroadcasterMetrics.ROWS_BROADCAST, (long) rows.size() - reasons.size());
+        counts.put(BroadcasterMetrics.ROWS_FAILED, (long) reasons.size());
+        if (reasons.isEmpty()) {
             return BroadcastResult.success();
         }
-        LOG.warn("AppSync did not accept {} of {} rows; retrying from their earliest record: {}", failed.size(),
-                rows.size(), reasons);
-        for (ReviewChange change : changes) {
-            if (failed.contains(change.row().reaction())) {
-                return BroadcastResult.retryFrom(change.sequenceNumber());
-            }
-        }
-        throw new IllegalStateException("a failed row without a record: " + failed);
+        LOG.warn("AppSync did not accept {} of {} onReview rows; retrying the batch: {}", reasons.size(), rows.size(),
+                reasons);
+        return retry;
     }
 }

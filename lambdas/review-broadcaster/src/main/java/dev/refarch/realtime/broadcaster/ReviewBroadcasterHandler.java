@@ -18,8 +18,8 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 /**
  * Lambda entry point for the Reviews table's stream mapping:
  * {@code dev.refarch.realtime.broadcaster.ReviewBroadcasterHandler::handleRequest}. Reads the
- * DynamoDB Streams event, broadcasts, and answers the partial batch response. The pacer lives
- * in this object, so it remembers the last broadcast for as long as the environment is warm.
+ * DynamoDB Streams event, broadcasts, and answers the partial batch response. Which batch broadcasts is
+ * decided in the Movies table's broadcast slot ({@link BroadcastSlot}), shared by every environment.
  */
 public final class ReviewBroadcasterHandler implements RequestStreamHandler {
 
@@ -54,21 +54,18 @@ public final class ReviewBroadcasterHandler implements RequestStreamHandler {
                         defaults.maxRequestBytes()))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .build();
-        ReviewShards shards = null;
-        if (config.voteShards() > 1) {
-            DynamoDbClient dynamo = DynamoDbClient.builder()
-                    .region(config.region())
-                    .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                    .httpClient(UrlConnectionHttpClient.create())
-                    .applyMutation(b -> {
-                        if (config.dynamoDbEndpoint() != null) {
-                            b.endpointOverride(config.dynamoDbEndpoint());
-                        }
-                    })
-                    .build();
-            shards = new ReviewShards(dynamo, config.reviewsTable(), config.voteShards());
-        }
-        return new ReviewBroadcaster(appSync, BroadcastPacer.system(config.interval()),
+        DynamoDbClient dynamo = DynamoDbClient.builder()
+                .region(config.region())
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .httpClient(UrlConnectionHttpClient.create())
+                .applyMutation(b -> {
+                    if (config.dynamoDbEndpoint() != null) {
+                        b.endpointOverride(config.dynamoDbEndpoint());
+                    }
+                })
+                .build();
+        ReviewShards shards = new ReviewShards(dynamo, config.reviewsTable(), config.voteShards());
+        return new ReviewBroadcaster(appSync, BroadcastSlot.system(dynamo, config.moviesTable(), config.interval()),
                 BroadcasterMetrics.powertools(config.metricsNamespace()), shards);
     }
 

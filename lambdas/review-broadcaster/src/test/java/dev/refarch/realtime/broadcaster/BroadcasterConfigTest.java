@@ -13,7 +13,7 @@ class BroadcasterConfigTest {
 
     private static Map<String, String> env(String... pairs) {
         Map<String, String> env = new HashMap<>(Map.of("GRAPHQL_URL", "https://x.appsync-api.us-east-1.amazonaws.com/graphql",
-                "AWS_REGION", "us-east-1"));
+                "AWS_REGION", "us-east-1", "REVIEWS_TABLE", "reviews", "MOVIES_TABLE", "movies"));
         for (int i = 0; i < pairs.length; i += 2) {
             env.put(pairs[i], pairs[i + 1]);
         }
@@ -41,6 +41,14 @@ class BroadcasterConfigTest {
         env.remove("GRAPHQL_URL");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BroadcasterConfig.fromEnv(env)).getMessage()
                 .contains("GRAPHQL_URL"));
+    }
+
+    @Test
+    void missingReviewsTableIsNamedAtAnyShardCount() {
+        Map<String, String> env = env("VOTE_SHARDS", "1");
+        env.remove("REVIEWS_TABLE");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BroadcasterConfig.fromEnv(env)).getMessage()
+                .contains("REVIEWS_TABLE"));
     }
 
     @Test

@@ -23,7 +23,10 @@ class PrimingTest {
                         URI.create("http://127.0.0.1:9/graphql"), Region.US_EAST_1))
                 .credentialsProvider(AnonymousCredentialsProvider.create()).build();
         ReviewBroadcasterHandler handler = new ReviewBroadcasterHandler(new ReviewBroadcaster(client,
-                BroadcastPacer.system(Duration.ofMillis(500)), metrics -> { }));
+                BroadcastPacer.system(Duration.ofMillis(500)), metrics -> { },
+                new ReviewShards(software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+                        .region(Region.US_EAST_1).credentialsProvider(AnonymousCredentialsProvider.create())
+                        .endpointOverride(URI.create("http://127.0.0.1:9")).build(), "reviews", 1)));
         assertDoesNotThrow(() -> handler.priming().beforeCheckpoint(null));
     }
 }

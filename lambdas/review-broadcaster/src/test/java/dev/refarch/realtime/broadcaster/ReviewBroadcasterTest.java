@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refarch.realtime.appsync.AppSyncClient;
 import dev.refarch.realtime.appsync.AppSyncClientConfig;
+import dev.refarch.realtime.graphql.TableContract.Reviews;
+import dev.refarch.realtime.graphql.testing.LocalApi;
 import dev.refarch.realtime.graphql.testing.LocalApiExtension;
 import dev.refarch.realtime.graphql.testing.Operations;
 import dev.refarch.realtime.graphql.testing.RealtimeSubscriber;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,7 +26,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
-/** The broadcaster against the AppSync simulator (with the selection-set bridge), on a test clock. */
+/** The broadcaster against the AppSync simulator (with the selection-set bridge) and DynamoDB Local, on a test clock. */
 class ReviewBroadcasterTest {
 
     @RegisterExtension
@@ -45,7 +48,8 @@ class ReviewBroadcasterTest {
                         .defaults(graphqlUrl, Region.US_EAST_1).withRetries(1, Duration.ofMillis(10), Duration.ofMillis(10)))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCALTEST", "x")))
                 .build();
-        return new ReviewBroadcaster(appSync, pacer, flushed::add);
+        return new ReviewBroadcaster(appSync, pacer, flushed::add,
+                new ReviewShards(LOCAL.api().dynamo(), LocalApi.REVIEWS_TABLE, 1));
     }
 
     static ReviewChange change(String sequence, String reaction, long count, long version) {
@@ -57,34 +61,32 @@ class ReviewBroadcasterTest {
     }
 
     @Test
-    void foldKeepsTheHighestVersionOfEachRowWhateverTheRecordOrder() {
-        List<ReviewState> rows = ReviewBroadcaster.newestPerRow(List.of(change("1", "LOVE", 5, 5),
-                change("2", "HATE", 1, 1), change("3", "LOVE", 4, 4), change("4", "LOVE", 7, 7)));
-        assertEquals(2, rows.size());
-        assertEquals(7, rows.get(0).count());
-        assertEquals("HATE", rows.get(1).reaction());
-    }
-
-    @Test
-    void aBatchGoesOutAsOneRequestAndSubscribersGetTheNewestOfEachRowWithEveryField() {
-        try (RealtimeSubscriber subscriber = LOCAL.api().apiKeySubscriber()) {
-            subscriber.subscribe(Operations.ON_REVIEW);
+    void aBatchGoesOutAsOneBoardOfEveryReactionsStoredRowAndOneRowEachForOnReview() {
+        LOCAL.api().seedReviews("550");
+        try (RealtimeSubscriber boards = LOCAL.api().apiKeySubscriber();
+             RealtimeSubscriber rows = LOCAL.api().apiKeySubscriber()) {
+            boards.subscribe(Operations.ON_REVIEWS);
+            rows.subscribe(Operations.ON_REVIEW);
+            // The records only say that something changed: what goes out is what the table holds.
             BroadcastResult result = broadcaster(LOCAL.api().simulator().graphqlUrl()).broadcast(event(
                     change("10", "LOVE", 1, 1), change("11", "LOVE", 2, 2), change("12", "MEH", 1, 1),
                     change("13", "LOVE", 3, 3)), () -> PLENTY);
             assertEquals(BroadcastResult.success(), result);
-            Map<String, JsonNode> received = new HashMap<>();
-            for (int i = 0; i < 2; i++) {
-                JsonNode review = subscriber.awaitNext(Duration.ofSeconds(5)).at("/payload/data/onReview");
-                received.put(review.path("reaction").asText(), review);
+            JsonNode board = boards.awaitNext(Duration.ofSeconds(5)).at("/payload/data/onReviews");
+            boards.assertNothingWithin(Duration.ofMillis(300));
+            assertEquals(5, board.path("reviews").size());
+            Map<String, JsonNode> byReaction = new HashMap<>();
+            board.path("reviews").forEach(r -> byReaction.put(r.path("reaction").asText(), r));
+            assertEquals(Set.copyOf(Reviews.REACTIONS), byReaction.keySet());
+            assertEquals("550", byReaction.get("HATE").path("movieId").asText());
+            assertEquals(0, byReaction.get("LOVE").path("count").asLong());
+            assertTrue(byReaction.get("LOVE").has("version") && board.path("publishedAt").isTextual(), board.toString());
+            for (int i = 0; i < 5; i++) {
+                rows.awaitNext(Duration.ofSeconds(5)).at("/payload/data/onReview");
             }
-            subscriber.assertNothingWithin(Duration.ofMillis(300));
-            assertEquals(3, received.get("LOVE").path("count").asLong());
-            assertEquals(3, received.get("LOVE").path("version").asLong());
-            assertEquals("Movie 13", received.get("LOVE").path("topMovieTitle").asText());
-            assertEquals(9, received.get("MEH").path("topCount").asLong());
-            assertEquals(Map.of(BroadcasterMetrics.CHANGES_COALESCED, 2L, BroadcasterMetrics.PACING_WAIT_MILLIS, 0L,
-                    BroadcasterMetrics.BROADCASTS, 1L, BroadcasterMetrics.ROWS_BROADCAST, 2L,
+            rows.assertNothingWithin(Duration.ofMillis(300));
+            assertEquals(Map.of(BroadcasterMetrics.CHANGES_COALESCED, 3L, BroadcasterMetrics.PACING_WAIT_MILLIS, 0L,
+                    BroadcasterMetrics.BROADCASTS, 1L, BroadcasterMetrics.ROWS_BROADCAST, 5L,
                     BroadcasterMetrics.ROWS_FAILED, 0L), flushed.get(0));
         }
     }
@@ -106,6 +108,7 @@ class ReviewBroadcasterTest {
         broadcaster.broadcast(event(change("1", "LIKE", 1, 1)), () -> PLENTY);
         try (RealtimeSubscriber subscriber = LOCAL.api().apiKeySubscriber()) {
             subscriber.subscribe(Operations.ON_REVIEW);
+            subscriber.subscribe(Operations.ON_REVIEWS);
             BroadcastResult result = broadcaster.broadcast(event(change("7", "LIKE", 2, 2), change("8", "HATE", 1, 1)),
                     () -> Duration.ofMillis(100));
             assertEquals(BroadcastResult.retryFrom("7"), result);
@@ -115,11 +118,12 @@ class ReviewBroadcasterTest {
     }
 
     @Test
-    void anUnreachableAppSyncRetriesFromTheEarliestRecordOfTheRowsNotSent() {
+    void anUnreachableAppSyncRetriesTheBatchFromItsFirstRecord() {
+        LOCAL.api().seedReviews("550");
         BroadcastResult result = broadcaster(URI.create("http://127.0.0.1:9/graphql")).broadcast(
                 event(change("21", "MEH", 1, 1), change("22", "LOVE", 1, 1)), () -> Duration.ofSeconds(3));
         assertEquals(BroadcastResult.retryFrom("21"), result);
-        assertEquals(2L, flushed.get(0).get(BroadcasterMetrics.ROWS_FAILED));
+        assertEquals(5L, flushed.get(0).get(BroadcasterMetrics.ROWS_FAILED));
     }
 
     @Test

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * @param author          the author of the checks' chat messages, so viewers see whose they are
  * @param rotation        the configured time between two movie rotations
  * @param reviewBroadcast the configured least time between two review broadcasts
- * @param reviewMargin    how much longer than {@code reviewBroadcast} an {@code onReview} may take (the
+ * @param reviewMargin    how much longer than {@code reviewBroadcast} an {@code onReviews} may take (the
  *                        table's stream, the broadcaster's invocation, AppSync's fan-out)
  * @param rotationMargin  how much longer than two rotations a new movie may take (the rotator's run)
  * @param eventTimeout    how long a published tick or message may take to reach a subscriber
@@ -122,7 +122,7 @@ public record CheckSettings(String symbol, String author, Duration rotation, Dur
                 eventTimeout, quietPeriod, ticksPerBatch, value);
     }
 
-    /** The longest wait for the broadcaster's {@code onReview} after a vote. */
+    /** The longest wait for the broadcaster's {@code onReviews} after a vote. */
     public Duration reviewDeadline() {
         return reviewBroadcast.plus(reviewMargin);
     }

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * {@value #NAME}: connects to the real-time endpoint with the API key as the page does and subscribes
- * to {@code onCurrentMovie}, {@code onReview}, {@code onMessage} and {@code onTick} of the canary
+ * to {@code onCurrentMovie}, {@code onReviews}, {@code onMessage} and {@code onTick} of the canary
  * symbol, each acknowledged ({@code start_ack}). Proves the page can subscribe at all: the endpoint,
  * the key, the handshake and the subscription fields of this API.
  */
@@ -25,20 +25,20 @@ final class HandshakeCheck {
     static Outcome run(SystemEndpoints endpoints, CheckSettings settings) {
         long start = System.nanoTime();
         String ticksName = "onTick(" + settings.symbol() + ")";
-        String expected = "connection_ack, then start_ack for onCurrentMovie, onReview, onMessage and " + ticksName;
+        String expected = "connection_ack, then start_ack for onCurrentMovie, onReviews, onMessage and " + ticksName;
         RealtimeConnection connection = null;
         try {
             connection = RealtimeConnection.open(endpoints.realtimeUrl(), endpoints.graphqlUrl(), endpoints.apiKey(),
                     TIMEOUT);
             RealtimeSubscription movies = connection.subscribe("onCurrentMovie", VerifierOperations.ON_CURRENT_MOVIE,
                     Map.of());
-            RealtimeSubscription reviews = connection.subscribe("onReview", VerifierOperations.ON_REVIEW, Map.of());
+            RealtimeSubscription reviews = connection.subscribe("onReviews", VerifierOperations.ON_REVIEWS, Map.of());
             RealtimeSubscription messages = connection.subscribe("onMessage", VerifierOperations.ON_MESSAGE, Map.of());
             RealtimeSubscription ticks = connection.subscribe(ticksName, VerifierOperations.ON_TICK,
                     Map.of("symbol", settings.symbol()));
             Viewer viewer = new Viewer(connection, movies, reviews, messages, ticks, System.nanoTime());
             return new Outcome(CheckResult.pass(NAME, Timing.since(start), "connected to " + endpoints.realtimeUrl()
-                    + " with the API key; onCurrentMovie, onReview, onMessage and " + ticksName + " acknowledged"),
+                    + " with the API key; onCurrentMovie, onReviews, onMessage and " + ticksName + " acknowledged"),
                     viewer);
         } catch (RealtimeException e) {
             if (connection != null) {

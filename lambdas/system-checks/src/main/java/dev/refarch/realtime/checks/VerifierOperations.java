@@ -16,7 +16,9 @@ public final class VerifierOperations {
 
     public static final String ON_CURRENT_MOVIE = "subscription OnCurrentMovie { onCurrentMovie { " + MOVIE_FIELDS
             + " } }";
-    public static final String ON_REVIEW = "subscription OnReview { onReview { " + REVIEW_FIELDS + " } }";
+    /** What the page subscribes to: every reaction's review in one message per broadcast. */
+    public static final String ON_REVIEWS = "subscription OnReviews { onReviews { reviews { " + REVIEW_FIELDS
+            + " } publishedAt } }";
     public static final String ON_MESSAGE = "subscription OnMessage { onMessage { " + MESSAGE_FIELDS + " } }";
     public static final String ON_TICK = "subscription OnTick($symbol: String!) { onTick(symbol: $symbol) { "
             + TICK_FIELDS + " } }";

@@ -7,7 +7,7 @@ package dev.refarch.realtime.checks;
  *
  * @param connection   the connection
  * @param movies       {@code onCurrentMovie}
- * @param reviews      {@code onReview}
+ * @param reviews      {@code onReviews}
  * @param messages     {@code onMessage}
  * @param ticks        {@code onTick} of the canary symbol
  * @param subscribedAt {@link System#nanoTime()} when every subscription was acknowledged

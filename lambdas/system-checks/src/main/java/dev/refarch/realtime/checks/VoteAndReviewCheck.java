@@ -8,9 +8,9 @@ import java.util.function.Predicate;
 
 /**
  * {@value #NAME}: one vote ({@value #REACTION}, count 1) with the API key on the current movie, answered
- * with the row as written, then the review broadcaster's {@code onReview} for that row (at that version
+ * with the row as written, then the review broadcaster's {@code onReviews} board with that row (at that version
  * or later) within {@code reviewBroadcastMillis} plus a margin. Proves the vote path (resolver, Reviews
- * table) and the bounded fan-out (the table's stream, the broadcaster, its IAM {@code publishReview}).
+ * table) and the bounded fan-out (the table's stream, the broadcaster, its IAM {@code publishReviews}).
  * It is the one change the checks make to what viewers see: one {@value #REACTION} vote.
  */
 final class VoteAndReviewCheck {
@@ -44,7 +44,7 @@ final class VoteAndReviewCheck {
     static final Duration VOTE_PAUSE = Duration.ofMillis(300);
 
     private CheckResult vote(long start) {
-        String expected = "vote on the current movie answered with its count, then onReview of " + REACTION
+        String expected = "vote on the current movie answered with its count, then onReviews of " + REACTION
                 + " within " + Timing.seconds(settings.reviewDeadline()) + " (reviewBroadcastMillis "
                 + settings.reviewBroadcast().toMillis() + " ms plus " + Timing.seconds(settings.reviewMargin()) + ")";
         GraphqlResponse answer = null;
@@ -93,29 +93,36 @@ final class VoteAndReviewCheck {
                     "the vote resolver did not answer with the row as written: not this version's Mutation.vote");
         }
         double version = row.path("version").asDouble();
-        // Every onReview since the handshake: one of this row at the vote's version or later is the vote's
-        // broadcast (or a later one including it), however early it came.
-        Predicate<JsonNode> ofTheVote =
-                r -> REACTION.equals(r.path("reaction").asText()) && r.path("version").asDouble(-1) >= version;
+        // Every onReviews board since the handshake: one with this reaction at the vote's version or later is
+        // the vote's broadcast (or a later one including it), however early it came. With voteShards > 1 the
+        // vote answers its shard's version and the board the sum of every shard's, which is at least as high.
+        Predicate<JsonNode> ofTheVote = board -> {
+            for (JsonNode r : board.path("reviews")) {
+                if (REACTION.equals(r.path("reaction").asText()) && r.path("version").asDouble(-1) >= version) {
+                    return true;
+                }
+            }
+            return false;
+        };
         RealtimeEvent review = viewer.reviews().awaitFirst(0, ofTheVote, Timing.left(voted, settings.reviewDeadline()));
         String got = "vote answered count " + row.path("count").asInt() + " (version " + (long) version + ")";
         if (review == null) {
             // Late, or never: watched a while longer so the line says which.
             RealtimeEvent late = viewer.reviews().awaitFirst(0, ofTheVote, settings.eventTimeout());
             if (late != null) {
-                return CheckResult.fail(NAME, Timing.since(start), expected, got + "; onReview came "
+                return CheckResult.fail(NAME, Timing.since(start), expected, got + "; onReviews came "
                         + Timing.seconds(Duration.ofNanos(late.receivedNanos() - voted)) + " after the vote",
                         "the review broadcaster is slower than configured: its invocations (cold starts, the stream's"
                                 + " iterator age) or AppSync's fan-out");
             }
-            return CheckResult.fail(NAME, Timing.since(start), expected, got + "; no onReview of " + REACTION
+            return CheckResult.fail(NAME, Timing.since(start), expected, got + "; no onReviews of " + REACTION
                             + " within " + Timing.seconds(settings.reviewDeadline().plus(settings.eventTimeout())),
                     "the vote was counted but not broadcast: the review broadcaster does not run or cannot call"
-                            + " publishReview (its ReviewBroadcastFailures queue and log group; its IAM policy; if"
+                            + " publishReviews (its ReviewBroadcastFailures queue and log group; its IAM policy; if"
                             + " ticks-aliased failed while ticks-one-per-request passed, -c mutationsPerRequest=1)");
         }
         return CheckResult.pass(NAME, Timing.since(start), "voted " + REACTION + " on movie " + movieId + ": count "
-                + row.path("count").asInt() + "; onReview of that row came "
+                + row.path("count").asInt() + "; onReviews of that row came "
                 + Math.max(0, (review.receivedNanos() - voted) / 1_000_000) + " ms after the vote");
     }
 

@@ -94,9 +94,9 @@ class RealtimeConnectionTest {
                         : RealtimeStandIn.acknowledging(message, connection));
              RealtimeConnection connection = RealtimeConnection.open(standIn.url(), GRAPHQL, "da2-wrong", TIMEOUT)) {
             RealtimeException refused = assertThrows(RealtimeException.class,
-                    () -> connection.subscribe("onReview", VerifierOperations.ON_REVIEW, Map.of()));
+                    () -> connection.subscribe("onReviews", VerifierOperations.ON_REVIEWS, Map.of()));
             assertTrue(refused.unauthorized(), refused.getMessage());
-            assertTrue(refused.getMessage().startsWith("onReview was refused"), refused.getMessage());
+            assertTrue(refused.getMessage().startsWith("onReviews was refused"), refused.getMessage());
         }
     }
 
