@@ -2,10 +2,6 @@ package dev.refarch.realtime.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code reviews} CLI task: seeds and resets the five rows of the Reviews table.
@@ -32,37 +28,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "reviews",
         description = "Seeds and resets the Reviews table of the Realtime Refarch API.",
         subcommands = SeedCommand.class)
-public final class ReviewsCli implements Runnable {
+public final class ReviewsCli extends CliTask {
 
-    public static final int OK = 0;
-    public static final int USAGE = 2;
-    public static final int UNKNOWN_STACK = 3;
-    public static final int MISSING_OUTPUT = 4;
-    public static final int NO_CREDENTIALS = 5;
-    public static final int NO_REGION = 6;
     public static final int TABLE_MISSING = 7;
-    public static final int AWS_ERROR = 8;
-
-    private final AwsClients aws;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
 
     /** @param aws where the AWS clients of the subcommands get credentials, region and endpoints */
     public ReviewsCli(AwsClients aws) {
-        this.aws = aws;
-    }
-
-    AwsClients aws() {
-        return aws;
-    }
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing required subcommand: seed");
+        super(aws, "seed");
     }
 
     public static void main(String[] args) {

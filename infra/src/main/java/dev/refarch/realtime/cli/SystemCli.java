@@ -2,10 +2,6 @@ package dev.refarch.realtime.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code system} CLI task: proves a running system (a deployed stage or the local run) works
@@ -33,37 +29,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "system",
         description = "Verifies that a deployed stage, or the local run, works end to end.",
         subcommands = VerifyCommand.class)
-public final class SystemCli implements Runnable {
+public final class SystemCli extends CliTask {
 
-    public static final int OK = 0;
-    public static final int USAGE = 2;
-    public static final int UNKNOWN_STACK = ReviewsCli.UNKNOWN_STACK;
-    public static final int MISSING_OUTPUT = ReviewsCli.MISSING_OUTPUT;
-    public static final int NO_CREDENTIALS = ReviewsCli.NO_CREDENTIALS;
-    public static final int NO_REGION = ReviewsCli.NO_REGION;
-    public static final int AWS_ERROR = ReviewsCli.AWS_ERROR;
     public static final int CHECK_FAILED = 9;
 
-    private final AwsClients aws;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
-
-    /** @param aws where the AWS clients get credentials, region and the CloudFormation endpoint */
+    /** @param aws where the AWS clients of the subcommands get credentials, region and endpoints */
     public SystemCli(AwsClients aws) {
-        this.aws = aws;
-    }
-
-    AwsClients aws() {
-        return aws;
-    }
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing required subcommand: verify");
+        super(aws, "verify");
     }
 
     public static void main(String[] args) {

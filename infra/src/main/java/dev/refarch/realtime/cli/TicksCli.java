@@ -2,10 +2,6 @@ package dev.refarch.realtime.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code ticks} CLI task: re-publishes the ticks the consumer's event source mapping could
@@ -36,39 +32,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "ticks",
         description = "Replays the ticks kept in the streaming stack's S3 on-failure bucket.",
         subcommands = ReplayCommand.class)
-public final class TicksCli implements Runnable {
+public final class TicksCli extends CliTask {
 
-    public static final int OK = 0;
-    public static final int USAGE = 2;
-    public static final int UNKNOWN_STACK = ReviewsCli.UNKNOWN_STACK;
-    public static final int MISSING_OUTPUT = ReviewsCli.MISSING_OUTPUT;
-    public static final int NO_CREDENTIALS = ReviewsCli.NO_CREDENTIALS;
-    public static final int NO_REGION = ReviewsCli.NO_REGION;
     public static final int BUCKET_MISSING = 7;
-    public static final int AWS_ERROR = ReviewsCli.AWS_ERROR;
     public static final int NOT_DELIVERED = 9;
     public static final int UNREADABLE_OBJECT = 10;
 
-    private final AwsClients aws;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
-
-    /** @param aws where the AWS clients get credentials, region and the CloudFormation endpoint */
+    /** @param aws where the AWS clients of the subcommands get credentials, region and endpoints */
     public TicksCli(AwsClients aws) {
-        this.aws = aws;
-    }
-
-    AwsClients aws() {
-        return aws;
-    }
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing required subcommand: replay");
+        super(aws, "replay");
     }
 
     public static void main(String[] args) {

@@ -1,10 +1,7 @@
 package dev.refarch.realtime.cli;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.refarch.realtime.cli.CloudFormationStub.output;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -140,33 +137,6 @@ class SystemVerifyCommandTest {
     }
 
     private void stubStack(String outputs) {
-        cloudFormation.stubFor(post(urlEqualTo("/"))
-                .withRequestBody(containing("Action=DescribeStacks"))
-                .withRequestBody(containing("StackName=" + API_STACK))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody("""
-                        <DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
-                          <DescribeStacksResult>
-                            <Stacks>
-                              <member>
-                                <StackName>%1$s</StackName>
-                                <StackId>arn:aws:cloudformation:eu-west-1:123456789012:stack/%1$s/0f3e1a50</StackId>
-                                <CreationTime>2026-01-01T00:00:00.000Z</CreationTime>
-                                <StackStatus>CREATE_COMPLETE</StackStatus>
-                                <Outputs>%2$s</Outputs>
-                              </member>
-                            </Stacks>
-                          </DescribeStacksResult>
-                        </DescribeStacksResponse>""".formatted(API_STACK, outputs))));
-        cloudFormation.stubFor(post(urlEqualTo("/")).atPriority(10)
-                .withRequestBody(containing("Action=DescribeStacks"))
-                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/xml").withBody("""
-                        <ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
-                          <Error><Type>Sender</Type><Code>ValidationError</Code>
-                          <Message>Stack with id nope-api does not exist</Message></Error>
-                        </ErrorResponse>""")));
-    }
-
-    private static String output(String key, String value) {
-        return "<member><OutputKey>" + key + "</OutputKey><OutputValue>" + value + "</OutputValue></member>";
+        CloudFormationStub.describeStacks(cloudFormation, API_STACK, outputs, "nope-api");
     }
 }

@@ -67,10 +67,9 @@ final class EventSourceMappingComponent implements Component {
     private final String uuid = UUID.randomUUID().toString();
     private final Deque<ConsumerRecord<byte[], byte[]>> surplus = new ArrayDeque<>();
     private KafkaConsumer<byte[], byte[]> consumer;
-    private Thread poller;
+    private final MappingPoller poller = new MappingPoller("event-source-mapping", "event source mapping", LOG, false,
+            Duration.ofSeconds(10));
     private S3Client s3Client;
-    private volatile boolean running;
-    private volatile String crash;
 
     /**
      * @param roleAccess     where and as whom the mapping calls AWS: Lambda reads the SCRAM secret and
@@ -156,29 +155,15 @@ final class EventSourceMappingComponent implements Component {
             throw new LocalRunException("the mapping cannot reach its on-failure bucket " + s3.bucket()
                     + " with the consumer's role: " + e.getMessage());
         }
-        running = true;
-        poller = new Thread(this::pollLoop, "event-source-mapping");
-        poller.setDaemon(true);
-        poller.start();
+        poller.start(this::pollLoop, () -> consumer.close(Duration.ofSeconds(2)));
     }
 
-    private void pollLoop() {
-        try {
-            while (running) {
-                List<ConsumerRecord<byte[], byte[]>> batch = gather();
-                if (!batch.isEmpty()) {
-                    deliver(batch);
-                }
+    private void pollLoop() throws InterruptedException {
+        while (poller.running()) {
+            List<ConsumerRecord<byte[], byte[]>> batch = gather();
+            if (!batch.isEmpty()) {
+                deliver(batch);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            if (running) {
-                crash = "poller stopped: " + e;
-                LOG.error("event source mapping poller stopped", e);
-            }
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
         }
     }
 
@@ -196,7 +181,7 @@ final class EventSourceMappingComponent implements Component {
         }
         // A window of 0 hands over what the first poll returned at once, as Lambda does.
         long windowEnds = System.nanoTime() + Duration.ofSeconds(settings.batchingWindowSeconds()).toNanos();
-        while (batch.size() < BATCH_SIZE && running) {
+        while (batch.size() < BATCH_SIZE && poller.running()) {
             long left = windowEnds - System.nanoTime();
             if (left <= 0) {
                 break;
@@ -212,7 +197,7 @@ final class EventSourceMappingComponent implements Component {
     /** One batch, retried until it succeeded or its retries are exhausted. */
     private void deliver(List<ConsumerRecord<byte[], byte[]>> batch) throws InterruptedException {
         List<ConsumerRecord<byte[], byte[]>> pending = batch;
-        for (int invocation = 1; running; invocation++) {
+        for (int invocation = 1; poller.running(); invocation++) {
             String event = MskEvents.json(clusterArn(), kafka.bootstrapServers(), pending);
             Attempt attempt = invoke(event, pending);
             commit(pending, attempt.failed());
@@ -373,19 +358,12 @@ final class EventSourceMappingComponent implements Component {
 
     @Override
     public Optional<String> failure() {
-        return Optional.ofNullable(crash);
+        return poller.failure();
     }
 
     @Override
     public void stop() {
-        running = false;
-        if (poller != null) {
-            try {
-                poller.join(TimeUnit.SECONDS.toMillis(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        } else if (consumer != null) {
+        if (!poller.stop() && consumer != null) {
             consumer.close(Duration.ofSeconds(2));
         }
         if (s3Client != null) {

@@ -22,8 +22,11 @@ import java.util.concurrent.TimeUnit;
  * {@code GET /runtime/invocation/next} hands out queued invocations one at a time with Lambda's
  * headers (request id, deadline, function ARN, trace id); {@code /response} and {@code /error}
  * complete them; {@code /init/error} records a failed init.
+ *
+ * <p>Public for the {@code test} module: its {@code LambdaProcess} (the system test and the
+ * cold-start benchmarks) runs a function jar against this same Runtime API.
  */
-final class RuntimeApi implements AutoCloseable {
+public final class RuntimeApi implements AutoCloseable {
 
     private static final String PREFIX = "/2018-06-01/runtime/";
 
@@ -31,12 +34,12 @@ final class RuntimeApi implements AutoCloseable {
      * One invocation's event, when the function took it ({@code started}: an invocation may wait behind
      * another, as this environment runs one at a time) and, once the function answered, its outcome.
      */
-    record Invocation(String requestId, String event, long timeoutMillis, CompletableFuture<Void> started,
+    public record Invocation(String requestId, String event, long timeoutMillis, CompletableFuture<Void> started,
                       CompletableFuture<Result> result) {
     }
 
     /** What the function answered: its response body, or its error body. */
-    record Result(boolean error, String body) {
+    public record Result(boolean error, String body) {
     }
 
     private final HttpServer server;
@@ -47,7 +50,7 @@ final class RuntimeApi implements AutoCloseable {
     private final CompletableFuture<Void> firstNext = new CompletableFuture<>();
     private volatile boolean closed;
 
-    RuntimeApi(String functionArn) throws IOException {
+    public RuntimeApi(String functionArn) throws IOException {
         this.functionArn = functionArn;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newCachedThreadPool(InProcessHttpComponent.daemon("runtime-api")));
@@ -56,12 +59,12 @@ final class RuntimeApi implements AutoCloseable {
     }
 
     /** {@code host:port} for {@code AWS_LAMBDA_RUNTIME_API}. */
-    String address() {
+    public String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Completes when the runtime first asked for work, i.e. init is done. */
-    CompletableFuture<Void> initDone() {
+    public CompletableFuture<Void> initDone() {
         return firstNext;
     }
 
@@ -69,8 +72,13 @@ final class RuntimeApi implements AutoCloseable {
         return Optional.ofNullable(initError.getNow(null));
     }
 
+    /** Completes with the error body when the runtime reports a failed init. */
+    public CompletableFuture<String> initFailed() {
+        return initError.copy();
+    }
+
     /** Queues an invocation; the function takes it on its next {@code /next}. */
-    Invocation enqueue(String event, long timeoutMillis) {
+    public Invocation enqueue(String event, long timeoutMillis) {
         Invocation invocation = new Invocation(UUID.randomUUID().toString(), event, timeoutMillis,
                 new CompletableFuture<>(), new CompletableFuture<>());
         queue.add(invocation);

@@ -54,9 +54,8 @@ final class StreamMappingComponent implements Component {
     private final AwsAccess streamsAccess;
     private DynamoDbStreamsClient streams;
     private String streamArn;
-    private Thread poller;
-    private volatile boolean running;
-    private volatile String crash;
+    private final MappingPoller poller = new MappingPoller("review-stream-mapping", "stream mapping", LOG, true,
+            Duration.ofSeconds(5));
 
     /**
      * @param streamsAccess where and as whom the mapping reads the stream: Lambda does it with the
@@ -94,10 +93,7 @@ final class StreamMappingComponent implements Component {
                 readers.add(new ShardReader(shard.shardId(), iterator(shard.shardId(), ShardIteratorType.LATEST)));
             }
         }
-        running = true;
-        poller = new Thread(() -> pollLoop(readers), name());
-        poller.setDaemon(true);
-        poller.start();
+        poller.start(() -> pollLoop(readers), () -> { });
     }
 
     private List<Shard> shards() {
@@ -122,40 +118,31 @@ final class StreamMappingComponent implements Component {
         }
     }
 
-    private void pollLoop(List<ShardReader> readers) {
+    private void pollLoop(List<ShardReader> readers) throws InterruptedException {
         java.util.Set<String> known = new java.util.HashSet<>();
         readers.forEach(r -> known.add(r.shardId));
         long lastShardScan = System.nanoTime();
-        try {
-            while (running) {
-                boolean delivered = false;
-                for (ShardReader reader : readers) {
-                    read(reader);
-                    if (!reader.pending.isEmpty()) {
-                        deliver(reader);
-                        delivered = true;
-                    }
-                }
-                readers.removeIf(r -> r.iterator == null && r.pending.isEmpty());
-                if (System.nanoTime() - lastShardScan > Duration.ofSeconds(10).toNanos()) {
-                    lastShardScan = System.nanoTime();
-                    for (Shard shard : shards()) {
-                        if (known.add(shard.shardId())) {
-                            readers.add(new ShardReader(shard.shardId(),
-                                    iterator(shard.shardId(), ShardIteratorType.TRIM_HORIZON)));
-                        }
-                    }
-                }
-                if (!delivered) {
-                    Thread.sleep(IDLE_POLL.toMillis());
+        while (poller.running()) {
+            boolean delivered = false;
+            for (ShardReader reader : readers) {
+                read(reader);
+                if (!reader.pending.isEmpty()) {
+                    deliver(reader);
+                    delivered = true;
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            if (running) {
-                crash = "poller stopped: " + e;
-                LOG.error("stream mapping poller stopped", e);
+            readers.removeIf(r -> r.iterator == null && r.pending.isEmpty());
+            if (System.nanoTime() - lastShardScan > Duration.ofSeconds(10).toNanos()) {
+                lastShardScan = System.nanoTime();
+                for (Shard shard : shards()) {
+                    if (known.add(shard.shardId())) {
+                        readers.add(new ShardReader(shard.shardId(),
+                                iterator(shard.shardId(), ShardIteratorType.TRIM_HORIZON)));
+                    }
+                }
+            }
+            if (!delivered) {
+                Thread.sleep(IDLE_POLL.toMillis());
             }
         }
     }
@@ -301,20 +288,12 @@ final class StreamMappingComponent implements Component {
 
     @Override
     public Optional<String> failure() {
-        return Optional.ofNullable(crash);
+        return poller.failure();
     }
 
     @Override
     public void stop() {
-        running = false;
-        if (poller != null) {
-            poller.interrupt();
-            try {
-                poller.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        poller.stop();
         if (streams != null) {
             streams.close();
         }

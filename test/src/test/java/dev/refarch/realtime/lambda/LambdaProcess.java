@@ -1,5 +1,6 @@
 package dev.refarch.realtime.lambda;
 
+import dev.refarch.realtime.local.RuntimeApi;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -7,13 +8,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
  * Runs a handler as Lambda runs it, once: a fresh JVM under AWS's runtime interface client
  * ({@code com.amazonaws:aws-lambda-java-runtime-interface-client}), with Lambda's JVM options,
- * against a {@link LocalRuntimeApi}; measures init (JVM start to the first {@code /next}) and
+ * against the local run's {@link RuntimeApi}; measures init (JVM start to the first {@code /next}) and
  * init plus the first invocation (JVM start to its response).
  */
 public final class LambdaProcess {
@@ -23,6 +25,8 @@ public final class LambdaProcess {
             "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
             "--enable-native-access=ALL-UNNAMED");
     private static final String RUNTIME_CLIENT = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    private static final String FUNCTION_ARN = "arn:aws:lambda:us-east-1:000000000000:function:bench";
+    private static final long INVOCATION_TIMEOUT_MILLIS = 30_000;
 
     /** A handler to measure: its classpath (the function's jar) and environment. */
     public record Target(String name, String handler, String classpath, Map<String, String> environment, String event) {
@@ -53,7 +57,15 @@ public final class LambdaProcess {
 
     /** Starts the handler in a fresh JVM, invokes it once with the target's event, and stops it. */
     public Run run(Target target) throws Exception {
-        try (LocalRuntimeApi api = new LocalRuntimeApi(target.event())) {
+        try (RuntimeApi api = new RuntimeApi(FUNCTION_ARN)) {
+            // Timed where they complete, on the Runtime API's thread: when the runtime first asked
+            // for work, and when it answered (a failed init answers as an error).
+            CompletableFuture<Long> initAt = api.initDone().thenApply(done -> System.nanoTime());
+            RuntimeApi.Invocation invocation = api.enqueue(target.event(), INVOCATION_TIMEOUT_MILLIS);
+            CompletableFuture<Outcome> answered = invocation.result()
+                    .thenApply(result -> new Outcome(result, System.nanoTime()));
+            api.initFailed().thenAccept(error -> answered.complete(
+                    new Outcome(new RuntimeApi.Result(true, error), System.nanoTime())));
             List<String> command = new ArrayList<>();
             command.add(java);
             command.addAll(LAMBDA_JVM_OPTIONS);
@@ -72,14 +84,19 @@ public final class LambdaProcess {
             long start = System.nanoTime();
             Process process = builder.start();
             try {
-                LocalRuntimeApi.Outcome outcome = api.outcome.get(60, TimeUnit.SECONDS);
-                long init = api.firstNextAt.get(1, TimeUnit.SECONDS);
+                Outcome outcome = answered.get(60, TimeUnit.SECONDS);
+                long init = initAt.get(1, TimeUnit.SECONDS);
                 return new Run(TimeUnit.NANOSECONDS.toMillis(init - start),
-                        TimeUnit.NANOSECONDS.toMillis(outcome.at() - start), outcome.error(), outcome.body());
+                        TimeUnit.NANOSECONDS.toMillis(outcome.at() - start), outcome.result().error(),
+                        outcome.result().body());
             } finally {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** What the function answered and when ({@code System.nanoTime()}). */
+    private record Outcome(RuntimeApi.Result result, long at) {
     }
 
     private static Map<String, String> lambdaEnvironment(String name) throws IOException {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.refarch.realtime.msk.testing.KafkaBroker;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +23,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -53,20 +51,8 @@ class AppSyncOutageTest {
     private static final int MAX_INVOCATIONS = 1 + 10;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static KafkaBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = KafkaBroker.start("realtime", "outage-password");
-        broker.createTopic(TOPIC, PARTITIONS);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final TopicBroker broker = new TopicBroker("outage-password", TOPIC, PARTITIONS);
 
     @Test
     void anOutageLongerThanThePreviousWholeRetryBudgetSkipsNoTickAndDeliversEveryOffsetInOrder() throws Exception {

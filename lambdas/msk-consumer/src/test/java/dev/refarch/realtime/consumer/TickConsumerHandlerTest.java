@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.Context;
 import java.io.ByteArrayOutputStream;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,25 +48,9 @@ class TickConsumerHandlerTest {
         consumer = TickConsumer.fromConfig(ConsumerConfig.fromEnv(env()), StaticCredentialsProvider.create(
                 AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new TickConsumerHandler(consumer).handleRequest(events.stream(), out, context(60_000));
+        new TickConsumerHandler(consumer).handleRequest(events.stream(), out,
+                TestConsumers.context(Duration.ofSeconds(60)));
         return out.toString(StandardCharsets.UTF_8);
-    }
-
-    /** A Lambda context with its remaining time and the fields Powertools logging adds to each line. */
-    private static Context context(int remainingMillis) {
-        return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getRemainingTimeInMillis" -> remainingMillis;
-                    case "getMemoryLimitInMB" -> 512;
-                    case "getAwsRequestId" -> "test-request-id";
-                    case "getFunctionName" -> "msk-consumer";
-                    case "getFunctionVersion" -> "$LATEST";
-                    case "getInvokedFunctionArn" -> "arn:aws:lambda:eu-west-1:000000000000:function:msk-consumer";
-                    case "getLogGroupName" -> "/aws/lambda/msk-consumer";
-                    case "getLogStreamName" -> "test-stream";
-                    case "getIdentity", "getClientContext", "getLogger" -> null;
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
     }
 
     @Test
@@ -136,7 +119,7 @@ class TickConsumerHandlerTest {
         for (String event : List.of(withoutOffset, truncated)) {
             java.io.IOException e = assertThrows(java.io.IOException.class, () -> new TickConsumerHandler(null)
                     .handleRequest(new java.io.ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
-                            new ByteArrayOutputStream(), context(60_000)));
+                            new ByteArrayOutputStream(), TestConsumers.context(Duration.ofSeconds(60))));
             for (String secret : List.of(value, "SECRET", "S0VZ")) {
                 org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains(secret), e.getMessage());
             }
