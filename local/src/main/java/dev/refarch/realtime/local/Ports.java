@@ -4,8 +4,19 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The loopback ports of the run. Each has a default; {@code --<name>-port=N} or
@@ -32,8 +43,11 @@ public final class Ports {
         defaults.put("lambda", 4574);
         // The IAM gateway in front of every local AWS endpoint.
         defaults.put("iam", 4580);
-        DEFAULTS = java.util.Collections.unmodifiableMap(defaults);
+        DEFAULTS = Collections.unmodifiableMap(defaults);
     }
+
+    /** The port reservations this process holds ({@link #freePort}), kept open, and so locked, until it ends. */
+    private static final List<FileChannel> RESERVATIONS = Collections.synchronizedList(new ArrayList<>());
 
     private final Map<String, Integer> ports;
 
@@ -88,12 +102,18 @@ public final class Ports {
      * A free port below Linux's ephemeral range (32768-60999), not one of {@code taken}: a port
      * picked in that range can be taken by an outgoing connection's local end before the
      * component that should bind it starts.
+     *
+     * <p>Reserved for this process: another local run starting at the same time (parallel test
+     * classes) probes ports before its components bind them too, and could pick one this run
+     * picked but has not bound yet. So each pick holds an exclusive lock on a file named for the
+     * port under {@code java.io.tmpdir}/refarch-local-ports until this process ends (the OS
+     * releases it, even after a kill), and a port locked by another run is skipped.
      */
-    static int freePort(java.util.Collection<Integer> taken) {
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    static int freePort(Collection<Integer> taken) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = random.nextInt(20000, 32000);
-            if (taken.contains(port)) {
+            if (taken.contains(port) || !reserve(port)) {
                 continue;
             }
             try (ServerSocket socket = new ServerSocket()) {
@@ -104,6 +124,30 @@ public final class Ports {
             }
         }
         throw new LocalRunException("no free port on 127.0.0.1 between 20000 and 32000");
+    }
+
+    /** Locks {@code port}'s reservation file for this process; false when another run holds it. */
+    static boolean reserve(int port) {
+        try {
+            Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "refarch-local-ports"));
+            FileChannel channel = FileChannel.open(dir.resolve(Integer.toString(port)),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                return false;
+            }
+            RESERVATIONS.add(channel);
+            return true;
+        } catch (IOException e) {
+            // No reservation possible (read-only temp directory): the bind probe alone decides.
+            return true;
+        }
     }
 
     @Override

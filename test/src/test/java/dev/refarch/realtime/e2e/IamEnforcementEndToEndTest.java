@@ -37,6 +37,8 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
  * </ul>
  * Every other end-to-end class runs with the whole policies and fails on any refusal
  * ({@link LocalRunner#close}); this one expects its refusals.
+ *
+ * <p>Owns its run ({@link SharedLocalRun} says when): the grants it drops would fail the others.
  */
 class IamEnforcementEndToEndTest {
 

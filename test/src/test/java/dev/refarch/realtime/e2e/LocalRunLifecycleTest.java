@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
  * How the local run starts and ends: Ctrl-C leaves no process and no port behind; a component
  * that dies stops the whole run with its last log lines; a taken port is named before anything
  * starts.
+ *
+ * <p>Owns its runs ({@link SharedLocalRun} says when): it stops them with Ctrl-C and by killing a
+ * component.
  */
 class LocalRunLifecycleTest {
 

@@ -17,8 +17,9 @@ import org.apache.kafka.common.config.SaslConfigs;
 
 /**
  * The local run exactly as a developer starts it ({@code java -jar local/target/local.jar}), as a
- * child process with free ports, for one test class: started once, read through the ready file
- * it writes, stopped with SIGINT (Ctrl-C) at the end.
+ * child process with free ports: started once for one test class (or once for the classes that
+ * share {@link SharedLocalRun}), read through the ready file it writes, stopped with SIGINT (Ctrl-C)
+ * at the end.
  */
 final class LocalRunner implements AutoCloseable {
 
@@ -147,8 +148,18 @@ final class LocalRunner implements AutoCloseable {
         if (process.isAlive()) {
             interrupt();
         }
+        if (!refusalsExpected) {
+            assertNoRefusals();
+        }
+    }
+
+    /**
+     * Fails if the IAM gateway refused any call so far: with the templates' policies whole, a refusal
+     * is a permission the deployed system lacks (AWS would refuse it too).
+     */
+    void assertNoRefusals() throws IOException {
         String refused = refusals();
-        if (!refusalsExpected && !refused.isEmpty()) {
+        if (!refused.isEmpty()) {
             throw new AssertionError("the local run's IAM gateway refused calls the deployed roles would make:\n"
                     + refused);
         }

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * {@code system verify --local} against the local run, in-process through picocli as a user runs it:
@@ -112,21 +114,24 @@ class SystemVerifyEndToEndTest {
         return new Cli(exit, output.toString());
     }
 
+    /** On the shared run, whose canary runs every 15 s ({@link SharedLocalRun#OPTIONS}). */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @ExtendWith(SharedLocalRun.class)
+    @ResourceLock(SharedLocalRun.LOCK)
     class OnTheWholeSystem {
 
         private LocalRunner run;
 
         @BeforeAll
-        void start() throws Exception {
-            run = LocalRunner.start("system-verify", CANARY_EVERY_15_SECONDS);
+        void start(LocalRunner shared) {
+            run = shared;
         }
 
         @AfterAll
         void stop() throws Exception {
             if (run != null) {
-                run.close();
+                run.assertNoRefusals();
             }
         }
 
@@ -219,6 +224,7 @@ class SystemVerifyEndToEndTest {
         }
     }
 
+    /** On a run of its own ({@link SharedLocalRun} says when): the grants it drops would fail the others. */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class WithoutThePublishersGrants {

@@ -24,6 +24,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -37,6 +39,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * subscriber of one symbol; a poison record lands in the failure queue with its reason while the
  * ticks behind it keep coming.
  */
+@ExtendWith(SharedLocalRun.class)
+@ResourceLock(SharedLocalRun.LOCK)
 class TickerEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,14 +48,14 @@ class TickerEndToEndTest {
     private static LocalRunner run;
 
     @BeforeAll
-    static void start() throws Exception {
-        run = LocalRunner.start("ticker");
+    static void start(LocalRunner shared) {
+        run = shared;
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (run != null) {
-            run.close();
+            run.assertNoRefusals();
         }
     }
 

@@ -31,6 +31,9 @@ import org.junit.jupiter.api.Test;
  * their callers only; the review broadcaster (on DynamoDB Local's stream, under the runtime
  * interface client) publishes the rows at most once per {@code reviewBroadcastMillis}; every vote
  * is counted exactly and each subscriber ends on the stored counts.
+ *
+ * <p>Owns its run ({@link SharedLocalRun} says when): its exact counts allow no other voter, and its
+ * load would slow the other classes' deadlines.
  */
 class VoteStormEndToEndTest {
 

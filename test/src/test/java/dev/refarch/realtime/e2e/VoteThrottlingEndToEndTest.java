@@ -27,6 +27,9 @@ import org.junit.jupiter.api.Test;
  * client as a GraphQL error it can act on ({@code Throttled}), counted nowhere; the accepted ones are
  * counted exactly, and the review broadcaster (reading the shards through the IAM gateway) publishes
  * their sum.
+ *
+ * <p>Owns its run ({@link SharedLocalRun} says when): the write ceiling and the shards are options the
+ * other classes' exact counts do not expect.
  */
 class VoteThrottlingEndToEndTest {
 

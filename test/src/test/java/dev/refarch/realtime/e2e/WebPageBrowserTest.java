@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
  * endpoint ({@code --realtime-fault}: an id-less LimitExceededError, a refused key, a refused start, a
  * start_ack that never comes or comes late), each shown while it lasts and recovered from without a
  * reload; screenshots of both views and of each fault in {@code test/target/e2e/web/screenshots/}.
+ *
+ * <p>Owns its run ({@link SharedLocalRun} says when): a fault mode reaches every connection of the run,
+ * the shared run's canary's too.
  */
 class WebPageBrowserTest {
 

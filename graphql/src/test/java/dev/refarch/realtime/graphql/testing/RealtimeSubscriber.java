@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * A subscriber speaking the AppSync real-time WebSocket protocol, as a browser does:
@@ -128,6 +129,45 @@ public final class RealtimeSubscriber implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while waiting for an event", e);
+        }
+    }
+
+    /**
+     * The next {@code data} or {@code error} message that {@code wanted} accepts, skipping the others
+     * (another client's traffic on a shared run); fails the test if none arrives in time.
+     */
+    public JsonNode awaitNext(Duration timeout, Predicate<JsonNode> wanted) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            for (long left = timeout.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+                JsonNode event = events.poll(left, TimeUnit.NANOSECONDS);
+                if (event != null && wanted.test(event)) {
+                    return event;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for an event", e);
+        }
+        throw new AssertionError("no wanted subscription event within " + timeout);
+    }
+
+    /**
+     * Fails the test if a {@code data} or {@code error} message that {@code watched} accepts arrives
+     * within the duration; others are skipped.
+     */
+    public void assertNothingWithin(Duration duration, Predicate<JsonNode> watched) {
+        long deadline = System.nanoTime() + duration.toNanos();
+        try {
+            for (long left = duration.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+                JsonNode event = events.poll(left, TimeUnit.NANOSECONDS);
+                if (event != null && watched.test(event)) {
+                    throw new AssertionError("expected no such subscription event, got " + event);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while watching for events", e);
         }
     }
 
