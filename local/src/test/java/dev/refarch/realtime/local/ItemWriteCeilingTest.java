@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +30,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
@@ -42,6 +44,7 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
 class ItemWriteCeilingTest {
 
     private static final int RATE = 5;
+    private static final Duration TEN_MILLIS = Duration.ofMillis(10);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicLong NANOS = new AtomicLong(1_000_000_000L);
 
@@ -49,7 +52,7 @@ class ItemWriteCeilingTest {
     private static IamGatewayComponent gateway;
     private static String table;
     private static DynamoDbClient noRetries;
-    private static DynamoDbClient sdkDefaults;
+    private static DynamoDbClient sdkRetries;
 
     @BeforeAll
     static void start() throws Exception {
@@ -69,7 +72,7 @@ class ItemWriteCeilingTest {
         gateway.enforce(false);
         gateway.start();
         noRetries = client(true);
-        sdkDefaults = client(false);
+        sdkRetries = client(false);
     }
 
     private static DynamoDbClient client(boolean withoutRetries) {
@@ -79,6 +82,12 @@ class ItemWriteCeilingTest {
                 .overrideConfiguration(o -> {
                     if (withoutRetries) {
                         o.retryStrategy(AwsRetryStrategy.doNotRetry());
+                    } else {
+                        // DynamoDB's default strategy (its attempts, what it retries) with its backoff cut to
+                        // 10 ms: the test's clock never moves, so every retry is refused; DynamoDB's own
+                        // throttling backoff would spend about 50 s of real time waiting for nothing.
+                        o.retryStrategy(b -> b.backoffStrategy(BackoffStrategy.fixedDelayWithoutJitter(TEN_MILLIS))
+                                .throttlingBackoffStrategy(BackoffStrategy.fixedDelayWithoutJitter(TEN_MILLIS)));
                     }
                 })
                 .build();
@@ -86,7 +95,7 @@ class ItemWriteCeilingTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {noRetries, sdkDefaults, gateway::stop, dynamo::stop}) {
+        for (AutoCloseable c : new AutoCloseable[] {noRetries, sdkRetries, gateway::stop, dynamo::stop}) {
             try {
                 if (c != null) {
                     c.close();
@@ -173,7 +182,7 @@ class ItemWriteCeilingTest {
             vote(noRetries, "HOT-3");
         }
         long before = gateway.writeCeiling().refused();
-        assertThrows(ProvisionedThroughputExceededException.class, () -> vote(sdkDefaults, "HOT-3"));
+        assertThrows(ProvisionedThroughputExceededException.class, () -> vote(sdkRetries, "HOT-3"));
         long refusals = gateway.writeCeiling().refused() - before;
         // One call, several attempts: the SDK's standard retry strategy retries throttling errors.
         assertTrue(refusals > 1, "refusals for one call with the SDK's default retries: " + refusals);
