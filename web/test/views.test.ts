@@ -40,6 +40,14 @@ describe('MovieView', () => {
     expect(item.querySelector('b')).toBeNull();
   });
 
+  it('does not show the chat round trips of system verify and the canary', () => {
+    api.emit('onMessage', { id: 'c', author: 'system-canary', text: 'system-canary 42: chat round trip', sentAt: '2026-12-01T09:00:00Z' });
+    api.emit('onMessage', { id: 'v', author: 'system-verify', text: 'system-verify 7: chat round trip', sentAt: '2026-12-01T09:00:00Z' });
+    api.emit('onMessage', { id: 'a', author: 'ann', text: 'hello', sentAt: '2026-12-01T09:00:01Z' });
+    const shown = [...view.root.querySelectorAll('.message .author')].map((a) => a.textContent);
+    expect(shown).toEqual(['ann']);
+  });
+
   it('skips an incomplete event instead of rendering it', () => {
     api.emit('onMessage', { id: 'x', author: null, text: 'hi', sentAt: '2026-12-01T09:00:00Z' });
     api.emit('onCurrentMovie', { id: 'm2', title: null, startedAt: '2026-12-01T09:00:00Z' });

@@ -108,6 +108,14 @@ export function asReview(v: unknown): Review | null {
   };
 }
 
+/**
+ * The authors of `system verify`'s and the scheduled canary's chat round trips (CheckSettings in
+ * lambdas/system-checks): each proves the broadcast reaches a subscriber, and is not for the
+ * audience, so the page does not show them. Anyone may chat under these names; they only hide
+ * their own messages.
+ */
+export const SYSTEM_AUTHORS: ReadonlySet<string> = new Set(['system-verify', 'system-canary']);
+
 export function asMessage(v: unknown): Message | null {
   if (!isObj(v) || !str(v['id']) || !str(v['author']) || !str(v['text']) || !str(v['sentAt'])) return null;
   return { id: v['id'], author: v['author'], text: v['text'], sentAt: v['sentAt'] };

@@ -1,5 +1,5 @@
 import {
-  asMessage, asMovie, asReview, asReviewBoard, M_SEND_MESSAGE, M_VOTE, Q_MOVIE_STATE, REACTIONS,
+  asMessage, asMovie, asReview, asReviewBoard, M_SEND_MESSAGE, M_VOTE, Q_MOVIE_STATE, REACTIONS, SYSTEM_AUTHORS,
   S_CURRENT_MOVIE, S_MESSAGE, S_REVIEWS, type Api, type Message, type Movie, type Reaction,
 } from '../api/operations';
 import { el, text } from './dom';
@@ -113,7 +113,10 @@ export class MovieView {
         error: (m) => liveError(this.voteError, `Live counts unavailable: ${m}`),
       }),
       this.api.subscribe(S_MESSAGE, {}, {
-        next: (d) => { const m = asMessage(d['onMessage']); if (m) this.showMessage(m); },
+        next: (d) => {
+          const m = asMessage(d['onMessage']);
+          if (m && !SYSTEM_AUTHORS.has(m.author)) this.showMessage(m);
+        },
         error: (m) => liveError(this.chatError, `Live chat unavailable: ${m}`),
       }),
       onLiveAgain(this.api, (whole) => {
