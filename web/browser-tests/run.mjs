@@ -187,6 +187,49 @@ test('a tick appears for a chosen symbol and not for an unchosen one', async () 
   }
 });
 
+// Deterministic: the page's WebSocket is routed through the test, which keeps exactly one live tick of
+// the symbol from the page; the producer's next tick names it as previousSequence (the local run has one
+// producer environment, so its ticks chain across runs), and the page must count that as a gap.
+test('a tick the page did not get is shown as a gap on its row, in words, and breaks its price line', async () => {
+  const symbol = (ready.symbols ?? ['AMZN'])[0];
+  let drop = false;
+  let dropped = null;
+  const c = await open('#ticker', {
+    beforeLoad: (page) => page.routeWebSocket(/\/graphql\/realtime/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => server.send(m));
+      server.onMessage((m) => {
+        if (drop) {
+          let tick = null;
+          try { tick = JSON.parse(String(m))?.payload?.data?.onTick ?? null; } catch { /* not JSON: pass it on */ }
+          if (tick?.symbol === symbol) { drop = false; dropped = tick.sequence; return; }
+        }
+        ws.send(m);
+      });
+    }),
+  });
+  try {
+    const row = c.page.locator(`tr[data-symbol="${symbol}"]`);
+    const attribute = (name) => c.page.waitForFunction(([s, a]) => document.querySelector(`tr[data-symbol="${s}"]`)?.getAttribute(a), [symbol, name], { timeout: 70_000 });
+    await attribute('data-sequence');
+    // A live tick first, so the row has a baseline the stream delivered.
+    const shown = Number(await row.getAttribute('data-sequence'));
+    await c.page.waitForFunction(([s, n]) => Number(document.querySelector(`tr[data-symbol="${s}"]`)?.getAttribute('data-sequence')) > n, [symbol, shown], { timeout: 70_000 });
+    const before = Number(await row.getAttribute('data-gaps'));
+    drop = true;
+    await c.page.waitForFunction(([s, n]) => Number(document.querySelector(`tr[data-symbol="${s}"]`)?.getAttribute('data-gaps')) > n, [symbol, before], { timeout: 70_000 });
+    assert(dropped !== null, 'a tick was kept from the page');
+    assert(Number(await row.getAttribute('data-sequence')) > dropped, `the tick after ${dropped} is shown`);
+    assert(Number(await row.getAttribute('data-gaps')) === before + 1, `one gap more than the ${before} before`);
+    const said = (await row.locator('td').nth(6).textContent()) ?? '';
+    assert(/^\d+ gaps? \(ticks were missed\), last before /.test(said), `the row says it in words: ${said}`);
+    await c.page.waitForFunction((s) => document.querySelector(`tr[data-symbol="${s}"] svg line.gap`), symbol, { timeout: 5_000 });
+    await c.page.screenshot({ path: join(artifacts, 'ticker-gap.png'), fullPage: true });
+  } finally {
+    await c.context.close();
+  }
+});
+
 test('after the connection is cut and restored the page shows current state again', async () => {
   let cut = false;
   const routed = [];

@@ -203,6 +203,109 @@ describe('TickerView, what a viewer sees first and over time', () => {
   });
 });
 
+describe('TickerView, gaps in the sequence', () => {
+  const T = 1_767_623_400_000;
+  const tick = (sequence: number, previousSequence: number | null) => ({ symbol: 'AMZN', sequence, previousSequence,
+    price: 100, open: 100, high: 110, low: 90, volume: 1000, timestamp: new Date(sequence).toISOString() });
+  /** The stored latest tick (what latestTicks answers); the test moves it as the backend would. */
+  let stored = tick(T, T - 1000);
+  let fake: FakeApi;
+  let view: TickerView;
+  const row = () => view.root.querySelector<HTMLTableRowElement>('tr[data-symbol=AMZN]')!;
+  const gapCell = () => row().querySelectorAll('td')[6]!;
+  const live = (t: ReturnType<typeof tick>) => { stored = t; fake.emit('onTick', t); };
+  /** The connection drops and comes back; latestTicks is asked again once every subscription is live. */
+  const reconnect = async () => { fake.setState('reconnecting'); fake.setState('connected'); await flush(); };
+
+  beforeEach(async () => {
+    stored = tick(T, T - 1000);
+    fake = new FakeApi((q) => (q === Q_LATEST_TICKS ? { latestTicks: [stored] } : new Error('unexpected')));
+    view = new TickerView(fake, ['AMZN'], undefined, { storage: memory() });
+    document.body.replaceChildren(view.root);
+    view.start();
+    fake.setState('connected');
+    await flush();
+  });
+
+  it('shows none while each tick follows the last shown, across a reconnect that missed nothing', async () => {
+    expect(gapCell().textContent).toBe('none');
+    live(tick(T + 1000, T));
+    live(tick(T + 2000, T + 1000));
+    await reconnect();
+    expect(fake.requests.filter((r) => r.query === Q_LATEST_TICKS).length).toBeGreaterThanOrEqual(3);
+    // One tick went out during the outage: the answer shows it, and it follows the last shown.
+    stored = tick(T + 3000, T + 2000);
+    await reconnect();
+    expect(row().getAttribute('data-sequence')).toBe(String(T + 3000));
+    expect(row().getAttribute('data-gaps')).toBe('0');
+    expect(gapCell().textContent).toBe('none');
+    expect(row().querySelectorAll('svg line.gap')).toHaveLength(0);
+  });
+
+  it('says a gap when a live tick\'s previous was never shown, in words, and breaks the line there', () => {
+    live(tick(T + 1000, T));
+    fake.emit('onTick', tick(T + 3000, T + 2000));
+    expect(row().getAttribute('data-gaps')).toBe('1');
+    expect(gapCell().textContent).toMatch(/^1 gap \(ticks were missed\), last before \S+/);
+    expect(gapCell().querySelector('.visually-hidden')!.textContent).toBe(' (ticks were missed)');
+    expect(row().querySelectorAll('svg line.gap')).toHaveLength(1);
+    expect(row().querySelector('svg title')!.textContent).toContain('broken where ticks were missed (1 time)');
+    fake.emit('onTick', tick(T + 4000, T + 3000));
+    expect(row().getAttribute('data-gaps')).toBe('1');
+  });
+
+  it('says a gap when the answer after a reconnect shows ticks went out during the outage', async () => {
+    live(tick(T + 1000, T));
+    // Three ticks while the page was cut off; latestTicks answers the last, naming the one before it.
+    stored = tick(T + 4000, T + 3000);
+    await reconnect();
+    expect(row().getAttribute('data-sequence')).toBe(String(T + 4000));
+    expect(row().getAttribute('data-gaps')).toBe('1');
+    expect(gapCell().textContent).toContain('1 gap');
+    // The next live tick follows it: no more.
+    live(tick(T + 5000, T + 4000));
+    expect(row().getAttribute('data-gaps')).toBe('1');
+  });
+
+  it('counts the outage once when a live tick beats the answer after a reconnect', async () => {
+    live(tick(T + 1000, T));
+    fake.setState('reconnecting');
+    // Subscribed again, a tick arrives before latestTicks is answered; the answer is that same tick.
+    fake.emit('onTick', tick(T + 5000, T + 4000));
+    stored = tick(T + 5000, T + 4000);
+    fake.setState('connected');
+    await flush();
+    expect(row().getAttribute('data-gaps')).toBe('1');
+  });
+
+  it('counts no gap for a tick out before a just-chosen symbol\'s subscription was live, and counts the next', async () => {
+    const other = new FakeApi((q) => (q === Q_LATEST_TICKS ? { latestTicks: [tick(T, T - 1000)] } : new Error('unexpected')));
+    const fresh = new TickerView(other, ['AMZN'], undefined, { storage: memory() });
+    document.body.replaceChildren(fresh.root);
+    fresh.start();
+    await flush();
+    const gaps = () => fresh.root.querySelector('tr[data-symbol=AMZN]')!.getAttribute('data-gaps');
+    // T + 1000 went out between the answer and the subscription's start: the page's start, not a loss.
+    other.emit('onTick', tick(T + 2000, T + 1000));
+    expect(gaps()).toBe('0');
+    other.emit('onTick', tick(T + 4000, T + 3000));
+    expect(gaps()).toBe('1');
+    fresh.stop();
+  });
+
+  it('counts no gap for ticks missed while a symbol was not chosen', async () => {
+    live(tick(T + 1000, T));
+    const box = view.root.querySelector<HTMLInputElement>('#symbol-AMZN')!;
+    box.checked = false; box.dispatchEvent(new Event('change'));
+    stored = tick(T + 60_000, T + 59_000);
+    box.checked = true; box.dispatchEvent(new Event('change'));
+    await flush();
+    expect(row().getAttribute('data-sequence')).toBe(String(T + 60_000));
+    expect(row().getAttribute('data-gaps')).toBe('0');
+    expect(gapCell().textContent).toBe('none');
+  });
+});
+
 describe('connectionBadge', () => {
   it('says what is wrong and what to do, and offers to try again while the key is refused', () => {
     let listener: (s: ConnectionState, d: string | null) => void = () => {};

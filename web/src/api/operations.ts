@@ -46,12 +46,17 @@ export interface Tick {
   volume: number;
   timestamp: string;
   sequence: number;
+  /**
+   * The sequence of the tick the producer emitted before this one for the symbol; null when unknown (its
+   * first tick in a fresh producer environment, a canary tick, an older backend or sender).
+   */
+  previousSequence: number | null;
 }
 
 const MOVIE = 'id title overview posterUrl releaseDate startedAt rotation';
 const REVIEW = 'reaction movieId count topMovieId topMovieTitle topCount version';
 const MESSAGE = 'id author text sentAt';
-const TICK = 'symbol price open high low volume timestamp sequence';
+const TICK = 'symbol price open high low volume timestamp sequence previousSequence';
 
 export const Q_MOVIE_STATE = `query MovieState { currentMovie { ${MOVIE} } reviews { ${REVIEW} } }`;
 export const M_VOTE = `mutation Vote($movieId: ID!, $reaction: Reaction!, $count: Int!) { vote(movieId: $movieId, reaction: $reaction, count: $count) { ${REVIEW} } }`;
@@ -126,7 +131,19 @@ export function asTick(v: unknown): Tick | null {
   for (const k of ['price', 'open', 'high', 'low', 'volume', 'sequence']) {
     if (!num(v[k])) return null;
   }
-  return v as unknown as Tick;
+  const previous = v['previousSequence'];
+  if (previous !== null && previous !== undefined && !num(previous)) return null;
+  return {
+    symbol: v['symbol'],
+    price: v['price'] as number,
+    open: v['open'] as number,
+    high: v['high'] as number,
+    low: v['low'] as number,
+    volume: v['volume'] as number,
+    timestamp: v['timestamp'],
+    sequence: v['sequence'] as number,
+    previousSequence: (previous as number | null | undefined) ?? null,
+  };
 }
 
 /** What the views need from the API: testable with a fake, no network. */

@@ -25,7 +25,9 @@ export interface TickerOptions {
  * browser; only the chosen symbols' onTick subscriptions are open. latestTicks fills the table when a
  * symbol is chosen and after every reconnect; a tick not newer (by sequence) than the last shown for
  * its symbol is dropped. Each row shows how old its last tick is, and says "stale" when a symbol has
- * stopped moving.
+ * stopped moving; and how many gaps its sequence had since it was chosen (a tick whose previousSequence
+ * is above the last shown: ticks were missed, during an outage or skipped by the backend), in words,
+ * with the price line broken at each.
  */
 export class TickerView {
   readonly root: HTMLElement;
@@ -34,6 +36,13 @@ export class TickerView {
   private readonly rows = new Map<string, HTMLTableRowElement>();
   private readonly boxes = new Map<string, HTMLInputElement>();
   private readonly received = new Map<string, number>();
+  /**
+   * The symbols whose last shown tick is a baseline for gaps: shown once their subscription was live
+   * (an event came, or latestTicks was asked after every subscription was). Until then a tick that skips
+   * one is the page's own start (ticks out between the first latestTicks answer and the subscription's
+   * start), not a tick the system lost; from then on, a reconnect's answer is judged against it.
+   */
+  private readonly live = new Set<string>();
   private readonly body = el('tbody');
   private readonly error = el('p', { class: 'error', role: 'alert', 'data-testid': 'ticker-error' });
   private readonly empty = el('p', { class: 'empty' }, 'Choose one or more symbols.');
@@ -69,15 +78,17 @@ export class TickerView {
       picker, this.error, this.empty,
       el('div', { class: 'table-wrap' }, el('table', { class: 'ticks' },
         el('caption', { class: 'visually-hidden' }, 'Latest ticks of the chosen symbols'),
-        el('thead', {}, el('tr', {}, ...['Symbol', 'Last', 'Change', 'Volume', 'Time', 'Age', 'Recent'].map((h) => el('th', { scope: 'col' }, h)))),
-        this.body)));
+        el('thead', {}, el('tr', {}, ...['Symbol', 'Last', 'Change', 'Volume', 'Time', 'Age', 'Recent', 'Gaps'].map((h) => el('th', { scope: 'col' }, h)))),
+        this.body)),
+      el('p', { class: 'hint' }, 'A gap means ticks of that symbol were missed (while the connection was down, or'
+        + ' skipped by the backend) since it was chosen; the price line breaks there.'));
   }
 
   start(): void {
     for (const [symbol, box] of this.boxes) if (box.checked) this.choose(symbol);
     this.stopState = onLiveAgain(this.api, (whole) => {
       if (whole) clearLiveErrors(this.root);
-      if (this.subscriptions.size > 0) void this.fill([...this.subscriptions.keys()]);
+      if (this.subscriptions.size > 0) void this.fill([...this.subscriptions.keys()], true);
     });
     this.ageTimer = setInterval(() => this.showAges(), 1000);
   }
@@ -128,7 +139,13 @@ export class TickerView {
   private choose(symbol: string): void {
     if (this.subscriptions.has(symbol)) return;
     this.subscriptions.set(symbol, this.api.subscribe(S_TICK, { symbol }, {
-      next: (d) => { const t = asTick(d['onTick']); if (t && t.symbol === symbol) this.show(t); },
+      next: (d) => {
+        const t = asTick(d['onTick']);
+        if (t && t.symbol === symbol) {
+          this.show(t);
+          this.live.add(symbol);
+        }
+      },
       error: (m) => liveError(this.error, `Live ticks of ${symbol} unavailable: ${m}`),
     }));
     this.row(symbol);
@@ -138,20 +155,30 @@ export class TickerView {
   private drop(symbol: string): void {
     this.subscriptions.get(symbol)?.();
     this.subscriptions.delete(symbol);
+    // Chosen again later, it starts afresh: ticks not followed meanwhile are no gap.
+    this.book.forget(symbol);
+    this.live.delete(symbol);
+    this.received.delete(symbol);
     this.rows.get(symbol)?.remove();
     this.rows.delete(symbol);
     this.empty.hidden = this.rows.size > 0;
   }
 
-  /** Reads the stored latest tick of each symbol (1..25 per request, as the resolver allows). */
-  private async fill(symbols: string[]): Promise<void> {
+  /**
+   * Reads the stored latest tick of each symbol (1..25 per request, as the resolver allows).
+   * @param afterLive asked once every subscription is live: what it answers is a baseline no later tick
+   *   can slip past unseen
+   */
+  private async fill(symbols: string[], afterLive = false): Promise<void> {
     for (let i = 0; i < symbols.length; i += 25) {
       try {
-        const data = await this.api.request<{ latestTicks: unknown[] }>(Q_LATEST_TICKS, { symbols: symbols.slice(i, i + 25) });
+        const chunk = symbols.slice(i, i + 25);
+        const data = await this.api.request<{ latestTicks: unknown[] }>(Q_LATEST_TICKS, { symbols: chunk });
         for (const raw of data.latestTicks ?? []) {
           const t = asTick(raw);
           if (t && this.subscriptions.has(t.symbol)) this.show(t);
         }
+        if (afterLive) for (const s of chunk) if (this.subscriptions.has(s)) this.live.add(s);
         text(this.error, '');
       } catch (e) {
         text(this.error, `Could not load the latest ticks: ${describe(e)}`);
@@ -163,7 +190,7 @@ export class TickerView {
     let row = this.rows.get(symbol);
     if (!row) {
       row = el('tr', { 'data-symbol': symbol }, el('th', { scope: 'row' }, symbol),
-        ...[0, 1, 2, 3, 4, 5].map(() => el('td', {}, '\u2014')));
+        ...[0, 1, 2, 3, 4, 5, 6].map(() => el('td', {}, '\u2014')));
       // Rows in the picker's order.
       const order = this.symbols.indexOf(symbol);
       const after = [...this.rows.entries()].filter(([s]) => this.symbols.indexOf(s) > order)
@@ -175,8 +202,24 @@ export class TickerView {
     return row;
   }
 
+  /** The symbol's gap count in words ("none", "2 gaps (ticks were missed), last before 09:00:03"), not by colour alone. */
+  private showGaps(symbol: string, row: HTMLTableRowElement, cell: HTMLTableCellElement): void {
+    const gaps = this.book.gaps(symbol);
+    row.setAttribute('data-gaps', String(gaps));
+    cell.classList.toggle('gaps', gaps > 0);
+    if (gaps === 0) {
+      text(cell, 'none');
+      return;
+    }
+    const after = this.book.lastGap(symbol)!;
+    const time = new Date(after.timestamp);
+    const when = Number.isNaN(time.getTime()) ? after.timestamp : time.toLocaleTimeString();
+    cell.replaceChildren(`${gaps} ${gaps === 1 ? 'gap' : 'gaps'}`,
+      el('span', { class: 'visually-hidden' }, ' (ticks were missed)'), `, last before ${when}`);
+  }
+
   private show(tick: Tick): void {
-    if (!this.book.accept(tick)) return;
+    if (!this.book.accept(tick, this.live.has(tick.symbol))) return;
     const row = this.row(tick.symbol);
     const cells = row.querySelectorAll('td');
     const change = tick.price - tick.open;
@@ -187,7 +230,11 @@ export class TickerView {
     cells[1]!.className = change >= 0 ? 'up' : 'down';
     text(cells[2]!, Math.round(tick.volume).toLocaleString('en-US'));
     text(cells[3]!, Number.isNaN(time.getTime()) ? tick.timestamp : time.toLocaleTimeString());
-    cells[5]!.replaceChildren(priceChart(this.book.prices(tick.symbol), `${tick.symbol}: last ${this.book.prices(tick.symbol).length} prices`));
+    const points = this.book.points(tick.symbol);
+    const breaks = points.filter((p, i) => i > 0 && p.afterGap).length;
+    cells[5]!.replaceChildren(priceChart(points, `${tick.symbol}: last ${points.length} prices`
+      + (breaks ? `, broken where ticks were missed (${breaks} ${breaks === 1 ? 'time' : 'times'})` : '')));
+    this.showGaps(tick.symbol, row, cells[6]!);
     row.setAttribute('data-sequence', String(tick.sequence));
     // The age counts from when the page got it: the tick's own timestamp is the producer's clock.
     this.received.set(tick.symbol, this.now());

@@ -128,6 +128,11 @@ public final class TableContract {
         public static final String SYMBOL = "symbol";
         /** Number: only a tick with a higher sequence replaces the stored one. */
         public static final String SEQUENCE = "sequence";
+        /**
+         * Number, only on a tick that carried one: the producer's previous sequence of the symbol, which
+         * {@code latestTicks} answers so a reconnecting page can tell whether it missed ticks.
+         */
+        public static final String PREVIOUS_SEQUENCE = "previousSequence";
         /** A fresh id per write, so no write ever equals the stored item (see the resolver). */
         public static final String WRITE_ID = "writeId";
 

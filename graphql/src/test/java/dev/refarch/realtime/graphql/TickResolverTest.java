@@ -1,6 +1,7 @@
 package dev.refarch.realtime.graphql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -260,6 +261,64 @@ class TickResolverTest {
         publish(tick(symbol, 10.0, 1)).assertSucceeded();
         for (double after : new double[] {0, -1, 1.5, 5, 6, TWO_POW_53, 1e300}) {
             publishAfter(tick(symbol, 10.0, 5), after).assertErrorType("InvalidTick");
+        }
+        assertEquals("1", api().tickItem(symbol).get(Ticks.SEQUENCE).n());
+    }
+
+    /**
+     * previousSequence (the producer's previous tick of the symbol) goes to subscribers, is stored with
+     * the tick and comes back from latestTicks, so a page that reconnects can tell whether it missed
+     * ticks; a tick without one (null, or absent as from an older producer) is stored without it.
+     */
+    @Test
+    void previousSequenceIsBroadcastStoredAndAnsweredByLatestTicksAndATickWithoutOneHasNull() {
+        String symbol = freshSymbol();
+        try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
+            subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", symbol));
+            Map<String, Object> first = tick(symbol, 10.0, 1_767_623_400_000L);
+            JsonNode published = publish(first).assertSucceeded().data("publishTick");
+            assertTrue(published.path("previousSequence").isNull(), published.toString());
+            assertTrue(nextTick(subscriber).path("previousSequence").isNull());
+            assertFalse(api().tickItem(symbol).containsKey(Ticks.PREVIOUS_SEQUENCE), api().tickItem(symbol).toString());
+
+            Map<String, Object> second = tick(symbol, 11.0, 1_767_623_401_000L);
+            second.put("previousSequence", 1_767_623_400_000L);
+            published = publish(second).assertSucceeded().data("publishTick");
+            assertEquals(1_767_623_400_000L, published.path("previousSequence").asLong(), published.toString());
+            JsonNode broadcast = nextTick(subscriber);
+            assertEquals(1_767_623_401_000L, broadcast.path("sequence").asLong(), broadcast.toString());
+            assertEquals(1_767_623_400_000L, broadcast.path("previousSequence").asLong(), broadcast.toString());
+            assertEquals("1767623400000", api().tickItem(symbol).get(Ticks.PREVIOUS_SEQUENCE).n());
+
+            JsonNode latest = api().apiKeyClient().execute(Operations.LATEST_TICKS, Map.of("symbols", List.of(symbol)))
+                    .assertSucceeded().data("latestTicks");
+            assertEquals(1_767_623_401_000L, latest.get(0).path("sequence").asLong(), latest.toString());
+            assertEquals(1_767_623_400_000L, latest.get(0).path("previousSequence").asLong(), latest.toString());
+
+            // Explicitly null (the producer does not know it): stored without it, replacing the one above.
+            Map<String, Object> third = tick(symbol, 12.0, 1_767_623_402_000L);
+            third.put("previousSequence", null);
+            publish(third).assertSucceeded();
+            assertTrue(nextTick(subscriber).path("previousSequence").isNull());
+            latest = api().apiKeyClient().execute(Operations.LATEST_TICKS, Map.of("symbols", List.of(symbol)))
+                    .assertSucceeded().data("latestTicks");
+            assertTrue(latest.get(0).path("previousSequence").isNull(), latest.toString());
+            assertFalse(api().tickItem(symbol).containsKey(Ticks.PREVIOUS_SEQUENCE), api().tickItem(symbol).toString());
+        }
+    }
+
+    @Test
+    void aPreviousSequenceThatIsNotAWholeNumberFromOneToBelowTheSequenceIsInvalidAndNothingIsStoredOrBroadcast() {
+        String symbol = freshSymbol();
+        publish(tick(symbol, 10.0, 1)).assertSucceeded();
+        try (RealtimeSubscriber subscriber = api().apiKeySubscriber()) {
+            subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", symbol));
+            for (double previous : new double[] {0, -1, 1.5, 5, 6, TWO_POW_53, 1e300}) {
+                Map<String, Object> tick = tick(symbol, 10.0, 5);
+                tick.put("previousSequence", previous);
+                publish(tick).assertErrorType("InvalidTick");
+            }
+            subscriber.assertNothingWithin(Duration.ofMillis(300));
         }
         assertEquals("1", api().tickItem(symbol).get(Ticks.SEQUENCE).n());
     }

@@ -205,6 +205,14 @@ public final class TickReplayer {
             throw new IllegalArgumentException("sequence missing or not an integer");
         }
         tick.put("sequence", value.get("sequence").longValue());
+        // Optional: the producer's previous sequence of the symbol (absent in older producers' records).
+        JsonNode previous = value.path("previousSequence");
+        if (!previous.isMissingNode() && !previous.isNull()) {
+            if (!previous.isIntegralNumber() || !previous.canConvertToLong()) {
+                throw new IllegalArgumentException("previousSequence not an integer");
+            }
+            tick.put("previousSequence", previous.longValue());
+        }
         return tick;
     }
 

@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.refarch.realtime.cli.CloudFormationStub.output;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -261,6 +262,29 @@ class TicksReplayTest {
         assertEquals(TicksCli.OK, second.exitCode(), second.out() + second.err());
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), appSync.sequences("AMZN"));
         assertEquals(List.of(1L, 2L), appSync.sequences("MSFT"));
+    }
+
+    /** The page tells a missed tick by previousSequence: a replayed tick keeps the producer's. */
+    @Test
+    void aReplayedTickKeepsItsPreviousSequenceAndOneWithoutIsSentWithoutIt() {
+        ObjectNode with = record(0, 1, "AMZN", 2);
+        String value = new String(Base64.getDecoder().decode(with.get("value").asText()), StandardCharsets.UTF_8);
+        with.put("value", Base64.getEncoder().encodeToString(
+                value.replace("}", ",\"previousSequence\":1}").getBytes(StandardCharsets.UTF_8)));
+        ObjectNode notInteger = record(0, 2, "AMZN", 3);
+        notInteger.put("value", Base64.getEncoder().encodeToString(new String(Base64.getDecoder().decode(
+                notInteger.get("value").asText()), StandardCharsets.UTF_8).replace("}", ",\"previousSequence\":\"2\"}")
+                .getBytes(StandardCharsets.UTF_8)));
+        put("aws/lambda/esm/ticks-0/2026/01/05/a.json", invocationRecord("2026-01-05T14:35:00.000Z",
+                List.of(record(0, 0, "AMZN", 1), with, notInteger)));
+
+        Run run = replay();
+
+        assertEquals(TicksCli.OK, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("ticks-0@2 not a valid tick (previousSequence not an integer), not sent"), run.out());
+        assertEquals(List.of(1L, 2L), appSync.sequences("AMZN"));
+        assertFalse(appSync.published.get(0).has("previousSequence"), appSync.published.get(0).toString());
+        assertEquals(1L, appSync.published.get(1).get("previousSequence").asLong(), appSync.published.get(1).toString());
     }
 
     @Test

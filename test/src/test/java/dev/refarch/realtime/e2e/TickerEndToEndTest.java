@@ -36,8 +36,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 /**
  * The market ticker through the whole local run: the scheduled producer's ticks go through the
  * SCRAM broker, the event source mapping poller and the consumer function to a WebSocket
- * subscriber of one symbol; a poison record lands in the failure queue with its reason while the
- * ticks behind it keep coming.
+ * subscriber of one symbol, each naming the one before it (previousSequence); a poison record lands in
+ * the failure queue with its reason while the ticks behind it keep coming.
  */
 @ExtendWith(SharedLocalRun.class)
 @ResourceLock(SharedLocalRun.LOCK)
@@ -69,6 +69,18 @@ class TickerEndToEndTest {
             assertOnlyAndInOrder("AMZN", amznTicks);
             assertOnlyAndInOrder("MSFT", msftTicks);
             assertNoneLost("AMZN", amznTicks);
+            assertEachNamesThePreviousOne(amznTicks);
+        }
+    }
+
+    /**
+     * With none lost, each tick's previousSequence (the producer's, carried by the consumer and the resolver)
+     * is the sequence of the tick received before it: the page sees no gap where there is none.
+     */
+    private static void assertEachNamesThePreviousOne(List<JsonNode> received) {
+        for (int i = 1; i < received.size(); i++) {
+            assertEquals(received.get(i - 1).path("sequence").asLong(), received.get(i).path("previousSequence").asLong(-1),
+                    "tick " + i + " names the one before it: " + received);
         }
     }
 

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The web page in headless Debian Chromium (driven by playwright-core, {@code web/browser-tests/run.mjs})
  * against the local run: votes and chat between two browser contexts, chat markup shown as text,
- * a rejected message saying why, ticks only for chosen symbols, current state again after the
+ * a rejected message saying why, ticks only for chosen symbols, a tick kept from the page shown as a gap
+ * in its symbol's sequence, current state again after the
  * connection is cut and restored, and AppSync's error behaviour injected into the local run's real-time
  * endpoint ({@code --realtime-fault}: an id-less LimitExceededError, a refused key, a refused start, a
  * start_ack that never comes or comes late), each shown while it lasts and recovered from without a
@@ -82,6 +83,7 @@ class WebPageBrowserTest {
         assertEquals(0, node.exitValue(), "browser tests failed:\n" + report);
         assertTrue(Files.size(dir.resolve("screenshots/movie-view.png")) > 0);
         assertTrue(Files.size(dir.resolve("screenshots/ticker-view.png")) > 0);
+        assertTrue(Files.size(dir.resolve("screenshots/ticker-gap.png")) > 0);
         for (String fault : java.util.List.of("limit-exceeded", "unauthorized", "start-error", "drop-start-ack")) {
             assertTrue(Files.size(dir.resolve("screenshots/fault-" + fault + ".png")) > 0, fault);
         }

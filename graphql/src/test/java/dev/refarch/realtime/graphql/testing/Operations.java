@@ -13,7 +13,7 @@ public final class Operations {
     public static final String MOVIE_FIELDS = "id title overview posterUrl releaseDate startedAt rotation";
     public static final String REVIEW_FIELDS = "reaction movieId count topMovieId topMovieTitle topCount version";
     public static final String MESSAGE_FIELDS = "id author text sentAt";
-    public static final String TICK_FIELDS = "symbol price open high low volume timestamp sequence";
+    public static final String TICK_FIELDS = "symbol price open high low volume timestamp sequence previousSequence";
 
     public static final String CURRENT_MOVIE = "query CurrentMovie { currentMovie { " + MOVIE_FIELDS + " } }";
 

@@ -8,9 +8,15 @@ package dev.refarch.realtime.appsync;
  */
 public final class BackendMutations {
 
+    /**
+     * Every field of {@code Tick}: subscribers get only what the mutation selects, and the page needs
+     * {@code previousSequence} to tell a missed tick.
+     */
+    static final String TICK_FIELDS = "symbol price open high low volume timestamp sequence previousSequence";
+
     /** {@code publishTick(tick: TickInput!): Tick} without {@code after}, sent by {@code ticks replay}. */
     public static final AliasedMutation PUBLISH_TICK = new AliasedMutation("publishTick", "tick", "TickInput!",
-            "symbol price open high low volume timestamp sequence");
+            TICK_FIELDS);
 
     /**
      * {@code publishTick(tick: TickInput!, after: Float): Tick}, sent by the MSK consumer: {@code after}
@@ -19,7 +25,7 @@ public final class BackendMutations {
      * the aliases in.
      */
     public static final AliasedMutation PUBLISH_TICK_AFTER = new AliasedMutation("publishTick", "tick", "TickInput!",
-            "symbol price open high low volume timestamp sequence", "after", "Float");
+            TICK_FIELDS, "after", "Float");
 
     /**
      * {@code publishReview(review: ReviewInput!): Review}, sent by the review broadcaster after each

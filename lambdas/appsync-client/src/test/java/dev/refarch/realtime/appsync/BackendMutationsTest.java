@@ -1,5 +1,6 @@
 package dev.refarch.realtime.appsync;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,17 @@ class BackendMutationsTest {
     void batchedChainedPublishTickFitsTheSchema() {
         AppSyncSchema.assertValid(BackendMutations.PUBLISH_TICK_AFTER.operation(1));
         AppSyncSchema.assertValid(BackendMutations.PUBLISH_TICK_AFTER.operation(25));
+    }
+
+    /** AppSync gives onTick subscribers only the fields the publishing mutation selected. */
+    @Test
+    void publishTickSelectsEveryFieldOfTickPreviousSequenceIncluded() {
+        java.util.Set<String> fields = AppSyncSchema.schema().getObjectType("Tick").getFieldDefinitions().stream()
+                .map(graphql.schema.GraphQLFieldDefinition::getName).collect(java.util.stream.Collectors.toSet());
+        assertTrue(fields.contains("previousSequence"), fields.toString());
+        for (AliasedMutation mutation : List.of(BackendMutations.PUBLISH_TICK, BackendMutations.PUBLISH_TICK_AFTER)) {
+            assertEquals(fields, java.util.Set.of(mutation.selection().split(" ")), mutation.selection());
+        }
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 /**
  * Decodes a record's value and checks it is a tick the {@code publishTick} resolver accepts,
  * with the same rules (symbol pattern, price positive, low not above high, a whole sequence from
- * 1 to 2^53 - 1), so a bad record is parked here instead of costing an AppSync call. Details
+ * 1 to 2^53 - 1, an optional whole previousSequence from 1 to below the sequence), so a bad record is parked here instead of costing an AppSync call. Details
  * never quote the value: they go to logs through {@link Poison#toString()} as well as to the
  * failure queue.
  */
@@ -103,6 +103,19 @@ public final class TickValidator {
         if (!sequenceNode.canConvertToLong() || sequenceNode.longValue() < 1 || sequenceNode.longValue() >= MAX_SEQUENCE) {
             return new Poison(record, PoisonReason.OUT_OF_RANGE, "sequence must be from 1 to 2^53 - 1");
         }
+        // Optional (records of older producers have none); when given, the resolver's rule.
+        Long previousSequence = null;
+        JsonNode previousNode = tick.get("previousSequence");
+        if (previousNode != null && !previousNode.isNull()) {
+            if (!previousNode.isIntegralNumber()) {
+                return new Poison(record, PoisonReason.WRONG_TYPE, "previousSequence must be a JSON integer or null");
+            }
+            if (!previousNode.canConvertToLong() || previousNode.longValue() < 1
+                    || previousNode.longValue() >= sequenceNode.longValue()) {
+                return new Poison(record, PoisonReason.OUT_OF_RANGE, "previousSequence must be from 1 to below sequence");
+            }
+            previousSequence = previousNode.longValue();
+        }
         String symbol = tick.get("symbol").asText();
         if (!SYMBOL.matcher(symbol).matches()) {
             return new Poison(record, PoisonReason.BAD_SYMBOL, "symbol does not match " + SYMBOL.pattern());
@@ -127,6 +140,7 @@ public final class TickValidator {
         } catch (DateTimeParseException e) {
             return new Poison(record, PoisonReason.BAD_TIMESTAMP, "timestamp is not an ISO-8601 date-time with offset");
         }
-        return new Valid(record, new TickInput(symbol, price, open, high, low, volume, timestamp, sequenceNode.longValue()));
+        return new Valid(record, new TickInput(symbol, price, open, high, low, volume, timestamp, sequenceNode.longValue(),
+                previousSequence));
     }
 }

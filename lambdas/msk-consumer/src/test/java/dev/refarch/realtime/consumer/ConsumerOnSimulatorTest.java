@@ -113,6 +113,33 @@ class ConsumerOnSimulatorTest {
     }
 
     /**
+     * Through the real resolver: a subscriber gets the producer's previousSequence with each tick that has
+     * one, and null with a record of an older producer (no field), which is delivered all the same.
+     */
+    @Test
+    void aSubscriberGetsThePreviousSequenceOfEachTickAndNullForARecordWithout() {
+        MskEventBuilder events = new MskEventBuilder()
+                .add(3, 0, "SIMD", MskEventBuilder.tick("SIMD", 0))
+                .add(3, 1, "SIMD", MskEventBuilder.tick("SIMD", 1, 1))
+                .add(3, 2, "SIMD", MskEventBuilder.tick("SIMD", 3, 3));
+        try (RealtimeSubscriber subscriber = api.apiKeySubscriber()) {
+            subscriber.subscribe(Operations.ON_TICK, Map.of("symbol", "SIMD"));
+
+            assertEquals(List.of(), consumer.consume(events.parsed(), TestConsumers.deadlineIn(Duration.ofSeconds(20)))
+                    .batchItemFailures());
+
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                JsonNode tick = subscriber.awaitNext(Duration.ofSeconds(5)).at("/payload/data/onTick");
+                JsonNode previous = tick.path("previousSequence");
+                seen.add(tick.path("sequence").asLong() + "<-" + (previous.isNull() ? "null" : previous.asLong()));
+            }
+            assertEquals(List.of("1<-null", "2<-1", "4<-3"), seen);
+        }
+        assertEquals(List.of(), parked);
+    }
+
+    /**
      * {@code MAX_TICKS_PER_REQUEST=1} (the stack's {@code mutationsPerRequest=1}): each tick goes in a request
      * of its own as an unaliased {@code publishTick}, is broadcast, and its {@code StaleTick} on a retry is
      * still read as the tick's own answer (counted delivered), not as an error of the whole request.

@@ -54,6 +54,15 @@ final class MskEventBuilder {
                 100 + offset % 50, 200 + offset % 50, offset, offset + 1);
     }
 
+    /**
+     * {@link #tick(String, long)} with the producer's {@code previousSequence} (the record contract's optional
+     * field; {@code tick(symbol, offset)} has none, as an older producer's record).
+     */
+    static String tick(String symbol, long offset, long previousSequence) {
+        String tick = tick(symbol, offset);
+        return tick.substring(0, tick.length() - 1) + ",\"previousSequence\":" + previousSequence + "}";
+    }
+
     String json() {
         return MskEvents.json(CLUSTER_ARN, BOOTSTRAP_SERVERS, records);
     }

@@ -826,6 +826,49 @@ class TickConsumerTest {
                 .compareTo(TickConsumerHandler.DEADLINE_MARGIN) < 0, appSyncConfig.connectTimeout().toString());
     }
 
+    /**
+     * The producer's previousSequence reaches publishTick as it came; a record without one (an older
+     * producer's) is still delivered, its variable without the field.
+     */
+    @Test
+    void previousSequenceIsPassedThroughAndARecordWithoutOneIsStillDelivered() {
+        MskEventBuilder events = new MskEventBuilder()
+                .add(0, 0, "AMZN", MskEventBuilder.tick("AMZN", 0))
+                .add(0, 1, "AMZN", MskEventBuilder.tick("AMZN", 1, 1))
+                .add(0, 2, "AMZN", MskEventBuilder.tick("AMZN", 5, 3))
+                .add(0, 3, "AMZN", MskEventBuilder.tick("AMZN", 6).replace("}", ",\"previousSequence\":null}"));
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        assertEquals(List.of(), sqs.messages);
+        List<JsonNode> sent = appSync.delivered.stream().flatMap(body -> LocalAppSync.ticks(body).stream()).toList();
+        assertEquals(List.of(1L, 2L, 6L, 7L), sent.stream().map(t -> t.get("sequence").asLong()).toList());
+        assertEquals(false, sent.get(0).has("previousSequence"), sent.get(0).toString());
+        assertEquals(1L, sent.get(1).get("previousSequence").asLong());
+        assertEquals(3L, sent.get(2).get("previousSequence").asLong(), "the producer's, not the batch's previous");
+        assertEquals(false, sent.get(3).has("previousSequence"), sent.get(3).toString());
+        for (JsonNode body : appSync.delivered) {
+            AppSyncSchema.assertValid(body.get("query").asText());
+            assertTrue(body.get("query").asText().contains("previousSequence"), "selected for subscribers");
+        }
+    }
+
+    @Test
+    void aPreviousSequenceNotBelowTheSequenceIsParkedAndTheRestDelivered() {
+        MskEventBuilder events = new MskEventBuilder()
+                .add(0, 0, "AMZN", MskEventBuilder.tick("AMZN", 0))
+                .add(0, 1, "AMZN", MskEventBuilder.tick("AMZN", 1, 2))
+                .add(0, 2, "AMZN", MskEventBuilder.tick("AMZN", 2, 2));
+
+        BatchResponse response = consume(consumer(), events);
+
+        assertEquals(List.of(), response.batchItemFailures());
+        assertEquals(List.of("OUT_OF_RANGE"), sqs.messages.stream().map(m -> m.get("reason").asText()).toList());
+        assertEquals(1, sqs.messages.get(0).get("offset").asLong());
+        assertEquals(List.of(1L, 3L), appSync.broadcast.stream().map(t -> t.get("sequence").asLong()).toList());
+    }
+
     @Test
     void sequenceMustBeAJsonIntegerFromOneToBelowTwoPow53() {
         MskEventBuilder events = new MskEventBuilder();

@@ -31,6 +31,30 @@ class TickValidatorTest {
     }
 
     @Test
+    void aPreviousSequenceIsCarriedAndATickWithoutOneOrWithNullHasNone() {
+        Valid with = assertInstanceOf(Valid.class, validate(MskEventBuilder.tick("AMZN", 3, 3)));
+        assertEquals(Long.valueOf(3), with.tick().previousSequence());
+        assertEquals(4, with.tick().sequence());
+        // An older producer's record (no field) and a producer that does not know it (null).
+        String without = MskEventBuilder.tick("AMZN", 3);
+        assertEquals(null, assertInstanceOf(Valid.class, validate(without)).tick().previousSequence());
+        String nullPrevious = without.replace("}", ",\"previousSequence\":null}");
+        assertEquals(null, assertInstanceOf(Valid.class, validate(nullPrevious)).tick().previousSequence());
+    }
+
+    /** The resolver's rule (InvalidTick): a whole number from 1 to below the tick's own sequence. */
+    @Test
+    void aPreviousSequenceThatIsNotAWholeNumberFromOneToBelowTheSequenceIsPoison() {
+        String good = MskEventBuilder.tick("AMZN", 3);
+        for (String bad : List.of("0", "-1", "4", "5", "9007199254740993")) {
+            assertEquals(PoisonReason.OUT_OF_RANGE, reason(good.replace("}", ",\"previousSequence\":" + bad + "}")), bad);
+        }
+        for (String bad : List.of("1.5", "\"3\"", "true")) {
+            assertEquals(PoisonReason.WRONG_TYPE, reason(good.replace("}", ",\"previousSequence\":" + bad + "}")), bad);
+        }
+    }
+
+    @Test
     void everyKindOfBadValueHasItsReason() {
         String good = MskEventBuilder.tick("AMZN", 3);
         assertEquals(PoisonReason.EMPTY_VALUE, reason(null));

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * sequence. Rounds are anchored to the run's schedule slot: round {@code k} is due at
  * {@code slotStart + k * interval} and its ticks carry that time as their sequence, so two runs
  * of one slot (a duplicated or retried schedule event) emit the same sequences and the
- * {@code publishTick} resolver delivers one tick per symbol and round. Sleeps between rounds,
+ * {@code publishTick} resolver delivers one tick per symbol and round. Each record also carries the
+ * symbol's previous sequence in this environment (none for its first here), so a subscriber can tell
+ * it missed a tick; a tick whose write failed still counts as previous: it was missed. Sleeps between rounds,
  * never between records; flushes before returning; the first failed send fails the run.
  */
 public final class KafkaTickWriter {
@@ -92,7 +94,8 @@ public final class KafkaTickWriter {
                         LOG.warn("Skipped a tick: {}", e.getMessage());
                         continue;
                     }
-                    String value = tick.toJson(sequences.next(symbol, due));
+                    TickSequences.Assigned assigned = sequences.assign(symbol, due);
+                    String value = tick.toJson(assigned.sequence(), assigned.previous());
                     producer.send(new ProducerRecord<>(topic, symbol, value), (metadata, e) -> {
                         if (e != null) {
                             failure.compareAndSet(null, e);

@@ -159,6 +159,12 @@ class TickProducerIntegrationTest {
                 assertTrue(previousSequence == 0 || sequence - previousSequence == 100,
                         "sequence is the round's due time, one interval after the previous: " + previousSequence + ", " + sequence);
                 assertTrue(sequence <= time.toEpochMilli(), "the tick is taken when its round is due, not before");
+                if (previousSequence == 0) {
+                    assertFalse(tick.has("previousSequence"), "a fresh environment does not know the last one: " + tick);
+                } else {
+                    assertEquals(previousSequence, tick.get("previousSequence").asLong(), "chained to the previous tick");
+                    assertTrue(tick.get("previousSequence").isIntegralNumber(), tick.toString());
+                }
                 previousSequence = sequence;
                 previousVolume = tick.get("volume").asDouble();
                 previousTime = time;
@@ -361,7 +367,7 @@ class TickProducerIntegrationTest {
         assertEquals(1_767_000_000_123L, tick.get("sequence").asLong());
         assertTrue(tick.get("sequence").isIntegralNumber(), record.value());
         assertEquals(List.of("symbol", "price", "open", "high", "low", "volume", "timestamp", "sequence"),
-                iterable(tick.fieldNames()), "exactly the TickInput fields");
+                iterable(tick.fieldNames()), "the TickInput fields but previousSequence, which a canary tick has none of");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,14 +31,23 @@ class TickTest {
         while (field.find()) {
             schemaFields.add(field.group(1));
         }
-        // TickInput.sequence (CONTRACTS.md 2) is added to the schema by the publishTick branch.
-        schemaFields.add("sequence");
 
-        JsonNode json = new ObjectMapper().readTree(TICK.toJson(7));
+        JsonNode json = new ObjectMapper().readTree(TICK.toJson(7, OptionalLong.of(6)));
 
         List<String> jsonFields = new ArrayList<>();
         json.fieldNames().forEachRemaining(jsonFields::add);
         assertEquals(schemaFields, new LinkedHashSet<>(jsonFields));
+        assertEquals(true, schemaFields.contains("previousSequence"), schemaFields.toString());
+    }
+
+    @Test
+    void previousSequenceIsAJsonIntegerWhenKnownAndLeftOutWhenNot() throws Exception {
+        JsonNode known = new ObjectMapper().readTree(TICK.toJson(1763720130123L, OptionalLong.of(1763720129123L)));
+        assertEquals(true, known.get("previousSequence").isIntegralNumber());
+        assertEquals(1763720129123L, known.get("previousSequence").asLong());
+        JsonNode unknown = new ObjectMapper().readTree(TICK.toJson(1763720130123L, OptionalLong.empty()));
+        assertEquals(false, unknown.has("previousSequence"), unknown.toString());
+        assertEquals(unknown, new ObjectMapper().readTree(TICK.toJson(1763720130123L)));
     }
 
     @Test
