@@ -14,6 +14,7 @@ import dev.refarch.realtime.cli.ReviewsCli;
 import dev.refarch.realtime.graphql.testing.Operations;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -63,8 +64,15 @@ class IamEnforcementEndToEndTest {
     }
 
     /** An AppSync client signing as the operator (who may call publishTick), through the gateway. */
+    /**
+     * One attempt per call, with time for a busy machine: a retried {@code publishTick} whose first
+     * attempt was stored fails its condition, and so (without the data source's {@code GetItem}) fails
+     * the setup as the stale tick should fail.
+     */
     private static AppSyncClient operatorAppSync() {
-        return AppSyncClient.builder(AppSyncClientConfig.defaults(local.graphqlUrl(), Region.US_EAST_1))
+        return AppSyncClient.builder(AppSyncClientConfig.defaults(local.graphqlUrl(), Region.US_EAST_1)
+                        .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60))
+                        .withRetries(1, Duration.ofMillis(100), Duration.ofMillis(100)))
                 .credentialsProvider(local.credentials())
                 .build();
     }
