@@ -76,7 +76,8 @@ class VoteStormEndToEndTest {
                 + run.output());
         List<Collector> collectors = new ArrayList<>();
         long observeStart = System.nanoTime();
-        ShowingFinals showings = new ShowingFinals(URI.create(run.text("realtimeUrl")), run.apiKeyClient().authHeaders(),
+        awaitCurrentMovie(run.apiKeyClient());
+        ShowingFinals showings = new ShowingFinals(run.apiKeyClient(), URI.create(run.text("realtimeUrl")),
                 URI.create(run.text("dynamodbEndpoint")), run.text("table.reviews"));
         Map<String, Long> finals = null;
         VoteStorm.Result storm;
@@ -87,7 +88,6 @@ class VoteStormEndToEndTest {
                 subscriber.subscribe(Operations.ON_REVIEW);
                 collectors.add(new Collector(subscriber));
             }
-            awaitCurrentMovie(run.apiKeyClient());
             long stormStart = System.nanoTime();
             storm = new VoteStorm(run::apiKeyClient, CLIENTS, 0, 3).run(() -> {
                 long now = System.nanoTime();
@@ -99,8 +99,8 @@ class VoteStormEndToEndTest {
                 return now - stormStart < STORM_MIN.toNanos() || !rotated
                         || sinceRotation < Duration.ofSeconds(2).toNanos() || sinceRotation > Duration.ofSeconds(6).toNanos();
             });
-            assertTrue(storm.movies().size() >= 2, "the storm spanned a rotation: " + storm.accepted().keySet());
-            String endedOn = currentMovie(run.apiKeyClient());
+            assertTrue(storm.showings().size() >= 2, "the storm spanned a rotation: " + storm.accepted().keySet());
+            String endedOn = VoteStorm.showing(run.apiKeyClient());
 
             // Drain every subscriber until the stored rows stand still and nothing more arrives.
             GraphqlClient reader = run.apiKeyClient();
@@ -143,7 +143,7 @@ class VoteStormEndToEndTest {
                         Long before = lastVersion.put(review.path("reaction").asText(), version);
                         assertTrue(before == null || version >= before, "went backwards: " + before + " then " + review);
                     }
-                    if (board.path("reviews").get(0).path("movieId").asText().equals(endedOn)) {
+                    if (board.path("reviews").get(0).path("movieId").asText().equals(VoteStorm.movieId(endedOn))) {
                         lastOfShowing = board;
                     }
                 }
@@ -163,7 +163,7 @@ class VoteStormEndToEndTest {
             System.out.printf("vote storm: %d clients, %d votes accepted in %.1f s (%d requests refused as "
                             + "MovieNotCurrent), %d showings, %d rotations seen; onReviews boards per subscriber %s,"
                             + " bounds %s%n", CLIENTS, storm.acceptedVotes(), storm.seconds(), storm.refused("MovieNotCurrent"),
-                    storm.movies().size(), showings.rotationsSeen(),
+                    storm.showings().size(), showings.rotationsSeen(),
                     collectors.stream().map(c -> c.events("onReviews").size()).toList(), bounds);
         } finally {
             collectors.forEach(Collector::stop);

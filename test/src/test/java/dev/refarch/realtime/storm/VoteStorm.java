@@ -1,5 +1,6 @@
 package dev.refarch.realtime.storm;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.refarch.realtime.graphql.TableContract.Reviews;
 import dev.refarch.realtime.graphql.testing.GraphqlClient;
 import dev.refarch.realtime.graphql.testing.Operations;
@@ -21,7 +22,10 @@ import java.util.function.Supplier;
 
 /**
  * Voters on a running system, as the page votes: each client reads the current movie, votes for it on a random
- * reaction, and reads it again when a vote is refused as {@code MovieNotCurrent}. Each client votes in a closed
+ * reaction, and reads it again when a vote is refused as {@code MovieNotCurrent}. Accepted votes are kept by
+ * showing, {@code <movie id>@<rotation>/<reaction>} ({@link #showing}), since the catalog comes round again: a
+ * vote accepted for a movie counts for the showing current when it was read (a vote outliving a whole round of
+ * the catalog, 100 s at 10 s a rotation, would count for the movie's next showing; none does here). Each client votes in a closed
  * loop (its next vote when the last was answered), paced when a rate is given. What the storm keeps is what the
  * checks need: the accepted count per showing and reaction (the exactness check compares it with the final counts,
  * {@link ShowingFinals}), the refusals by error type, and each request's latency as the client saw it. Any other
@@ -53,8 +57,8 @@ public final class VoteStorm {
             return latencyNanos[Math.max(0, Math.min(latencyNanos.length - 1, rank - 1))] / 1e6;
         }
 
-        /** The showings voted on, by movie id. */
-        public List<String> movies() {
+        /** The showings voted on, {@code <movie id>@<rotation>}. */
+        public List<String> showings() {
             return accepted.keySet().stream().map(k -> k.split("/")[0]).distinct().toList();
         }
     }
@@ -99,7 +103,7 @@ public final class VoteStorm {
         for (int c = 0; c < clients; c++) {
             voters.add(pool.submit(() -> {
                 GraphqlClient graphql = client.get();
-                String movieId = currentMovie(graphql);
+                String showing = showing(graphql);
                 long[] latencies = new long[1024];
                 int n = 0;
                 long next = System.nanoTime();
@@ -108,13 +112,13 @@ public final class VoteStorm {
                     int count = 1 + ThreadLocalRandom.current().nextInt(maxCount);
                     long sent = System.nanoTime();
                     GraphqlClient.Response response = graphql.execute(Operations.VOTE,
-                            Map.of("movieId", movieId, "reaction", reaction, "count", count));
+                            Map.of("movieId", movieId(showing), "reaction", reaction, "count", count));
                     if (n == latencies.length) {
                         latencies = Arrays.copyOf(latencies, n * 2);
                     }
                     latencies[n++] = System.nanoTime() - sent;
                     if (response.succeeded()) {
-                        accepted.computeIfAbsent(movieId + "/" + reaction, k -> new LongAdder()).add(count);
+                        accepted.computeIfAbsent(showing + "/" + reaction, k -> new LongAdder()).add(count);
                         votes.add(count);
                         requests.increment();
                     } else {
@@ -125,7 +129,7 @@ public final class VoteStorm {
                         }
                         refused.computeIfAbsent(types.get(0), k -> new LongAdder()).increment();
                         if (types.get(0).equals("MovieNotCurrent")) {
-                            movieId = currentMovie(graphql);
+                            showing = showing(graphql);
                         }
                     }
                     if (pause > 0) {
@@ -161,7 +165,14 @@ public final class VoteStorm {
         return new Result(acceptedCounts, votes.sum(), requests.sum(), refusedCounts, latencies, seconds);
     }
 
-    private static String currentMovie(GraphqlClient graphql) {
-        return graphql.execute(Operations.CURRENT_MOVIE).assertSucceeded().data("currentMovie").path("id").asText();
+    /** The current showing, {@code <movie id>@<rotation>}. */
+    public static String showing(GraphqlClient graphql) {
+        JsonNode movie = graphql.execute(Operations.CURRENT_MOVIE).assertSucceeded().data("currentMovie");
+        return movie.path("id").asText() + "@" + movie.path("rotation").asLong();
+    }
+
+    /** The movie id of a showing. */
+    public static String movieId(String showing) {
+        return showing.substring(0, showing.indexOf('@'));
     }
 }
