@@ -19,7 +19,9 @@ import java.util.stream.Collectors;
  * runtime interface client, against a {@link RuntimeApi} served here, with the environment the
  * CDK stack sets plus {@code AWS_ENDPOINT_URL_*} overrides and the run's dummy credentials.
  * Invocations run one at a time; one that outlives the function's timeout fails and the
- * execution environment is replaced, as Lambda does.
+ * execution environment is replaced, as Lambda does. Where Lambda would run invocations of one function
+ * at once (the batches of several stream shards), each runs in an environment of its own:
+ * {@link #environment(int)} is another JVM of the same function.
  */
 final class FunctionComponent implements Component, Invocable {
 
@@ -36,7 +38,10 @@ final class FunctionComponent implements Component, Invocable {
     private static Path nativeClient;
 
     private final LocalSettings settings;
+    /** The component's name and its log's: the function's, or {@code <function>-<n>} for its n-th environment. */
     private final String name;
+    /** The function's name, in its ARN and {@code AWS_LAMBDA_FUNCTION_NAME}, the same in every environment. */
+    private final String functionName;
     private final String module;
     private final String handler;
     private final long timeoutMillis;
@@ -45,6 +50,12 @@ final class FunctionComponent implements Component, Invocable {
     private ChildProcess process;
     private volatile long initMillis;
 
+    /** The function {@code definition} as the stacks deploy it, under {@code name}. */
+    FunctionComponent(LocalSettings settings, String name, Functions.Definition definition,
+                      Map<String, String> environment) {
+        this(settings, name, definition.module(), definition.handler(), definition.timeoutSeconds(), environment);
+    }
+
     /**
      * @param name        function name (and log file)
      * @param module      the lambdas/ module whose shaded jar runs
@@ -52,16 +63,16 @@ final class FunctionComponent implements Component, Invocable {
      * @param timeoutSeconds the function's timeout, as in the stack
      * @param environment the stack's variables plus local endpoint overrides
      */
-    /** The function {@code definition} as the stacks deploy it, under {@code name}. */
-    FunctionComponent(LocalSettings settings, String name, Functions.Definition definition,
-                      Map<String, String> environment) {
-        this(settings, name, definition.module(), definition.handler(), definition.timeoutSeconds(), environment);
-    }
-
     FunctionComponent(LocalSettings settings, String name, String module, String handler, int timeoutSeconds,
                       Map<String, String> environment) {
+        this(settings, name, name, module, handler, timeoutSeconds, environment);
+    }
+
+    private FunctionComponent(LocalSettings settings, String name, String functionName, String module, String handler,
+                              int timeoutSeconds, Map<String, String> environment) {
         this.settings = settings;
         this.name = name;
+        this.functionName = functionName;
         this.module = module;
         this.handler = handler;
         this.timeoutMillis = timeoutSeconds * 1000L;
@@ -75,7 +86,19 @@ final class FunctionComponent implements Component, Invocable {
 
     @Override
     public String functionArn() {
-        return "arn:aws:lambda:" + LocalSettings.REGION + ":" + LocalSettings.ACCOUNT + ":function:" + name;
+        return "arn:aws:lambda:" + LocalSettings.REGION + ":" + LocalSettings.ACCOUNT + ":function:" + functionName;
+    }
+
+    /**
+     * The function's {@code n}-th execution environment (n from 2): the same function (name, ARN, jar, handler,
+     * timeout, environment and so role) in a JVM of its own, named and logged {@code <function>-<n>}.
+     */
+    FunctionComponent environment(int n) {
+        if (n < 2) {
+            throw new IllegalArgumentException("environment " + n + ": this component is the first");
+        }
+        return new FunctionComponent(settings, functionName + "-" + n, functionName, module, handler,
+                (int) (timeoutMillis / 1000), environment);
     }
 
     @Override
@@ -111,11 +134,13 @@ final class FunctionComponent implements Component, Invocable {
 
     private Map<String, String> lambdaEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("AWS_LAMBDA_FUNCTION_NAME", name);
+        env.put("AWS_LAMBDA_FUNCTION_NAME", functionName);
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
-        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + name);
-        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local");
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + functionName);
+        // One log stream per execution environment, as in CloudWatch Logs.
+        env.put("AWS_LAMBDA_LOG_STREAM_NAME", name.equals(functionName) ? "local"
+                : "local-" + name.substring(functionName.length() + 1));
         env.put("AWS_LAMBDA_RUNTIME_API", api.address());
         env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
         env.put("AWS_REGION", LocalSettings.REGION);

@@ -30,7 +30,8 @@ import java.util.Optional;
  * (benchmarks: the producer's tick interval, 1000 as deployed); {@code --consumer-timeout-seconds=N}
  * (tests: the consumer's function timeout, 300 as deployed); {@code --batching-window-seconds=N}
  * (benchmarks: the consumer mapping's batching window, 0 as deployed); {@code --canary-interval-seconds=N}
- * (tests: the system canary's interval, {@code canaryMinutes} as deployed). Defaults (symbols, topic,
+ * (tests: the system canary's interval, {@code canaryMinutes} as deployed); {@code --stream-shards=N} (the Reviews
+ * stream as N shards, each with a broadcaster environment of its own). Defaults (symbols, topic,
  * partitions, rotation cadence, the canary) come from {@code cdk.json} context, as for the deploy.
  */
 public final class LocalRun {
@@ -112,7 +113,15 @@ public final class LocalRun {
                 out.println("DynamoDB  at most " + ceiling + " writes per item per second (--item-write-ceiling);"
                         + " writes above it are throttled as DynamoDB throttles them");
             }
-            LocalSystem system = new LocalSystem(settings, enforceIam, dropped, canaryInterval, ceiling);
+            int streamShards = intOption(options, "stream-shards", 1);
+            if (streamShards < 1 || streamShards > MAX_STREAM_SHARDS) {
+                throw new LocalRunException("--stream-shards=" + streamShards + " must be between 1 and " + MAX_STREAM_SHARDS);
+            }
+            if (streamShards > 1) {
+                out.println("Streams   the Reviews stream split into " + streamShards + " shards by partition key"
+                        + " (--stream-shards), delivered at once to " + streamShards + " review-broadcaster environments");
+            }
+            LocalSystem system = new LocalSystem(settings, enforceIam, dropped, canaryInterval, ceiling, streamShards);
             if (options.containsKey("realtime-fault")) {
                 system.simulator().realtimeFault(options.get("realtime-fault"));
                 out.println("FAULT  the real-time endpoint starts with fault " + options.get("realtime-fault")
@@ -194,6 +203,9 @@ public final class LocalRun {
         }
     }
 
+    /** Each stream shard is a broadcaster JVM (about 170 MiB) of its own. */
+    static final int MAX_STREAM_SHARDS = 10;
+
     static final String USAGE = String.join(System.lineSeparator(),
             "java -jar local/target/local.jar [options]   (from the project folder; Ctrl-C stops it)",
             "  --<name>-port=N     graphql (20002), dynamodb (8000), sqs (9324), s3 (9090), s3-extra (9191),",
@@ -217,6 +229,10 @@ public final class LocalRun {
             "                      N per second (aws: 1000, as DynamoDB documents) are throttled with",
             "                      ProvisionedThroughputExceededException, as DynamoDB does (default off)",
             "  --vote-shards=N     shards per reaction's vote count (default: cdk.json voteShards)",
+            "  --stream-shards=N   the Reviews stream as N shards (records split by partition key hash, each",
+            "                      item's in order), delivered at once, each to a review-broadcaster environment",
+            "                      (JVM) of its own, as Lambda runs one batch per shard at a time (default 1,",
+            "                      as DynamoDB Local serves it; at most " + MAX_STREAM_SHARDS + ")",
             "  --iam-drop=ID[:ACTION],...  tests: run without these statements of the exported policies",
             "                      (ids as in local/iam-policies.json), or without one action of each",
             "  --realtime-fault=MODE  tests of clients: the real-time endpoint misbehaves as AppSync can (none,",
@@ -271,7 +287,7 @@ public final class LocalRun {
             String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
             boolean known = List.of("help", "ports", "logs", "ready-file", "api-key", "tick-interval-ms",
                     "consumer-timeout-seconds", "batching-window-seconds", "iam", "iam-drop", "item-write-ceiling",
-                    "vote-shards", "canary-interval-seconds", "realtime-fault").contains(name)
+                    "vote-shards", "stream-shards", "canary-interval-seconds", "realtime-fault").contains(name)
                     || (name.endsWith("-port") && Ports.DEFAULTS.containsKey(name.substring(0, name.length() - 5)));
             if (!known) {
                 throw new LocalRunException("unknown option --" + name + " (see --help)");

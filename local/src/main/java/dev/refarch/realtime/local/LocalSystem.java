@@ -58,9 +58,12 @@ final class LocalSystem {
      *                       null when it is off ({@code canary=off}), as the observability stack then deploys none
      * @param writesPerItemPerSecond DynamoDB's per-item write ceiling, emulated ({@link ItemWriteCeiling});
      *                       0: off
+     * @param streamShards   the Reviews stream's shards, emulated ({@link StreamMappingComponent}): each
+     *                       delivered at once with the others, to an execution environment of the review
+     *                       broadcaster of its own; 1 as DynamoDB Local serves it
      */
     LocalSystem(LocalSettings settings, boolean enforceIam, List<String> dropped, Duration canaryInterval,
-                int writesPerItemPerSecond) {
+                int writesPerItemPerSecond, int streamShards) {
         AppConfig config = settings.config();
         secrets = new SecretsManagerComponent(settings);
         tmdb = new TmdbComponent(settings, TMDB_KEY);
@@ -145,7 +148,13 @@ final class LocalSystem {
                                 dynamo.table("movies")),
                         identityOf(Functions.REVIEW_BROADCASTER), Map.of("AWS_ENDPOINT_URL_DYNAMODB", aws))));
 
-        List<Component> functions = new ArrayList<>(List.of(rotator, consumer, producer, broadcaster));
+        // Lambda runs the batches of several stream shards at once, each in an execution environment of its own.
+        List<FunctionComponent> broadcasters = new ArrayList<>(List.of(broadcaster));
+        for (int n = 2; n <= streamShards; n++) {
+            broadcasters.add(broadcaster.environment(n));
+        }
+        List<Component> functions = new ArrayList<>(List.of(rotator, consumer, producer));
+        functions.addAll(broadcasters);
         List<Component> schedules = new ArrayList<>(List.of(
                 new ScheduleComponent(settings, "rotation-schedule", rotator, Duration.ofSeconds(config.rotationSeconds())),
                 new ScheduleComponent(settings, "producer-schedule", producer, Duration.ofMinutes(1))));
@@ -174,7 +183,7 @@ final class LocalSystem {
                                 scramArn),
                         new StreamMappingComponent(settings, dynamo, "reviews",
                                 AwsAccess.as(identities.forPrincipal(function(Functions.REVIEW_BROADCASTER)),
-                                        gateway.endpoint()), broadcaster)),
+                                        gateway.endpoint()), List.copyOf(broadcasters))),
                 List.copyOf(schedules));
     }
 

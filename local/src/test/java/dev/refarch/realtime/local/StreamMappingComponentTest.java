@@ -92,6 +92,88 @@ class StreamMappingComponentTest {
         }
     }
 
+    /**
+     * {@code --stream-shards=4}: the stream's records split by partition key into four logical shards, each
+     * item's records to one shard in order, the shards' batches delivered at once (each invocation here waits
+     * until another shard's is in flight, so a mapping that delivers one batch at a time never gets past the
+     * first), and each shard's one at a time, to its own environment.
+     */
+    @Test
+    void severalStreamShardsDeliverAtOnceEachItemInOrderToOneEnvironment() throws Exception {
+        int shards = 4;
+        int items = 20;
+        int writes = 5;
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        List<AtomicInteger> inFlightPerEnvironment = new ArrayList<>();
+        List<AtomicInteger> mostPerEnvironment = new ArrayList<>();
+        List<List<String>> receivedPerEnvironment = new ArrayList<>();
+        List<StubFunction> environments = new ArrayList<>();
+        for (int e = 0; e < shards; e++) {
+            AtomicInteger mine = new AtomicInteger();
+            AtomicInteger mostMine = new AtomicInteger();
+            List<String> received = Collections.synchronizedList(new ArrayList<>());
+            inFlightPerEnvironment.add(mine);
+            mostPerEnvironment.add(mostMine);
+            receivedPerEnvironment.add(received);
+            environments.add(new StubFunction("stub-broadcaster-" + (e + 1), event -> {
+                mostMine.accumulateAndGet(mine.incrementAndGet(), Math::max);
+                mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                try {
+                    long deadline = System.nanoTime() + 5_000_000_000L;
+                    while (mostInFlight.get() < 2 && System.nanoTime() < deadline) {
+                        Thread.sleep(10);
+                    }
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+                event.path("Records").forEach(r -> received.add(r.at("/dynamodb/Keys/reaction/S").asText() + "/"
+                        + r.at("/dynamodb/NewImage/version/N").asText()));
+                inFlight.decrementAndGet();
+                mine.decrementAndGet();
+                return new RuntimeApi.Result(false, "{}");
+            }));
+        }
+        StreamMappingComponent mapping = new StreamMappingComponent(settings, dynamo, "reviews",
+                AwsAccess.direct(dynamo.endpoint()), environments);
+        mapping.start();
+        try {
+            for (int w = 0; w < writes; w++) {
+                for (int i = 0; i < items; i++) {
+                    vote("SHARDED" + i, 1);
+                }
+            }
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (receivedPerEnvironment.stream().mapToInt(List::size).sum() < items * writes
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(600);
+            assertEquals(items * writes, receivedPerEnvironment.stream().mapToInt(List::size).sum(), "every record once");
+            Map<String, Integer> environmentOfItem = new java.util.HashMap<>();
+            int used = 0;
+            for (int e = 0; e < shards; e++) {
+                Map<String, List<Integer>> versions = new java.util.HashMap<>();
+                for (String record : receivedPerEnvironment.get(e)) {
+                    String item = record.split("/")[0];
+                    Integer before = environmentOfItem.put(item, e);
+                    assertTrue(before == null || before == e, item + " went to environments " + before + " and " + e);
+                    versions.computeIfAbsent(item, k -> new ArrayList<>()).add(Integer.parseInt(record.split("/")[1]));
+                }
+                versions.forEach((item, list) -> assertEquals(List.of(1, 2, 3, 4, 5), list, item + ", in order"));
+                assertTrue(mostPerEnvironment.get(e).get() <= 1, "one batch at a time in environment " + (e + 1));
+                used += receivedPerEnvironment.get(e).isEmpty() ? 0 : 1;
+            }
+            assertEquals(items, environmentOfItem.size());
+            environmentOfItem.forEach((item, e) -> assertEquals(StreamMappingComponent.shardOf(
+                    Map.of(Reviews.REACTION, AttributeValue.fromS(item)), Reviews.REACTION, shards), e, item));
+            assertTrue(used >= 3, "20 items over 4 shards by key hash: " + used + " shards used");
+            assertTrue(mostInFlight.get() >= 2, "shards delivered at once: at most " + mostInFlight.get() + " in flight");
+        } finally {
+            mapping.stop();
+        }
+    }
+
     @Test
     void aReportedRecordComesAgainWithEverythingAfterItAndNothingBefore() throws Exception {
         List<Integer> failing = Collections.synchronizedList(new ArrayList<>());
