@@ -83,7 +83,7 @@ public final class IamGatewayComponent extends InProcessHttpComponent {
     private final LocalIdentities identities;
     private final Map<String, URI> backends;
     private final SigV4Verifier verifier;
-    private final ServiceCalls mapping = new ServiceCalls(LocalSettings.REGION, LocalSettings.ACCOUNT);
+    private volatile ServiceCalls mapping = new ServiceCalls(LocalSettings.REGION, LocalSettings.ACCOUNT);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
     private final String runToken = UUID.randomUUID().toString();
@@ -156,6 +156,14 @@ public final class IamGatewayComponent extends InProcessHttpComponent {
         if (ceiling.enabled()) {
             LOG.info("IAM gateway: DynamoDB writes limited to {} per item per second", ceiling.writesPerSecond());
         }
+    }
+
+    /**
+     * The local tables' partition keys (attribute by table name), so {@code dynamodb:LeadingKeys} is read from
+     * each DynamoDB request's keys; without them a condition on it fails closed.
+     */
+    public void usePartitionKeys(Map<String, String> partitionKeys) {
+        mapping = new ServiceCalls(LocalSettings.REGION, LocalSettings.ACCOUNT, partitionKeys);
     }
 
     /** The write ceiling in use (disabled unless {@link #useWriteCeiling} set one). */

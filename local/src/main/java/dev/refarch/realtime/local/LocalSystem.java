@@ -96,6 +96,7 @@ final class LocalSystem {
         gateway.enforce(enforceIam);
         Map<String, String> partitionKeys = new HashMap<>();
         dynamo.tables().forEach((logical, name) -> partitionKeys.put(name, DynamoDbComponent.partitionKey(logical)));
+        gateway.usePartitionKeys(partitionKeys);
         gateway.useWriteCeiling(new ItemWriteCeiling(writesPerItemPerSecond, partitionKeys,
                 "arn:aws:dynamodb:" + LocalSettings.REGION + ":" + LocalSettings.ACCOUNT + ":table/", System::nanoTime));
         String aws = gateway.endpoint().toString();

@@ -65,6 +65,7 @@ class IamGatewayComponentTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String WRITER = "function:test.iam.WriterHandler::handleRequest";
     private static final String READER = "function:test.iam.ReaderHandler::handleRequest";
+    private static final String SLOT = "function:test.iam.SlotHandler::handleRequest";
     private static final String PRODUCER = "function:test.iam.ProducerHandler::handleRequest";
     private static final String WRITER_POLICY = "api/WriterFunction/ServiceRole/DefaultPolicy/Resource#";
     private static final String BUCKET = "iam-test-failed-batches";
@@ -137,6 +138,7 @@ class IamGatewayComponentTest {
         gateway = new IamGatewayComponent(settings, policies, identities, Map.of("dynamodb", dynamo.endpoint(),
                 "sqs", sqs.endpoint(), "s3", s3.endpoint(), "secretsmanager", secrets.endpoint(),
                 "appsync", appSync.endpoint(), "lambda", lambda.endpoint()));
+        gateway.usePartitionKeys(Map.of(table, Reviews.REACTION));
         gateway.start();
     }
 
@@ -336,6 +338,32 @@ class IamGatewayComponentTest {
         assertEquals(reader.assumedRoleArn(), refusal.principal());
         assertEquals("dynamodb:PutItem", refusal.action());
         assertEquals(tableArn, refusal.resource());
+    }
+
+    /**
+     * A grant narrowed to one item by {@code dynamodb:LeadingKeys} (ForAllValues, with Null false so a request
+     * without keys is not let through): the SDK's calls on that item pass, the same calls on another item and a
+     * Scan are refused as DynamoDB refuses them, and never reach the table.
+     */
+    @Test
+    void aGrantNarrowedByLeadingKeysAllowsItsItemAndRefusesAnotherAndAScan() {
+        LocalIdentity slot = who(SLOT);
+        try (DynamoDbClient client = dynamo(keys(slot))) {
+            client.updateItem(u -> u.tableName(table).key(review("IAM-SLOT"))
+                    .updateExpression("ADD #n :one").expressionAttributeNames(Map.of("#n", "n"))
+                    .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
+            assertTrue(client.getItem(g -> g.tableName(table).key(review("IAM-SLOT")).consistentRead(true)).hasItem());
+            DynamoDbException other = assertThrows(DynamoDbException.class, () -> client.updateItem(u -> u.tableName(table)
+                    .key(review("IAM-NOT-THE-SLOT")).updateExpression("ADD #n :one")
+                    .expressionAttributeNames(Map.of("#n", "n"))
+                    .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))));
+            assertEquals("AccessDeniedException", other.awsErrorDetails().errorCode());
+            assertTrue(other.awsErrorDetails().errorMessage().contains("dynamodb:UpdateItem"),
+                    other.awsErrorDetails().errorMessage());
+            DynamoDbException scan = assertThrows(DynamoDbException.class, () -> client.scan(s -> s.tableName(table)));
+            assertEquals("AccessDeniedException", scan.awsErrorDetails().errorCode());
+        }
+        assertFalse(stored("IAM-NOT-THE-SLOT"));
     }
 
     @Test

@@ -6,9 +6,7 @@ import dev.refarch.realtime.graphql.TableContract.Reviews;
 import dev.refarch.realtime.graphql.testing.GraphqlClient;
 import dev.refarch.realtime.graphql.testing.Operations;
 import dev.refarch.realtime.graphql.testing.RealtimeSubscriber;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +19,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Stream;
 
 /**
  * A vote storm on the local run: {@code clients} voters aiming at {@code rate} votes/s in total for
@@ -61,7 +58,7 @@ public final class VoteStormBench {
                     seconds, subscriberCount);
             for (boolean perVote : new boolean[] {false, true}) {
                 phase(perVote, apiKey, GraphqlClient.withIam(graphql), realtime, clients, rate, seconds,
-                        subscriberCount, run.handle());
+                        subscriberCount, run);
             }
             System.out.printf("resident memory, runner and %d child processes: %d MiB%n",
                     run.handle().descendants().count(), run.rssKiB() / 1024);
@@ -69,7 +66,7 @@ public final class VoteStormBench {
     }
 
     private static void phase(boolean perVote, GraphqlClient apiKey, GraphqlClient iam, URI realtime, int clients,
-            int rate, int seconds, int subscriberCount, ProcessHandle run) throws Exception {
+            int rate, int seconds, int subscriberCount, BenchLocalRun run) throws Exception {
         List<RealtimeSubscriber> subscribers = new ArrayList<>();
         List<AtomicLong> received = new ArrayList<>();
         for (int i = 0; i < subscriberCount; i++) {
@@ -79,7 +76,7 @@ public final class VoteStormBench {
             received.add(new AtomicLong());
         }
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        long cpuBefore = cpuMillis(run);
+        long cpuBefore = run.cpuMillis();
         LongAdder accepted = new LongAdder();
         LongAdder requests = new LongAdder();
         ExecutorService voters = Executors.newFixedThreadPool(clients);
@@ -125,7 +122,7 @@ public final class VoteStormBench {
         voters.shutdown();
         // The last broadcast out, then count what each subscriber's socket queued.
         Thread.sleep(3000);
-        long cpu = cpuMillis(run) - cpuBefore;
+        long cpu = run.cpuMillis() - cpuBefore;
         for (int i = 0; i < subscriberCount; i++) {
             while (true) {
                 try {
@@ -150,18 +147,5 @@ public final class VoteStormBench {
 
     private static String currentMovie(GraphqlClient client) {
         return client.execute(Operations.CURRENT_MOVIE).data("currentMovie").path("id").asText();
-    }
-
-    /** CPU time of the run and its descendants, from /proc (utime + stime, clock ticks of 10 ms). */
-    private static long cpuMillis(ProcessHandle process) {
-        return Stream.concat(Stream.of(process), process.descendants()).mapToLong(p -> {
-            try {
-                String[] stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat")).split("\\) ")[1]
-                        .split(" ");
-                return (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) * 10;
-            } catch (IOException | RuntimeException e) {
-                return 0;
-            }
-        }).sum();
     }
 }

@@ -162,7 +162,9 @@ public final class PolicyEvaluator {
         if (!resource) {
             return false;
         }
-        Conditions.Result conditions = Conditions.evaluate(s.conditions(), context);
+        Map<String, List<String>> multivalued = new HashMap<>();
+        call.multivalued().forEach((k, v) -> multivalued.put(k.toLowerCase(Locale.ROOT), v));
+        Conditions.Result conditions = Conditions.evaluate(s.conditions(), context, multivalued);
         if (conditions.unsupported().isPresent()) {
             notes.add(s.id() + " uses " + conditions.unsupported().get() + ", which the local IAM gateway does not "
                     + "evaluate" + (deny ? ", so it denies" : ", so it allows nothing"));

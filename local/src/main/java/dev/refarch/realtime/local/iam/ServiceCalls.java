@@ -50,10 +50,22 @@ public final class ServiceCalls {
      * @param context        the request's condition keys
      * @param label          what the call is for, where a request makes several: a GraphQL field's
      *                       result key, {@code kms} for the key behind a secret; empty otherwise
+     * @param multivalued    the request's multivalued condition keys ({@code dynamodb:LeadingKeys}): each key the
+     *                       action supports, with its values (none: an empty list); {@code null} for a key
+     *                       the action supports but the gateway could not read from this request
      */
     public record Call(String action, String resource, String policyResource, Map<String, String> context,
-                       String label) {
+                       String label, Map<String, List<String>> multivalued) {
+
+        /** A call without multivalued condition keys. */
+        public Call(String action, String resource, String policyResource, Map<String, String> context,
+                    String label) {
+            this(action, resource, policyResource, context, label, Map.of());
+        }
     }
+
+    /** The DynamoDB condition key naming the partition key values a request touches. */
+    public static final String LEADING_KEYS = "dynamodb:LeadingKeys";
 
     /**
      * The calls of a request, or why it has none.
@@ -74,10 +86,21 @@ public final class ServiceCalls {
 
     private final String region;
     private final String account;
+    private final Map<String, String> partitionKeys;
 
     public ServiceCalls(String region, String account) {
+        this(region, account, Map.of());
+    }
+
+    /**
+     * @param partitionKeys each table's partition key attribute, by table name: what
+     *                      {@code dynamodb:LeadingKeys} reads from a request's keys (a table missing here leaves
+     *                      the key unread, so a condition on it fails closed)
+     */
+    public ServiceCalls(String region, String account, Map<String, String> partitionKeys) {
         this.region = region;
         this.account = account;
+        this.partitionKeys = Map.copyOf(partitionKeys);
     }
 
     /** The calls of {@code request} to {@code service}; the model gives secrets' KMS keys and the AppSync API id. */
@@ -150,8 +173,18 @@ public final class ServiceCalls {
         switch (op) {
             // Each table of a batch is authorized on its own
             // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/api-permissions-reference.html).
-            case "BatchGetItem", "BatchWriteItem" -> body.path("RequestItems").fieldNames()
-                    .forEachRemaining(table -> calls.add(call("dynamodb:" + op, tableArn(table))));
+            case "BatchGetItem", "BatchWriteItem" -> body.path("RequestItems").properties().forEach(entry -> {
+                List<JsonNode> keys = new ArrayList<>();
+                if (op.equals("BatchGetItem")) {
+                    entry.getValue().path("Keys").forEach(keys::add);
+                } else {
+                    for (JsonNode write : entry.getValue()) {
+                        keys.add(write.has("PutRequest") ? write.path("PutRequest").path("Item")
+                                : write.path("DeleteRequest").path("Key"));
+                    }
+                }
+                calls.add(keyed("dynamodb:" + op, entry.getKey(), keys));
+            });
             // A transaction needs the permission of each of its operations on its table
             // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
             case "TransactWriteItems", "TransactGetItems" -> {
@@ -165,23 +198,111 @@ public final class ServiceCalls {
                         case "Get" -> "GetItem";
                         default -> throw new IllegalArgumentException("transaction item " + entry.getKey());
                     };
-                    calls.add(call("dynamodb:" + action, tableArn(entry.getValue().path("TableName").asText())));
+                    JsonNode operation = entry.getValue();
+                    calls.add(keyed("dynamodb:" + action, operation.path("TableName").asText(),
+                            List.of(operation.has("Item") ? operation.path("Item") : operation.path("Key"))));
                 }
             }
             case "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction" -> {
                 return Mapping.unmappable("PartiQL (" + op + ") is not mapped locally");
             }
+            case "GetItem", "DeleteItem", "UpdateItem", "PutItem" -> calls.add(keyed("dynamodb:" + op,
+                    body.path("TableName").asText(""), List.of(op.equals("PutItem") ? body.path("Item") : body.path("Key"))));
             default -> {
                 String table = body.path("TableName").asText("");
                 String resource = !table.isEmpty() ? tableArn(table) : body.path("ResourceArn").asText("*");
                 String index = body.path("IndexName").asText("");
-                calls.add(call("dynamodb:" + op, index.isEmpty() ? resource : resource + "/index/" + index));
+                Call call = call("dynamodb:" + op, index.isEmpty() ? resource : resource + "/index/" + index);
+                if (op.equals("Query")) {
+                    call = withLeadingKeys(call, queryLeadingKey(body, table));
+                }
+                calls.add(call);
             }
         }
         if (calls.isEmpty()) {
             return Mapping.unmappable("DynamoDB " + op + " names no table");
         }
         return Mapping.of(calls);
+    }
+
+    /**
+     * A call on {@code table} for items with these keys (or whole items: their key attributes are among their
+     * attributes), with {@code dynamodb:LeadingKeys}: the partition key value of each, as a string (S and N as
+     * written, B as its base64), in the Service Authorization Reference's list of the actions that take it.
+     */
+    private Call keyed(String action, String table, List<JsonNode> keys) {
+        String name = tableName(table);
+        String partitionKey = partitionKeys.get(name);
+        List<String> values = null;
+        if (partitionKey != null) {
+            values = new ArrayList<>();
+            for (JsonNode key : keys) {
+                JsonNode value = key.path(partitionKey);
+                String text = scalar(value);
+                if (text == null) {
+                    values = null;
+                    break;
+                }
+                values.add(text);
+            }
+        }
+        return withLeadingKeys(call(action, tableArn(table)), values);
+    }
+
+    private static Call withLeadingKeys(Call call, List<String> values) {
+        Map<String, List<String>> multivalued = new java.util.HashMap<>();
+        multivalued.put(LEADING_KEYS, values == null ? null : List.copyOf(values));
+        return new Call(call.action(), call.resource(), call.policyResource(), call.context(), call.label(),
+                java.util.Collections.unmodifiableMap(multivalued));
+    }
+
+    /** An attribute value's text, when it is a string, number or binary; null otherwise (or missing). */
+    private static String scalar(JsonNode value) {
+        if (value.has("S")) {
+            return value.path("S").asText();
+        }
+        if (value.has("N")) {
+            return value.path("N").asText();
+        }
+        if (value.has("B")) {
+            return value.path("B").asText();
+        }
+        return null;
+    }
+
+    private static final Pattern EQUALITY = Pattern.compile("(#?[A-Za-z0-9_.]+)\\s*=\\s*(:[A-Za-z0-9_]+)");
+
+    /**
+     * A Query's partition key value: the one equality on the partition key its key condition must have, from
+     * {@code KeyConditionExpression} (names through {@code ExpressionAttributeNames}) or the legacy
+     * {@code KeyConditions}; null (unread) when neither gives it.
+     */
+    private List<String> queryLeadingKey(JsonNode body, String table) {
+        String partitionKey = partitionKeys.get(tableName(table));
+        if (partitionKey == null) {
+            return null;
+        }
+        if (body.has("KeyConditionExpression")) {
+            Matcher m = EQUALITY.matcher(body.path("KeyConditionExpression").asText());
+            while (m.find()) {
+                String name = m.group(1).startsWith("#")
+                        ? body.path("ExpressionAttributeNames").path(m.group(1)).asText("") : m.group(1);
+                if (name.equals(partitionKey)) {
+                    String value = scalar(body.path("ExpressionAttributeValues").path(m.group(2)));
+                    return value == null ? null : List.of(value);
+                }
+            }
+            return null;
+        }
+        JsonNode legacy = body.path("KeyConditions").path(partitionKey).path("AttributeValueList");
+        String value = legacy.isArray() && legacy.size() == 1 ? scalar(legacy.get(0)) : null;
+        return value == null ? null : List.of(value);
+    }
+
+    /** A table's name, from its name or its ARN. */
+    private static String tableName(String table) {
+        int slash = table.indexOf(":table/");
+        return slash < 0 ? table : table.substring(slash + 7).split("/", 2)[0];
     }
 
     private String tableArn(String table) {

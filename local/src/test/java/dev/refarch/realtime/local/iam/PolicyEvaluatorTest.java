@@ -155,20 +155,80 @@ class PolicyEvaluatorTest {
     void anUnknownConditionOperatorOrKeyAllowsNothingAndMakesADenyApply() throws IOException {
         PolicyModel model = model("""
                 {"id": "P#0", "effect": "Allow", "action": ["dynamodb:*"], "resource": ["*"],
-                 "condition": {"ForAnyValue:StringLike": {"dynamodb:Attributes": ["a*"]}}},
+                 "condition": {"DateGreaterThan": {"aws:CurrentTime": ["2026-01-01T00:00:00Z"]}}},
                 {"id": "P#1", "effect": "Allow", "action": ["sqs:*"], "resource": ["*"]},
                 {"id": "P#2", "effect": "Deny", "action": ["sqs:DeleteQueue"], "resource": ["*"],
                  "condition": {"StringEquals": {"aws:PrincipalTag/team": ["ops"]}}}
                 """);
         PolicyEvaluator.Decision unknownOperator = decide(model, "dynamodb:GetItem", TABLE);
         assertFalse(unknownOperator.allowed());
-        assertTrue(unknownOperator.detail().contains("ForAnyValue:StringLike"), unknownOperator.detail());
+        assertTrue(unknownOperator.detail().contains("DateGreaterThan"), unknownOperator.detail());
         String queue = "arn:aws:sqs:us-east-1:000000000000:q";
         assertTrue(decide(model, "sqs:SendMessage", queue).allowed());
         PolicyEvaluator.Decision unknownKey = decide(model, "sqs:DeleteQueue", queue);
         assertFalse(unknownKey.allowed());
         assertEquals("with an explicit deny in an identity-based policy", unknownKey.because());
         assertTrue(unknownKey.detail().contains("aws:PrincipalTag/team"), unknownKey.detail());
+    }
+
+    private static PolicyEvaluator.Decision withLeadingKeys(PolicyModel model, String action, List<String> keys) {
+        Map<String, List<String>> multivalued = new java.util.HashMap<>();
+        multivalued.put(ServiceCalls.LEADING_KEYS, keys);
+        return new PolicyEvaluator(model).evaluate(CALLER, new ServiceCalls.Call(action, TABLE, TABLE, SECURE, "",
+                multivalued));
+    }
+
+    /**
+     * The set operators on {@code dynamodb:LeadingKeys} as IAM documents them
+     * (reference_policies_condition-single-vs-multi-valued-context-keys.html): ForAllValues holds when every
+     * request value matches, and also with no value at all (so an Allow on a table without a {@code Null} check
+     * lets a Scan through, as on AWS); ForAnyValue needs one match; Null false requires a value; a plain operator
+     * on the multivalued key, or a key the gateway could not read, fails closed.
+     */
+    @Test
+    void leadingKeysTakeTheSetOperatorsAsIamDefinesThem() throws IOException {
+        PolicyModel slotOnly = model("""
+                {"id": "P#0", "effect": "Allow", "action": ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Scan"],
+                 "resource": ["${api/ReviewsTable/Resource.Arn}"],
+                 "condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["BROADCAST_SLOT"]}}}
+                """);
+        assertTrue(withLeadingKeys(slotOnly, "dynamodb:GetItem", List.of("BROADCAST_SLOT")).allowed());
+        assertFalse(withLeadingKeys(slotOnly, "dynamodb:UpdateItem", List.of("CURRENT")).allowed(), "another item");
+        assertFalse(withLeadingKeys(slotOnly, "dynamodb:GetItem", List.of("BROADCAST_SLOT", "CURRENT")).allowed(),
+                "every value must match");
+        assertTrue(decide(slotOnly, "dynamodb:Scan", TABLE).allowed(),
+                "ForAllValues holds without the key: a Scan passes, as on AWS");
+        PolicyModel slotAndPresent = model("""
+                {"id": "P#0", "effect": "Allow", "action": ["dynamodb:GetItem", "dynamodb:Scan"],
+                 "resource": ["${api/ReviewsTable/Resource.Arn}"],
+                 "condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["BROADCAST_SLOT"]},
+                               "Null": {"dynamodb:LeadingKeys": ["false"]}}}
+                """);
+        assertTrue(withLeadingKeys(slotAndPresent, "dynamodb:GetItem", List.of("BROADCAST_SLOT")).allowed());
+        assertFalse(decide(slotAndPresent, "dynamodb:Scan", TABLE).allowed(), "Null false: the key must be there");
+        assertFalse(withLeadingKeys(slotAndPresent, "dynamodb:GetItem", List.of()).allowed(), "no value is no key");
+        PolicyModel any = model("""
+                {"id": "P#0", "effect": "Allow", "action": ["dynamodb:*"], "resource": ["*"],
+                 "condition": {"ForAnyValue:StringLike": {"dynamodb:LeadingKeys": ["LOVE*"]}}},
+                {"id": "P#1", "effect": "Deny", "action": ["dynamodb:DeleteItem"], "resource": ["*"],
+                 "condition": {"ForAnyValue:StringNotEquals": {"dynamodb:LeadingKeys": ["LOVE"]}}}
+                """);
+        assertTrue(withLeadingKeys(any, "dynamodb:GetItem", List.of("HATE", "LOVE#2")).allowed(), "one match is enough");
+        assertFalse(withLeadingKeys(any, "dynamodb:GetItem", List.of("HATE")).allowed());
+        assertFalse(decide(any, "dynamodb:Scan", TABLE).allowed(), "ForAnyValue needs a value");
+        assertTrue(withLeadingKeys(any, "dynamodb:DeleteItem", List.of("LOVE")).allowed());
+        assertFalse(withLeadingKeys(any, "dynamodb:DeleteItem", List.of("LOVE", "LOVE#1")).allowed(),
+                "the deny applies: one value equals none of the negated operator's");
+        PolicyModel plain = model("""
+                {"id": "P#0", "effect": "Allow", "action": ["dynamodb:*"], "resource": ["*"],
+                 "condition": {"StringEquals": {"dynamodb:LeadingKeys": ["BROADCAST_SLOT"]}}}
+                """);
+        PolicyEvaluator.Decision noSetOperator = withLeadingKeys(plain, "dynamodb:GetItem", List.of("BROADCAST_SLOT"));
+        assertFalse(noSetOperator.allowed());
+        assertTrue(noSetOperator.detail().contains("without ForAllValues or ForAnyValue"), noSetOperator.detail());
+        PolicyEvaluator.Decision unread = withLeadingKeys(slotOnly, "dynamodb:GetItem", null);
+        assertFalse(unread.allowed(), "a key the gateway could not read allows nothing");
+        assertTrue(unread.detail().contains("could not read"), unread.detail());
     }
 
     @Test

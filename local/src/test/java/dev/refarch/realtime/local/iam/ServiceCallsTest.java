@@ -41,6 +41,62 @@ class ServiceCallsTest {
         return mapping.calls().stream().map(c -> c.action() + " " + c.resource()).toList();
     }
 
+    /**
+     * {@code dynamodb:LeadingKeys} (multivalued) is the partition key value of every item a request names, for
+     * the actions the Service Authorization Reference lists it on; a Scan has none; a table whose key is not
+     * known, or a Query whose key condition cannot be read, leaves it unread (null), so a condition on it fails
+     * closed.
+     */
+    @Test
+    void leadingKeysAreThePartitionKeyValuesOfTheItemsARequestNames() throws IOException {
+        ServiceCalls keyed = new ServiceCalls("us-east-1", "000000000000", Map.of("movies", "pk", "reviews", "reaction"));
+        java.util.function.BiFunction<String, String, List<ServiceCalls.Call>> map = (op, body) -> {
+            try {
+                return keyed.map("dynamodb", new AwsRequest("POST", "/", "", Map.of("X-Amz-Target",
+                        List.of("DynamoDB_20120810." + op)), body.getBytes(StandardCharsets.UTF_8)), model()).calls();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        java.util.function.Function<ServiceCalls.Call, List<String>> leading = c -> c.multivalued().get(ServiceCalls.LEADING_KEYS);
+        assertEquals(List.of("BROADCAST_SLOT"), leading.apply(map.apply("GetItem",
+                "{\"TableName\":\"movies\",\"Key\":{\"pk\":{\"S\":\"BROADCAST_SLOT\"}}}").get(0)));
+        assertEquals(List.of("BROADCAST_SLOT"), leading.apply(map.apply("UpdateItem",
+                "{\"TableName\":\"" + TABLES + "movies\",\"Key\":{\"pk\":{\"S\":\"BROADCAST_SLOT\"}}}").get(0)),
+                "a table named by its ARN");
+        assertEquals(List.of("CURRENT"), leading.apply(map.apply("PutItem",
+                "{\"TableName\":\"movies\",\"Item\":{\"pk\":{\"S\":\"CURRENT\"},\"title\":{\"S\":\"x\"}}}").get(0)));
+        assertEquals(List.of("LOVE"), leading.apply(map.apply("DeleteItem",
+                "{\"TableName\":\"reviews\",\"Key\":{\"reaction\":{\"S\":\"LOVE\"}}}").get(0)));
+        List<ServiceCalls.Call> batch = map.apply("BatchGetItem", "{\"RequestItems\":{"
+                + "\"reviews\":{\"Keys\":[{\"reaction\":{\"S\":\"LOVE\"}},{\"reaction\":{\"S\":\"LOVE#1\"}}]},"
+                + "\"movies\":{\"Keys\":[{\"pk\":{\"S\":\"CURRENT\"}}]}}}");
+        assertEquals(List.of(List.of("LOVE", "LOVE#1"), List.of("CURRENT")), batch.stream().map(leading).toList(),
+                "per table, every key");
+        assertEquals(List.of("LOVE", "HATE"), leading.apply(map.apply("BatchWriteItem", "{\"RequestItems\":{\"reviews\":["
+                + "{\"PutRequest\":{\"Item\":{\"reaction\":{\"S\":\"LOVE\"},\"count\":{\"N\":\"1\"}}}},"
+                + "{\"DeleteRequest\":{\"Key\":{\"reaction\":{\"S\":\"HATE\"}}}}]}}").get(0)));
+        assertEquals(List.of(List.of("BROADCAST_SLOT"), List.of("LOVE")), map.apply("TransactWriteItems",
+                "{\"TransactItems\":[{\"ConditionCheck\":{\"TableName\":\"movies\",\"Key\":{\"pk\":{\"S\":\"BROADCAST_SLOT\"}}}},"
+                        + "{\"Put\":{\"TableName\":\"reviews\",\"Item\":{\"reaction\":{\"S\":\"LOVE\"}}}}]}")
+                .stream().map(leading).toList(), "per item of a transaction");
+        assertEquals(List.of("LOVE"), leading.apply(map.apply("Query", "{\"TableName\":\"reviews\","
+                + "\"KeyConditionExpression\":\"#r = :r\",\"ExpressionAttributeNames\":{\"#r\":\"reaction\"},"
+                + "\"ExpressionAttributeValues\":{\":r\":{\"S\":\"LOVE\"}}}").get(0)));
+        assertEquals(List.of("LOVE"), leading.apply(map.apply("Query", "{\"TableName\":\"reviews\","
+                + "\"KeyConditions\":{\"reaction\":{\"ComparisonOperator\":\"EQ\","
+                + "\"AttributeValueList\":[{\"S\":\"LOVE\"}]}}}").get(0)), "the legacy KeyConditions");
+        ServiceCalls.Call unreadQuery = map.apply("Query", "{\"TableName\":\"reviews\","
+                + "\"KeyConditionExpression\":\"begins_with(reaction, :r)\"}").get(0);
+        assertTrue(unreadQuery.multivalued().containsKey(ServiceCalls.LEADING_KEYS)
+                && leading.apply(unreadQuery) == null, "a key condition it cannot read leaves the key unread");
+        ServiceCalls.Call unknownTable = map.apply("GetItem", "{\"TableName\":\"ticks\",\"Key\":{\"symbol\":{\"S\":\"AMZN\"}}}").get(0);
+        assertTrue(unknownTable.multivalued().containsKey(ServiceCalls.LEADING_KEYS) && leading.apply(unknownTable) == null,
+                "a table whose partition key is not known");
+        assertTrue(map.apply("Scan", "{\"TableName\":\"reviews\"}").get(0).multivalued().isEmpty(),
+                "a Scan names no partition key: the key is absent");
+    }
+
     @Test
     void lambdaInvokeIsInvokeFunctionOnTheArnAsNamedWithItsQualifier() throws IOException {
         String function = "arn:aws:lambda:us-east-1:000000000000:function:";
