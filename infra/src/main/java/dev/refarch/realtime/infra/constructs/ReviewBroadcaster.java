@@ -1,7 +1,9 @@
 package dev.refarch.realtime.infra.constructs;
 
+import dev.refarch.realtime.graphql.TableContract.Movies;
 import dev.refarch.realtime.infra.Functions;
 import dev.refarch.realtime.infra.config.Stage;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.Acknowledgment;
@@ -9,6 +11,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.appsync.GraphqlApi;
 import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.lambda.eventsources.DynamoEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
@@ -82,7 +85,18 @@ public final class ReviewBroadcaster extends Construct {
         props.reviewsTable().grant(function.role(), "dynamodb:BatchGetItem");
         // The broadcast slot (TableContract.Movies.BROADCAST_SLOT): a consistent read and one conditional
         // write per broadcast, shared by every environment, so one broadcast per interval for the table.
-        props.moviesTable().grant(function.role(), "dynamodb:GetItem", "dynamodb:UpdateItem");
+        // On that item only (dynamodb:LeadingKeys, the partition key of the items a request names), not on
+        // the current movie or the catalog: ForAllValues, as IAM requires for the multivalued key, with Null
+        // false, since ForAllValues alone also holds for a request that names no key
+        // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
+        function.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"))
+                .resources(List.of(props.moviesTable().getTableArn()))
+                // Sorted, so the template is the same from one synth to the next.
+                .conditions(new java.util.TreeMap<>(Map.of(
+                        "ForAllValues:StringEquals", Map.of("dynamodb:LeadingKeys", List.of(Movies.BROADCAST_SLOT)),
+                        "Null", Map.of("dynamodb:LeadingKeys", "false"))))
+                .build());
 
         failures = Queue.Builder.create(this, "FailureQueue")
                 // SQS-managed encryption: Lambda's mapping sends with the function's role, no KMS grant needed.

@@ -284,22 +284,38 @@ class ApiStackTest {
     }
 
     @Test
-    void broadcasterMayReadAndConditionallyWriteTheMoviesTableForItsSlotAndKnowsTheTable() {
+    void broadcasterMayReadAndConditionallyWriteTheSlotItemOfTheMoviesTableOnlyAndKnowsTheTable() {
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Handler", "dev.refarch.realtime.broadcaster.ReviewBroadcasterHandler::handleRequest",
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
                         "MOVIES_TABLE", Map.of("Ref", Match.stringLikeRegexp("MoviesTable.*"))))))));
-        List<String> slot = new java.util.ArrayList<>();
+        List<JsonNode> slot = new java.util.ArrayList<>();
         for (JsonNode policy : json.findValues("PolicyDocument")) {
             policy.path("Statement").forEach(st -> {
                 if (st.path("Resource").toString().contains("MoviesTable")
                         && st.path("Action").toString().contains("dynamodb:UpdateItem")
                         && !st.path("Action").toString().contains("dynamodb:PutItem")) {
-                    slot.add(st.path("Action").toString());
+                    slot.add(st);
                 }
             });
         }
-        assertTrue(slot.contains("[\"dynamodb:GetItem\",\"dynamodb:UpdateItem\"]"), slot.toString());
+        assertEquals(1, slot.size(), slot.toString());
+        JsonNode statement = slot.get(0);
+        assertEquals("[\"dynamodb:GetItem\",\"dynamodb:UpdateItem\"]", statement.path("Action").toString());
+        // The one item (the partition key of every item named must be the slot's), and a key must be named.
+        JsonNode condition = statement.path("Condition");
+        assertEquals(List.of("ForAllValues:StringEquals", "Null"), fieldNames(condition), condition.toString());
+        JsonNode keys = condition.path("ForAllValues:StringEquals").path("dynamodb:LeadingKeys");
+        assertEquals(TableContract.Movies.BROADCAST_SLOT, keys.isArray() && keys.size() == 1 ? keys.get(0).asText()
+                : keys.asText(), condition.toString());
+        assertEquals("false", condition.path("Null").path("dynamodb:LeadingKeys").asText(), condition.toString());
+        assertTrue(statement.path("Resource").isObject(), "the table itself, no index: " + statement.path("Resource"));
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test
