@@ -167,10 +167,11 @@ class VoteStormEndToEndTest {
                 // counts (unless a rotation ended the showing before that board could be sent: then its final
                 // counts are the rotation's, checked above, and no board is owed).
                 if (!rotatedAfter) {
-                    newestOfShowing.forEach((reaction, review) -> {
-                        String key = endedOn + "/" + reaction;
-                        assertEquals(finals.get(key), review.path("count").asLong(), key + " newest: " + review);
-                    });
+                    for (Map.Entry<String, JsonNode> newest : newestOfShowing.entrySet()) {
+                        String key = endedOn + "/" + newest.getKey();
+                        assertEquals(finals.get(key), newest.getValue().path("count").asLong(),
+                                key + " newest: " + newest.getValue());
+                    }
                 }
                 Map<String, Integer> rows = new HashMap<>();
                 collector.events("onReview").forEach(r -> rows.merge(r.path("reaction").asText(), 1, Integer::sum));
